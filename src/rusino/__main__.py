@@ -1,0 +1,3 @@
+from rusino.cli import main
+
+main()
