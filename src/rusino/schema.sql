@@ -10,7 +10,11 @@ CREATE TABLE sources (
     date_end TEXT NOT NULL,
     kind TEXT NOT NULL,             -- journal article | op-ed | ...
     volume TEXT NOT NULL DEFAULT '',
-    url TEXT NOT NULL DEFAULT ''
+    issue TEXT NOT NULL DEFAULT '',
+    pages TEXT NOT NULL DEFAULT '',
+    publisher TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    file TEXT NOT NULL DEFAULT ''   -- the article's text file name in RUSINO_SOURCES_DIR, for `check`
 );
 CREATE TABLE notes (
     source TEXT NOT NULL REFERENCES sources(id),

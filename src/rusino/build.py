@@ -1,0 +1,636 @@
+"""data/*.toml -> events.sqlite: load and validate the curated records, then write the database.
+
+Pure core: no typer, no rich. Imports sqlite-utils and edtf, so only `rusino db build` and
+`rusino check` import this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+import sqlite3
+import tempfile
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from edtf import parse_edtf, struct_time_to_date
+from edtf.parser import parser_classes as edtf_classes
+
+from rusino.db import SCHEMA_VERSION
+from rusino.errors import ExitCode, RusinoError
+
+WINDOW_START = "2009-01-01"
+WINDOW_END = "2016-12-31"
+
+PRECISIONS = ("day", "month", "season", "year", "decade")  # finest first
+
+ACTOR_KINDS = ("state", "organisation", "bloc", "person")
+QUALIFIERS = ("exact", "about", "almost", "more-than", "less-than", "up-to")
+
+# Every table whose rows make up the content; FTS tables are derived and metadata describes them.
+CONTENT_TABLES = (
+    "sources",
+    "notes",
+    "actors",
+    "actor_aliases",
+    "topics",
+    "topic_aliases",
+    "events",
+    "event_actors",
+    "event_topics",
+    "event_notes",
+    "facts",
+    "fact_actors",
+    "fact_topics",
+    "fact_notes",
+)
+
+FTS_COLUMNS = {
+    "events": ("summary", "quote", "date_text"),
+    "facts": ("subject", "as_written", "quote", "date_text"),
+}
+
+_DATA_HINT = "see data/README.md for the record format"
+
+
+@dataclass
+class Records:
+    """Validated records, aliases resolved and dates bounded, each list sorted by its key."""
+
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    actors: list[dict[str, Any]] = field(default_factory=list)
+    topics: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    facts: list[dict[str, Any]] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# Dates
+
+
+def date_bounds(edtf_string: str) -> tuple[str, str, str]:
+    """(start, end, precision) of an EDTF date: strict ISO bounds and its coarsest component.
+
+    Raises RusinoError when the string is not EDTF, has an open end or ends before it starts.
+    """
+    if edtf_string != edtf_string.strip() or not edtf_string:
+        raise _bad_date(edtf_string, "empty or padded with spaces")
+    try:
+        parsed = parse_edtf(edtf_string)
+    except Exception as exc:  # edtf raises its own parse errors and bare ValueErrors
+        raise _bad_date(edtf_string, "does not parse") from exc
+    precision = _precision(parsed, edtf_string)
+    try:
+        start = struct_time_to_date(parsed.lower_strict())
+        end = struct_time_to_date(parsed.upper_strict())
+    except Exception as exc:  # open ends give infinities, which edtf cannot turn into dates
+        raise _bad_date(edtf_string, "has no definite bounds") from exc
+    if start > end:
+        raise _bad_date(edtf_string, "ends before it starts")
+    return start.isoformat(), end.isoformat(), precision
+
+
+def in_window(start: str, end: str) -> bool:
+    """Whether the range start..end overlaps the core window 2009-01-01..2016-12-31."""
+    return date.fromisoformat(start) <= date.fromisoformat(WINDOW_END) and date.fromisoformat(
+        end
+    ) >= date.fromisoformat(WINDOW_START)
+
+
+def _bad_date(edtf_string: str, why: str) -> RusinoError:
+    return RusinoError(
+        f"date {edtf_string!r} is not a usable EDTF date: {why}",
+        "write EDTF level 0-2, e.g. 2012-04-22/2012-04-27, 2012-22, 2016-03~, 2008/2013-12",
+    )
+
+
+def _coarsest(precisions: list[str]) -> str:
+    return max(precisions, key=PRECISIONS.index)
+
+
+def _precision(node: Any, edtf_string: str) -> str:
+    """The coarsest component of a parsed EDTF date; qualifiers (~ ? %) do not change it."""
+    if node is None or isinstance(node, edtf_classes.UnspecifiedIntervalSection):
+        raise _bad_date(edtf_string, "open or unknown ends are not supported: give both ends")
+    if isinstance(node, edtf_classes.Interval):  # also Level1/Level2 intervals, consecutives
+        return _coarsest([_precision(node.lower, edtf_string), _precision(node.upper, edtf_string)])
+    if isinstance(node, edtf_classes.OneOfASet | edtf_classes.MultipleDates):
+        return _coarsest([_precision(item, edtf_string) for item in node.objects])
+    if isinstance(node, edtf_classes.UncertainOrApproximate):
+        return _precision(node.date, edtf_string)
+    if isinstance(node, edtf_classes.DateAndTime):
+        return _precision(node.date, edtf_string)
+    if isinstance(node, edtf_classes.Season):
+        return "season"
+    if isinstance(node, edtf_classes.LongYear):
+        return "year"
+    if isinstance(node, edtf_classes.Unspecified):
+        return _unspecified_precision(node, edtf_string)
+    if isinstance(node, edtf_classes.Date):
+        return str(node.precision)
+    raise _bad_date(edtf_string, f"unsupported EDTF form {type(node).__name__}")
+
+
+def _unspecified_precision(node: Any, edtf_string: str) -> str:
+    """`2013-12-XX` is a month, `2012-XX` a year, `201X` a decade."""
+    year = str(node.year or "").lstrip("-")
+    month = str(node.month or "")
+    day = str(node.day or "")
+    if "X" in year:
+        if year.endswith("X") and year.count("X") == 1:
+            return "decade"
+        raise _bad_date(edtf_string, "coarser than a decade")
+    if not month or "X" in month:
+        return "year"
+    if not day or "X" in day:
+        return "month"
+    return "day"
+
+
+# --------------------------------------------------------------------------------------------
+# Loading and validating the TOML records
+
+_REQUIRED = object()  # marks a field without a default
+
+# kind -> (check, what to say when it fails)
+_KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "str": (lambda v: isinstance(v, str), "a string"),
+    "text": (lambda v: isinstance(v, str) and v.strip() != "", "a non-empty string"),
+    "bool": (lambda v: isinstance(v, bool), "true or false"),
+    "int": (lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer"),
+    "number": (
+        lambda v: isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v),
+        "a number",
+    ),
+    "names": (
+        lambda v: isinstance(v, list) and all(isinstance(i, str) and i.strip() for i in v),
+        "a list of non-empty strings",
+    ),
+    "texts": (
+        lambda v: (
+            isinstance(v, list) and v != [] and all(isinstance(i, str) and i.strip() for i in v)
+        ),
+        "a non-empty list of non-empty strings",
+    ),
+    "ints": (
+        lambda v: (
+            isinstance(v, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in v)
+        ),
+        "a list of integers",
+    ),
+}
+
+Spec = dict[str, tuple[str, object]]
+
+_SPECS: dict[str, Spec] = {
+    "source": {
+        "id": ("text", _REQUIRED),
+        "authors": ("texts", _REQUIRED),
+        "title": ("text", _REQUIRED),
+        "publication": ("text", _REQUIRED),
+        "date": ("text", _REQUIRED),
+        "kind": ("text", _REQUIRED),
+        "volume": ("str", ""),
+        "issue": ("str", ""),
+        "pages": ("str", ""),
+        "publisher": ("str", ""),
+        "url": ("str", ""),
+        "file": ("str", ""),
+    },
+    "note": {
+        "source": ("text", _REQUIRED),
+        "number": ("int", _REQUIRED),
+        "text": ("text", _REQUIRED),
+    },
+    "actor": {
+        "name": ("text", _REQUIRED),
+        "kind": ("text", _REQUIRED),
+        "country": ("str", ""),
+        "aliases": ("names", []),
+    },
+    "topic": {
+        "name": ("text", _REQUIRED),
+        "description": ("str", ""),
+        "aliases": ("names", []),
+    },
+    "event": {
+        "id": ("text", _REQUIRED),
+        "date": ("text", _REQUIRED),
+        "date_text": ("text", _REQUIRED),
+        "inferred": ("bool", False),
+        "summary": ("text", _REQUIRED),
+        "actors": ("texts", _REQUIRED),
+        "topics": ("texts", _REQUIRED),
+        "source": ("text", _REQUIRED),
+        "notes": ("ints", []),
+        "quote": ("text", _REQUIRED),
+        "comment": ("str", ""),
+    },
+    "fact": {
+        "id": ("text", _REQUIRED),
+        "subject": ("text", _REQUIRED),
+        "value": ("number", _REQUIRED),
+        "value_max": ("number", 0),
+        "unit": ("text", _REQUIRED),
+        "qualifier": ("text", "exact"),
+        "as_written": ("text", _REQUIRED),
+        "date": ("text", _REQUIRED),
+        "date_text": ("text", _REQUIRED),
+        "inferred": ("bool", False),
+        "kind": ("text", _REQUIRED),
+        "actors": ("texts", _REQUIRED),
+        "topics": ("texts", _REQUIRED),
+        "source": ("text", _REQUIRED),
+        "notes": ("ints", []),
+        "quote": ("text", _REQUIRED),
+        "event": ("str", ""),
+        "comment": ("str", ""),
+    },
+}
+
+# file name -> the one [[table]] it may hold
+_FILE_TABLES = (
+    ("sources.toml", "source"),
+    ("notes-*.toml", "note"),
+    ("actors.toml", "actor"),
+    ("topics.toml", "topic"),
+    ("events-*.toml", "event"),
+    ("facts-*.toml", "fact"),
+)
+
+
+@dataclass
+class _Raw:
+    """One [[table]] entry as read, with where it came from for error messages."""
+
+    file: str
+    table: str
+    index: int
+    fields: dict[str, Any]
+
+    @property
+    def label(self) -> str:
+        key = self.fields.get("id", self.fields.get("name"))
+        if self.table == "note":
+            key = f"{self.fields.get('source')} #{self.fields.get('number')}"
+        ident = repr(key) if isinstance(key, str) else f"#{self.index + 1}"
+        return f"{self.file}: {self.table} {ident}"
+
+    def error(self, problem: str, hint: str = _DATA_HINT) -> RusinoError:
+        return RusinoError(f"{self.label}: {problem}", hint)
+
+
+def _table_for(path: Path) -> str:
+    for pattern, table in _FILE_TABLES:
+        if path.match(pattern):
+            return table
+    raise RusinoError(
+        f"{path.name}: not a rusino data file name",
+        "name data files sources.toml, notes-<source>.toml, actors.toml, topics.toml, "
+        "events-<source>.toml or facts-<source>.toml",
+    )
+
+
+def _read_file(path: Path) -> list[_Raw]:
+    table = _table_for(path)
+    try:
+        with path.open("rb") as handle:
+            document = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise RusinoError(f"{path.name}: not valid TOML: {exc}", _DATA_HINT) from None
+    except OSError as exc:
+        raise RusinoError(f"{path.name}: cannot read: {exc.strerror}", _DATA_HINT) from None
+    unexpected = sorted(set(document) - {table})
+    if unexpected:
+        raise RusinoError(
+            f"{path.name}: unexpected key {unexpected[0]!r}: this file holds only [[{table}]]",
+            _DATA_HINT,
+        )
+    entries = document.get(table, [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise RusinoError(f"{path.name}: {table} must be written as [[{table}]] blocks", _DATA_HINT)
+    return [_Raw(path.name, table, i, entry) for i, entry in enumerate(entries)]
+
+
+def _normalise(raw: _Raw) -> dict[str, Any]:
+    """Check field names and types against the table's spec and fill in defaults."""
+    spec = _SPECS[raw.table]
+    unknown = sorted(set(raw.fields) - set(spec))
+    if unknown:
+        raise raw.error(f"unknown field {unknown[0]!r}")
+    record: dict[str, Any] = {}
+    for name, (kind, default) in spec.items():
+        if name not in raw.fields:
+            if default is _REQUIRED:
+                raise raw.error(f"missing required field {name!r}")
+            record[name] = list(default) if isinstance(default, list) else default
+            continue
+        value = raw.fields[name]
+        check, expected = _KINDS[kind]
+        if not check(value):
+            raise raw.error(f"field {name!r} must be {expected}, not {value!r}")
+        record[name] = value
+    return record
+
+
+class _Vocabulary:
+    """Canonical names and their case-insensitive aliases (actors or topics)."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.aliases: dict[str, str] = {}
+
+    def add(self, raw: _Raw, name: str, aliases: list[str]) -> None:
+        for alias in [name, *aliases]:
+            key = alias.strip().lower()
+            owner = self.aliases.get(key)
+            if owner is not None and owner != name:
+                raise raw.error(f"alias {alias!r} already belongs to {self.what} {owner!r}")
+            self.aliases[key] = name
+
+    def resolve(self, raw: _Raw, field_name: str, names: list[str]) -> list[str]:
+        resolved: list[str] = []
+        for name in names:
+            canonical = self.aliases.get(name.strip().lower())
+            if canonical is None:
+                raise raw.error(
+                    f"unknown {self.what} {name!r} in {field_name!r}",
+                    f"use a name or alias from {self.what}s.toml, or add it there",
+                )
+            if canonical in resolved:
+                raise raw.error(f"{self.what} {canonical!r} listed twice in {field_name!r}")
+            resolved.append(canonical)
+        return sorted(resolved)
+
+
+def _add_dates(raw: _Raw, record: dict[str, Any], *, window: bool = True) -> None:
+    try:
+        start, end, precision = date_bounds(record["date"])
+    except RusinoError as exc:
+        raise raw.error(exc.message, exc.hint) from None
+    record["date_start"], record["date_end"] = start, end
+    if window:
+        record["precision"] = precision
+        record["in_window"] = in_window(start, end)
+
+
+def load_records(data_dir: Path) -> Records:
+    """Read and validate every *.toml in data_dir; raise RusinoError naming the file and record."""
+    if not data_dir.is_dir():
+        raise RusinoError(f"no data folder at {data_dir}", "pass the folder holding sources.toml")
+    raws: dict[str, list[_Raw]] = {table: [] for _, table in _FILE_TABLES}
+    for path in sorted(data_dir.glob("*.toml")):
+        for raw in _read_file(path):
+            raws[raw.table].append(raw)
+    if not raws["source"]:
+        raise RusinoError(f"no [[source]] records in {data_dir}", "write sources.toml first")
+
+    records = Records()
+    sources: dict[str, dict[str, Any]] = {}
+    for raw in raws["source"]:
+        record = _normalise(raw)
+        if record["id"] in sources:
+            raise raw.error("duplicate source id")
+        _add_dates(raw, record, window=False)
+        sources[record["id"]] = record
+
+    notes: set[tuple[str, int]] = set()
+    for raw in raws["note"]:
+        record = _normalise(raw)
+        if record["source"] not in sources:
+            raise raw.error(f"unknown source {record['source']!r}")
+        key = (record["source"], record["number"])
+        if key in notes:
+            raise raw.error("duplicate note number")
+        notes.add(key)
+        records.notes.append(record)
+
+    actors = _Vocabulary("actor")
+    actor_raws: list[tuple[_Raw, dict[str, Any]]] = []
+    for raw in raws["actor"]:
+        record = _normalise(raw)
+        if record["name"].lower() in actors.aliases:
+            raise raw.error("duplicate actor name (or an alias of another actor)")
+        if record["kind"] not in ACTOR_KINDS:
+            raise raw.error(f"kind {record['kind']!r} is not one of {', '.join(ACTOR_KINDS)}")
+        actor_raws.append((raw, record))
+        actors.add(raw, record["name"], record["aliases"])
+    for raw, record in actor_raws:  # countries may be declared after the actors in them
+        if record["country"]:
+            record["country"] = actors.resolve(raw, "country", [record["country"]])[0]
+        records.actors.append(record)
+
+    topics = _Vocabulary("topic")
+    for raw in raws["topic"]:
+        record = _normalise(raw)
+        if record["name"].lower() in topics.aliases:
+            raise raw.error("duplicate topic name (or an alias of another topic)")
+        topics.add(raw, record["name"], record["aliases"])
+        records.topics.append(record)
+
+    ids: dict[str, str] = {}
+
+    def link(raw: _Raw, record: dict[str, Any]) -> None:
+        if record["id"] in ids:
+            raise raw.error(f"duplicate id: already used by {ids[record['id']]}")
+        ids[record["id"]] = raw.label
+        if record["source"] not in sources:
+            raise raw.error(f"unknown source {record['source']!r}")
+        for number in record["notes"]:
+            if (record["source"], number) not in notes:
+                raise raw.error(f"note {number} is not among the notes of {record['source']!r}")
+        if len(set(record["notes"])) != len(record["notes"]):
+            raise raw.error("a note number is listed twice")
+        record["notes"] = sorted(record["notes"])
+        record["actors"] = actors.resolve(raw, "actors", record["actors"])
+        record["topics"] = topics.resolve(raw, "topics", record["topics"])
+        _add_dates(raw, record)
+
+    for raw in raws["event"]:
+        record = _normalise(raw)
+        link(raw, record)
+        records.events.append(record)
+    event_ids = {event["id"] for event in records.events}
+    for raw in raws["fact"]:
+        record = _normalise(raw)
+        link(raw, record)
+        if record["qualifier"] not in QUALIFIERS:
+            raise raw.error(
+                f"qualifier {record['qualifier']!r} is not one of {', '.join(QUALIFIERS)}"
+            )
+        record["value_max"] = record["value_max"] or None  # 0 means "not a range"
+        if record["value_max"] is not None and record["value"] > record["value_max"]:
+            raise raw.error(
+                f"value {record['value']} is greater than value_max {record['value_max']}"
+            )
+        record["event"] = record["event"] or None
+        if record["event"] is not None and record["event"] not in event_ids:
+            raise raw.error(f"event {record['event']!r} is not the id of any event")
+        records.facts.append(record)
+
+    records.sources = [sources[key] for key in sorted(sources)]
+    records.notes.sort(key=lambda r: (r["source"], r["number"]))
+    records.actors.sort(key=lambda r: r["name"])
+    records.topics.sort(key=lambda r: r["name"])
+    records.events.sort(key=lambda r: r["id"])
+    records.facts.sort(key=lambda r: r["id"])
+    return records
+
+
+# --------------------------------------------------------------------------------------------
+# Writing the database
+
+
+def schema_sql() -> str:
+    """The schema, read from the package so it works from an installed wheel too."""
+    return resources.files("rusino").joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+def _rows(records: Records) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """(table, rows) in an order that satisfies foreign keys; rows sorted by primary key."""
+    yield (
+        "sources",
+        [
+            {
+                **{k: v for k, v in s.items() if k != "authors"},
+                "authors": json.dumps(s["authors"], ensure_ascii=False),
+            }
+            for s in records.sources
+        ],
+    )
+    yield "notes", records.notes
+    yield "actors", [{k: a[k] for k in ("name", "kind", "country")} for a in records.actors]
+    yield "actor_aliases", _alias_rows(records.actors, "actor")
+    yield "topics", [{k: t[k] for k in ("name", "description")} for t in records.topics]
+    yield "topic_aliases", _alias_rows(records.topics, "topic")
+    for table, items in (("event", records.events), ("fact", records.facts)):
+        yield (
+            f"{table}s",
+            [
+                {k: v for k, v in item.items() if k not in ("actors", "topics", "notes")}
+                | {"inferred": int(item["inferred"]), "in_window": int(item["in_window"])}
+                for item in items
+            ],
+        )
+        yield (
+            f"{table}_actors",
+            [{table: item["id"], "actor": actor} for item in items for actor in item["actors"]],
+        )
+        yield (
+            f"{table}_topics",
+            [{table: item["id"], "topic": topic} for item in items for topic in item["topics"]],
+        )
+        yield (
+            f"{table}_notes",
+            [
+                {table: item["id"], "source": item["source"], "number": number}
+                for item in items
+                for number in item["notes"]
+            ],
+        )
+
+
+def _alias_rows(items: list[dict[str, Any]], column: str) -> list[dict[str, Any]]:
+    aliases = {alias.strip().lower(): item["name"] for item in items for alias in item["aliases"]}
+    aliases.update({item["name"].lower(): item["name"] for item in items})
+    return [{"alias": alias, column: aliases[alias]} for alias in sorted(aliases)]
+
+
+def _primary_key(conn: sqlite3.Connection, table: str) -> list[str]:
+    info = conn.execute(f"PRAGMA table_info({table})").fetchall()
+    keyed = sorted((row[5], row[1]) for row in info if row[5])
+    return [name for _, name in keyed] or [row[1] for row in info]
+
+
+def content_hash(conn: sqlite3.Connection) -> str:
+    """sha256 over every content table's columns and rows in primary-key order.
+
+    Leaves out the FTS index (derived) and metadata (which holds this hash), and anything
+    time-dependent, so two builds of the same records hash the same.
+    """
+    digest = hashlib.sha256()
+    for table in CONTENT_TABLES:
+        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})").fetchall()]
+        if not columns:
+            raise sqlite3.OperationalError(f"no such table: {table}")
+        order = ", ".join(_primary_key(conn, table))
+        digest.update(json.dumps([table, columns]).encode())
+        digest.update(b"\n")
+        select = f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}"
+        for row in conn.execute(select):
+            digest.update(json.dumps(list(row), ensure_ascii=False).encode())
+            digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """The counts metadata records, computed from the rows."""
+
+    def one(sql: str) -> int:
+        return int(conn.execute(sql).fetchone()[0])
+
+    return {
+        "events": one("SELECT count(*) FROM events"),
+        "events_in_window": one("SELECT count(*) FROM events WHERE in_window = 1"),
+        "facts": one("SELECT count(*) FROM facts"),
+        "actors": one("SELECT count(*) FROM actors"),
+        "topics": one("SELECT count(*) FROM topics"),
+        "sources": one("SELECT count(*) FROM sources"),
+        "notes": one("SELECT count(*) FROM notes"),
+    }
+
+
+def _write(records: Records, path: Path) -> dict[str, int]:
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.executescript(schema_sql())
+        db = sqlite_utils.Database(conn, execute_plugins=False)
+        with db.atomic():
+            for table, rows in _rows(records):
+                if rows:
+                    db.table(table).insert_all(rows)
+            for table, columns in FTS_COLUMNS.items():
+                db.table(table).enable_fts(list(columns), fts_version="FTS5", create_triggers=True)
+            found = counts(conn)
+            metadata = {"schema_version": str(SCHEMA_VERSION), "content_hash": content_hash(conn)}
+            metadata |= {key: str(value) for key, value in found.items()}
+            db.table("metadata").insert_all(
+                [{"key": key, "value": metadata[key]} for key in sorted(metadata)]
+            )
+        conn.execute("VACUUM")
+        return found
+    finally:
+        conn.close()
+
+
+def build_database(data_dir: Path, out: Path) -> dict[str, int]:
+    """Build `out` from the TOML records in data_dir; return the counts written to metadata.
+
+    Writes beside `out` and renames into place, so a failed build leaves `out` as it was.
+    """
+    records = load_records(data_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(handle)
+    tmp = Path(name)
+    try:
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the database is meant to be shared
+        found = _write(records, tmp)
+        os.replace(tmp, out)
+    except sqlite3.Error as exc:
+        raise RusinoError(f"building {out} failed: {exc}", code=ExitCode.ERROR) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return found

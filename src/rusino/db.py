@@ -1,0 +1,96 @@
+"""Finding and opening a rusino database.
+
+Standard library only: this module is imported by every command, so it must cost nothing at
+start-up (sqlite-utils and edtf are for building, see build.py).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from rusino.errors import ExitCode, RusinoError
+
+SCHEMA_VERSION = 1
+
+# The tables every rusino database has; a file without them is some other SQLite database.
+REQUIRED_TABLES = ("events", "facts", "actors", "sources", "metadata")
+
+_PACKAGE_DB = Path(__file__).parent / "data" / "events.sqlite"  # inside an installed wheel
+_REPO_ROOT = Path(__file__).resolve().parents[2]  # a source checkout / editable install
+_REPO_DB = _REPO_ROOT / "data" / "events.sqlite"
+
+_BUILD_HINT = "build one with `rusino db build`, or point --db / RUSINO_DB at a rusino database"
+
+
+def repo_data_dir() -> Path | None:
+    """`<repo>/data` when running from a source checkout (it holds sources.toml), else None."""
+    data = _REPO_ROOT / "data"
+    return data if (data / "sources.toml").is_file() else None
+
+
+def bundled_path() -> Path:
+    """The database shipped with rusino: inside the wheel, else the checkout's data/ folder."""
+    for candidate in (_PACKAGE_DB, _REPO_DB):
+        if candidate.is_file():
+            return candidate
+    # Neither exists: name the one the user can create, so the error message is actionable.
+    return _REPO_DB if (_REPO_ROOT / "data").is_dir() else _PACKAGE_DB
+
+
+def resolve_path(option: str | None) -> Path:
+    """The database to use: the --db option, else env RUSINO_DB, else the bundled one."""
+    if option:
+        return Path(option).expanduser()
+    env = os.environ.get("RUSINO_DB", "")
+    if env:
+        return Path(env).expanduser()
+    return bundled_path()
+
+
+def _is_bundled(path: Path) -> bool:
+    try:
+        return path.resolve() in {_PACKAGE_DB.resolve(), _REPO_DB.resolve()}
+    except OSError:
+        return False
+
+
+def connect(path: Path, *, readonly: bool = True) -> sqlite3.Connection:
+    """Open a rusino database, with rows as sqlite3.Row.
+
+    Raises RusinoError (one line and a hint, never a traceback) when the path is missing, is a
+    folder, is not an SQLite file or lacks rusino's tables. The bundled database is always
+    opened read-only, whatever `readonly` says.
+    """
+    if not path.exists():
+        raise RusinoError(f"no database at {path}", _BUILD_HINT, ExitCode.USAGE)
+    if path.is_dir():
+        raise RusinoError(f"{path} is a directory, not a database", _BUILD_HINT, ExitCode.USAGE)
+    readonly = readonly or _is_bundled(path)
+    try:
+        if readonly:
+            conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        else:
+            conn = sqlite3.connect(path)
+    except sqlite3.Error as exc:
+        raise RusinoError(f"cannot open {path}: {exc}", _BUILD_HINT, ExitCode.USAGE) from None
+    conn.row_factory = sqlite3.Row
+    try:
+        names = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise RusinoError(
+            f"{path} is not an SQLite database ({exc})", _BUILD_HINT, ExitCode.USAGE
+        ) from None
+    missing = [table for table in REQUIRED_TABLES if table not in names]
+    if missing:
+        conn.close()
+        raise RusinoError(
+            f"{path} is not a rusino database (no table {', '.join(missing)})",
+            _BUILD_HINT,
+            ExitCode.USAGE,
+        )
+    return conn
