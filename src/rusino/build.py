@@ -197,7 +197,7 @@ _SPECS: dict[str, Spec] = {
         "id": ("text", _REQUIRED),
         "authors": ("texts", _REQUIRED),
         "title": ("text", _REQUIRED),
-        "publication": ("text", _REQUIRED),
+        "publication": ("str", _REQUIRED),  # may be empty: an op-ed may not name one
         "date": ("text", _REQUIRED),
         "kind": ("text", _REQUIRED),
         "volume": ("str", ""),
