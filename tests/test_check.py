@@ -1,0 +1,216 @@
+"""check.py: a sound database passes; each kind of damage gives its own line."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from rusino.check import check_database
+from rusino.errors import RusinoError
+
+NAVAL = "2012-04-russia-china-naval-exercise"
+PIPELINE = "2013-planned-pipeline-length"
+TRADE = "2012-russia-china-trade"
+
+
+def corrupt(db: Path, *statements: str) -> None:
+    with sqlite3.connect(db) as conn:
+        for statement in statements:
+            conn.execute(statement)
+    conn.close()
+
+
+def has_line(problems: list[str], start: str, fragment: str) -> bool:
+    return any(line.startswith(start) and fragment in line for line in problems)
+
+
+def test_sound_database_has_no_problems(
+    fixture_db: Path, fixture_data_dir: Path, fixture_sources_dir: Path
+) -> None:
+    assert check_database(fixture_db, fixture_data_dir, fixture_sources_dir) == []
+
+
+def test_quotes_are_matched_with_whitespace_folded(fixture_sources_dir: Path) -> None:
+    text = (fixture_sources_dir / "alpha-2013.txt").read_text(encoding="utf-8")
+    assert "bilateral naval exercise" not in text  # a line break sits between the two words
+
+
+@pytest.mark.parametrize(
+    ("statements", "start", "fragment"),
+    [
+        (
+            [f"UPDATE events SET date_end = '2012-04-28' WHERE id = '{NAVAL}'"],
+            NAVAL,
+            "stored bounds 2012-04-22..2012-04-28 (day) disagree",
+        ),
+        (
+            [f"UPDATE events SET precision = 'month' WHERE id = '{NAVAL}'"],
+            NAVAL,
+            "disagree with date '2012-04-22/2012-04-27'",
+        ),
+        (
+            [f"UPDATE events SET date_start = '2012-05-01' WHERE id = '{NAVAL}'"],
+            NAVAL,
+            "date_start 2012-05-01 is after date_end 2012-04-27",
+        ),
+        ([f"UPDATE events SET date = 'April 2012' WHERE id = '{NAVAL}'"], NAVAL, "'April 2012'"),
+        ([f"UPDATE events SET in_window = 0 WHERE id = '{NAVAL}'"], NAVAL, "in_window is 0"),
+        ([f"DELETE FROM event_actors WHERE event = '{NAVAL}'"], NAVAL, "no actor"),
+        ([f"DELETE FROM fact_topics WHERE fact = '{TRADE}'"], TRADE, "no topic"),
+        ([f"UPDATE events SET quote = ' ' WHERE id = '{NAVAL}'"], NAVAL, "empty quote"),
+        ([f"UPDATE facts SET unit = '' WHERE id = '{TRADE}'"], TRADE, "no unit"),
+        (
+            [f"UPDATE facts SET value = 2000 WHERE id = '{PIPELINE}'"],
+            PIPELINE,
+            "value 2000 is greater than value_max 1500",
+        ),
+        ([f"UPDATE facts SET value = 'lots' WHERE id = '{TRADE}'"], TRADE, "is not a number"),
+        (
+            [
+                "UPDATE event_topics SET topic = 'piracy' "
+                f"WHERE event = '{NAVAL}' AND topic = 'military'"
+            ],
+            NAVAL,
+            "topic 'piracy' does not exist",
+        ),
+        (
+            [
+                "UPDATE event_actors SET actor = 'Atlantis' "
+                f"WHERE event = '{NAVAL}' AND actor = 'China'"
+            ],
+            NAVAL,
+            "actor 'Atlantis' does not exist",
+        ),
+        (
+            [f"INSERT INTO event_notes VALUES ('{NAVAL}', 'alpha-2013', 9)"],
+            NAVAL,
+            "note 'alpha-2013 #9' does not exist",
+        ),
+        (
+            [f"UPDATE facts SET event = 'gone' WHERE id = '{TRADE}'"],
+            TRADE,
+            "event 'gone' does not exist",
+        ),
+        (
+            [f"UPDATE events SET source = 'gamma' WHERE id = '{NAVAL}'"],
+            NAVAL,
+            "source 'gamma' does not exist",
+        ),
+        (
+            ["UPDATE actors SET country = 'Muscovy' WHERE name = 'Vladimir Putin'"],
+            "Vladimir Putin",
+            "country 'Muscovy' does not exist",
+        ),
+        (
+            ["INSERT INTO event_topics VALUES ('no-such-event', 'trade')"],
+            "event_topics",
+            "event 'no-such-event' does not exist",
+        ),
+        (
+            [f"UPDATE facts SET id = '{NAVAL}' WHERE id = '{TRADE}'"],
+            NAVAL,
+            "used by both an event and a fact",
+        ),
+        (
+            [f"UPDATE event_notes SET source = 'beta-2016' WHERE event = '{NAVAL}'"],
+            NAVAL,
+            "note 'beta-2016 #1' does not exist",
+        ),
+        (
+            ["UPDATE metadata SET value = '7' WHERE key = 'events'"],
+            "metadata",
+            "events is '7' but the rows count 6",
+        ),
+        (["UPDATE metadata SET value = '0' WHERE key = 'schema_version'"], "metadata", "'0'"),
+        ([f"DELETE FROM fact_notes WHERE fact != '{TRADE}'"], "metadata", "content_hash"),
+        (
+            ["DROP TRIGGER events_au", f"UPDATE events SET summary = 'zebra' WHERE id = '{NAVAL}'"],
+            "events_fts",
+            "full-text index does not match events",
+        ),
+    ],
+)
+def test_each_problem_is_reported(
+    fixture_db: Path, statements: list[str], start: str, fragment: str
+) -> None:
+    corrupt(fixture_db, *statements)
+    problems = check_database(fixture_db)
+    assert has_line(problems, start, fragment), problems
+
+
+def test_any_content_change_breaks_the_hash(fixture_db: Path) -> None:
+    corrupt(fixture_db, f"UPDATE events SET comment = 'edited by hand' WHERE id = '{NAVAL}'")
+    assert check_database(fixture_db) == [
+        "metadata: content_hash does not match the rows "
+        "(changed after it was built? run `rusino db build`)"
+    ]
+
+
+def test_quote_missing_from_its_article(
+    fixture_db: Path, fixture_sources_dir: Path, tmp_path: Path
+) -> None:
+    sources = Path(shutil.copytree(fixture_sources_dir, tmp_path / "sources"))
+    article = sources / "beta-2016.txt"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("25 million tons", "25 million tonnes"), encoding="utf-8")
+    problems = check_database(fixture_db, sources_dir=sources)
+    assert problems == [
+        "2015-japan-coal-imports-from-russia: quote not found in beta-2016.txt: "
+        "'Japan imported more than 25 million tons of coal from Russia'"
+    ]
+
+
+def test_quote_changed_in_database(fixture_db: Path, fixture_sources_dir: Path) -> None:
+    corrupt(
+        fixture_db, f"UPDATE events SET quote = 'Russia and China never met' WHERE id = '{NAVAL}'"
+    )
+    problems = check_database(fixture_db, sources_dir=fixture_sources_dir)
+    assert f"{NAVAL}: quote not found in alpha-2013.txt: 'Russia and China never met'" in problems
+
+
+def test_source_without_article(
+    fixture_db: Path, tmp_path: Path, fixture_sources_dir: Path
+) -> None:
+    corrupt(fixture_db, "UPDATE sources SET file = '' WHERE id = 'beta-2016'")
+    problems = check_database(fixture_db, sources_dir=fixture_sources_dir)
+    assert has_line(problems, "source beta-2016", "no `file`")
+    problems = check_database(fixture_db, sources_dir=tmp_path)  # no article files there
+    assert has_line(problems, "source alpha-2013", "cannot read its article")
+
+
+def test_stale_against_data_dir(fixture_db: Path, fixture_data_dir: Path, tmp_path: Path) -> None:
+    data = Path(shutil.copytree(fixture_data_dir, tmp_path / "data"))
+    events = data / "events-beta-2016.toml"
+    text = events.read_text(encoding="utf-8")
+    events.write_text(text.replace("agree to hold talks", "agree to talk"), encoding="utf-8")
+    problems = check_database(fixture_db, data_dir=data)
+    assert problems == [
+        f"{fixture_db} is stale: run `rusino db build` (differs from {data} in events)"
+    ]
+
+
+def test_data_dir_that_does_not_build(
+    fixture_db: Path, fixture_data_dir: Path, tmp_path: Path
+) -> None:
+    data = Path(shutil.copytree(fixture_data_dir, tmp_path / "data"))
+    (data / "misc.toml").write_text("", encoding="utf-8")
+    problems = check_database(fixture_db, data_dir=data)
+    assert problems == [f"{data}: cannot be built: misc.toml: not a rusino data file name"]
+
+
+def test_not_a_rusino_database(tmp_path: Path) -> None:
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    with pytest.raises(RusinoError, match="not a rusino database"):
+        check_database(other)
+
+
+def test_check_does_not_modify_the_database(fixture_db: Path, fixture_data_dir: Path) -> None:
+    before = fixture_db.read_bytes()
+    check_database(fixture_db, fixture_data_dir)
+    assert fixture_db.read_bytes() == before
