@@ -1,0 +1,557 @@
+"""The command line: options -> a core call -> a renderer. The one place errors become exit codes.
+
+Everything below this module is plain Python that raises RusinoError; here those become one line on
+stderr and an exit code (2 for usage, 1 for the rest), with a traceback only under ``--debug``.
+Typer runs with ``standalone_mode=False`` so click's own usage errors (an unknown option, a bad
+``--format``) come back to :func:`run` and are printed as one line too, and with
+``rich_markup_mode=None`` so typer never imports rich to format help or errors: rich is imported
+only by the table writer, when a table is drawn.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from typer._click import exceptions as click_exceptions
+
+from rusino import __version__
+from rusino.errors import ExitCode, RusinoError
+from rusino.render import Format
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from rusino.render import Row, View
+
+HELP = """Russia-China relations in the Asia-Pacific, 2009-2016: a timeline and figures, each
+traced to a verbatim quote.
+
+On a terminal, listings are tables; in a pipe they are TSV without a header (one record a line,
+exact ISO/EDTF dates). --format picks table, tsv, csv, json, jsonl or markdown. Messages go to
+stderr; exit codes: 0 ok (an empty result too), 1 error, 2 bad input."""
+
+app = typer.Typer(
+    name="rusino",
+    help=HELP,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+db_app = typer.Typer(
+    name="db",
+    help="Build the database from the curated records in data/.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+)
+app.add_typer(db_app)
+
+
+class _State:
+    """The global options, set by the app callback before a command runs."""
+
+    db: str | None = None
+    debug: bool = False
+
+
+STATE = _State()
+
+
+# ---------------------------------------------------------------------------------------------
+# shell completion: actor and topic names, read from the database
+
+
+def _complete(kind: str, ctx: typer.Context, incomplete: str) -> list[str]:
+    try:
+        from rusino import db, query
+
+        option = ctx.find_root().params.get("db")
+        conn = db.connect(db.resolve_path(option if isinstance(option, str) else None))
+        try:
+            return query.names(conn, kind, incomplete)
+        finally:
+            conn.close()
+    except Exception:  # completion must never print a traceback into the user's prompt
+        return []
+
+
+def complete_actor(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _complete("actor", ctx, incomplete)
+
+
+def complete_topic(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _complete("topic", ctx, incomplete)
+
+
+# ---------------------------------------------------------------------------------------------
+# options shared by the listing commands
+
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        show_default=False,
+        help="Output format [default: table on a terminal, tsv without a header in a pipe].",
+    ),
+]
+HeadersOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--headers/--no-headers",
+        show_default=False,
+        help="Header row for tsv/csv [default: on when --format is given, off in a pipe].",
+    ),
+]
+ActorOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--actor",
+        "-a",
+        metavar="NAME",
+        autocompletion=complete_actor,
+        help="Only records this actor takes part in (name or alias, any case). Repeat: all must.",
+    ),
+]
+TopicOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--topic",
+        "-t",
+        metavar="TOPIC",
+        autocompletion=complete_topic,
+        help="Only records with this topic (name or alias). Repeat: all of them.",
+    ),
+]
+AnyOpt = Annotated[
+    bool,
+    typer.Option("--any", help="With several --actor (or --topic): any of them, not all."),
+]
+SourceOpt = Annotated[
+    str | None,
+    typer.Option("--source", "-s", metavar="ID", help="Only records from this source."),
+]
+LimitOpt = Annotated[
+    int | None,
+    typer.Option("--limit", "-n", min=0, metavar="N", help="At most N records."),
+]
+ReverseOpt = Annotated[bool, typer.Option("--reverse", "-r", help="Latest first.")]
+
+
+def _connect() -> sqlite3.Connection:
+    from rusino import db
+
+    return db.connect(db.resolve_path(STATE.db))
+
+
+def _emit(write: Callable[[], object]) -> None:
+    """Run a writer; a closed pipe (``| head -1``) ends the command quietly with exit 0."""
+    try:
+        write()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Point stdout at /dev/null so the interpreter's final flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(0) from None
+
+
+def _output(
+    rows: Iterable[Row],
+    view: View,
+    fmt: Format | None,
+    headers: bool | None,
+    highlight: list[str] | None = None,
+) -> None:
+    from rusino import render
+
+    out = sys.stdout
+    if fmt is None:
+        piped = not out.isatty()
+        fmt = Format.tsv if piped else Format.table
+        headers = (not piped) if headers is None else headers
+    opts = render.Options(headers=True if headers is None else headers, highlight=highlight or [])
+    _emit(lambda: render.render(rows, view, fmt, out, opts))
+
+
+# ---------------------------------------------------------------------------------------------
+# the app
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"rusino {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            show_default=False,
+            help="The database to read [default: $RUSINO_DB, else the bundled one].",
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Print the version."
+        ),
+    ] = False,
+) -> None:
+    STATE.db = db
+    STATE.debug = debug
+
+
+@app.command()
+def timeline(
+    actor: ActorOpt = None,
+    any_: AnyOpt = False,
+    topic: TopicOpt = None,
+    from_: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="DATE",
+            help="From DATE: 2012, 2012-04, April 2012, Apr 2012, 22 April 2012, 2012-04-22.",
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option("--to", metavar="DATE", help="Until DATE (2012 means to the end of 2012)."),
+    ] = None,
+    within: Annotated[
+        bool,
+        typer.Option(
+            "--within",
+            help="Only events lying entirely inside --from/--to (default: overlapping it).",
+        ),
+    ] = False,
+    source: SourceOpt = None,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search",
+            "-q",
+            metavar="TEXT",
+            help='Full-text search: words (prefixes, all must match), "a phrase", OR, NOT.',
+        ),
+    ] = None,
+    window: Annotated[
+        bool, typer.Option("--window", "-w", help="Only events in the core window 2009-2016.")
+    ] = False,
+    limit: LimitOpt = None,
+    reverse: ReverseOpt = False,
+    fmt: FormatOpt = None,
+    headers: HeadersOpt = None,
+) -> None:
+    """Events in date order (start, then precision, then id), filtered."""
+    from rusino import dates, query, render
+
+    if within and not (from_ or to):
+        raise RusinoError("--within needs --from or --to", "e.g. --from 2012 --to 2013 --within")
+    start, end = dates.parse_range(from_, to)
+    conn = _connect()
+    rows = query.timeline(
+        conn,
+        query.TimelineFilter(
+            actors=actor or (),
+            topics=topic or (),
+            any=any_,
+            start=start,
+            end=end,
+            within=within,
+            source=source,
+            search=search,
+            window=window,
+            limit=limit,
+            reverse=reverse,
+        ),
+    )
+    words = query.highlight_words(search) if search else None
+    _output(rows, render.EVENTS, fmt, headers, words)
+
+
+@app.command()
+def facts(
+    query_: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[QUERY]...",
+            show_default=False,
+            help="Words matched against subject, quote, topics and actors (trade, gas, Vietnam).",
+        ),
+    ] = None,
+    unit: Annotated[
+        list[str] | None,
+        typer.Option("--unit", "-u", metavar="UNIT", help="Only this unit (USD, percent, km...)."),
+    ] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind", "-k", metavar="KIND", help="Only this kind (actual, target, contract...)."
+        ),
+    ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year", "-y", min=1000, max=9999, help="Only figures whose period overlaps YEAR."
+        ),
+    ] = None,
+    actor: ActorOpt = None,
+    any_: AnyOpt = False,
+    topic: TopicOpt = None,
+    source: SourceOpt = None,
+    limit: LimitOpt = None,
+    reverse: ReverseOpt = False,
+    fmt: FormatOpt = None,
+    headers: HeadersOpt = None,
+) -> None:
+    """Figures (money, volumes, lengths, shares...), by the period they refer to."""
+    from rusino import query, render
+
+    text = " ".join(query_ or []).strip() or None
+    conn = _connect()
+    rows = query.facts(
+        conn,
+        query.FactFilter(
+            query=text,
+            units=unit or (),
+            kinds=kind or (),
+            year=year,
+            actors=actor or (),
+            any=any_,
+            topics=topic or (),
+            source=source,
+            limit=limit,
+            reverse=reverse,
+        ),
+    )
+    _output(rows, render.FACTS, fmt, headers, query.highlight_words(text) if text else None)
+
+
+@app.command()
+def show(
+    id_: Annotated[str, typer.Argument(metavar="ID", help="An event or fact id.")],
+    bibtex: Annotated[bool, typer.Option("--bibtex", help="Only the source, as BibTeX.")] = False,
+    fmt: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            show_default=False,
+            help="Output format [default: the full text view].",
+        ),
+    ] = None,
+) -> None:
+    """Everything about one event or fact: dates, quote, the notes it cites, related records and a
+    citation (Chicago author-date; --bibtex for BibTeX)."""
+    from rusino import query, render
+
+    row = query.show(_connect(), id_)
+    out = sys.stdout
+    if bibtex:
+        _emit(lambda: out.write(row["bibtex"] + "\n"))
+        return
+    if fmt is None or fmt is Format.table:
+        _emit(lambda: render.write_show(row, out, render.Options()))
+    elif fmt in (Format.json, Format.jsonl):
+        import json
+
+        text = json.dumps(row, ensure_ascii=False, indent=2 if fmt is Format.json else None)
+        _emit(lambda: out.write(text + "\n"))
+    else:
+        view = render.EVENTS if row["type"] == "event" else render.FACTS
+        _output([row], view, fmt, None)
+
+
+@app.command()
+def search(
+    text: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="TEXT...",
+            help='Words (prefixes, all must match), "a phrase", or an FTS5 expression with OR/NOT.',
+        ),
+    ],
+    limit: LimitOpt = None,
+    fmt: FormatOpt = None,
+    headers: HeadersOpt = None,
+) -> None:
+    """Events and facts together, best match first; each row says which it is."""
+    from rusino import query, render
+
+    joined = " ".join(text)
+    rows = query.search(_connect(), joined, limit)
+    _output(rows, render.SEARCH, fmt, headers, query.highlight_words(joined))
+
+
+@app.command()
+def actors(fmt: FormatOpt = None, headers: HeadersOpt = None) -> None:
+    """Actors, with their kind, aliases and how many events and facts name them."""
+    from rusino import query, render
+
+    _output(query.actors(_connect()), render.ACTORS, fmt, headers)
+
+
+@app.command()
+def topics(fmt: FormatOpt = None, headers: HeadersOpt = None) -> None:
+    """Topics, with their aliases and counts."""
+    from rusino import query, render
+
+    _output(query.topics(_connect()), render.TOPICS, fmt, headers)
+
+
+@app.command()
+def sources(fmt: FormatOpt = None, headers: HeadersOpt = None) -> None:
+    """The articles everything comes from, with counts and a citation."""
+    from rusino import query, render
+
+    _output(query.sources(_connect()), render.SOURCES, fmt, headers)
+
+
+@db_app.command("build")
+def db_build(
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            metavar="DIR",
+            show_default=False,
+            help="The curated records [default: data/ of this checkout].",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", metavar="PATH", show_default=False, help="[default: DIR/events.sqlite]"
+        ),
+    ] = None,
+) -> None:
+    """Build the SQLite database from data/*.toml (deterministic: same input, same content)."""
+    from rusino import db
+    from rusino.build import build_database
+
+    data_dir = data or db.repo_data_dir()
+    if data_dir is None:
+        raise RusinoError("no data folder found", "pass --data DIR (the folder with sources.toml)")
+    target = out or data_dir / "events.sqlite"
+    counts = build_database(data_dir, target)
+    summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items())
+    typer.echo(f"built {target}: {summary}", err=True)
+
+
+@app.command()
+def check(
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            metavar="DIR",
+            show_default=False,
+            help="Compare with a fresh build of DIR [default: data/ when checking the bundled db "
+            "from a checkout].",
+        ),
+    ] = None,
+    sources_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--sources",
+            metavar="DIR",
+            envvar="RUSINO_SOURCES_DIR",
+            show_default=False,
+            help="The article texts, to find every quote verbatim [default: $RUSINO_SOURCES_DIR].",
+        ),
+    ] = None,
+) -> None:
+    """Validate the database; print one line per problem on stdout and exit 1 if there are any."""
+    from rusino import db
+    from rusino.check import check_database
+
+    path = db.resolve_path(STATE.db)
+    data_dir = data
+    repo = db.repo_data_dir()
+    if data_dir is None and repo is not None:
+        try:
+            if path.resolve() == (repo / "events.sqlite").resolve():
+                data_dir = repo
+        except OSError:
+            pass
+    problems = check_database(path, data_dir, sources_dir)
+    if problems:
+        _emit(lambda: sys.stdout.write("".join(p + "\n" for p in problems)))
+        typer.echo(
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {path}", err=True
+        )
+        raise typer.Exit(int(ExitCode.ERROR))
+    conn = db.connect(path)
+    n_events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    n_facts = conn.execute("SELECT count(*) FROM facts").fetchone()[0]
+    typer.echo(f"ok: {n_events} events, {n_facts} facts", err=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# the one exit point
+
+
+def _usage_line(e: click_exceptions.ClickException) -> str:
+    message = " ".join(e.format_message().split())
+    ctx = getattr(e, "ctx", None)
+    if ctx is not None:
+        return f"{message} (see '{ctx.command_path} --help')"
+    return message
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the app on ``argv``; return the exit code. Errors become one line on stderr."""
+    STATE.db, STATE.debug = None, False
+    args = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in args  # known before parsing, so even a usage error can show its trace
+    try:
+        rv: Any = app(args=args, prog_name="rusino", standalone_mode=False)
+        return rv if isinstance(rv, int) else 0
+    except click_exceptions.NoArgsIsHelpError as e:
+        ctx = e.ctx
+        typer.echo(ctx.get_help() if ctx is not None else HELP, err=True)
+        return int(ExitCode.USAGE)
+    except click_exceptions.ClickException as e:
+        if debug:
+            raise
+        typer.echo(f"rusino: {_usage_line(e)}", err=True)
+        return e.exit_code
+    except typer.Abort:
+        typer.echo("rusino: aborted", err=True)
+        return 1
+    except RusinoError as e:
+        if debug or STATE.debug:
+            raise
+        typer.echo(f"rusino: {e}", err=True)
+        return int(e.code)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except Exception as e:  # a bug: one line, and the trace under --debug
+        if debug or STATE.debug:
+            raise
+        typer.echo(
+            f"rusino: internal error: {type(e).__name__}: {e} (rerun with --debug)", err=True
+        )
+        return int(ExitCode.ERROR)
+
+
+def main() -> NoReturn:
+    """The console-script entry point."""
+    sys.exit(run())

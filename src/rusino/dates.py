@@ -1,0 +1,265 @@
+"""Dates, both ways, as pure functions.
+
+* Human dates -> ISO bounds (``--from`` / ``--to``): ``2012``, ``2012-04``, ``2012-04-22``,
+  ``April 2012``, ``Apr 2012``, ``22 April 2012``. A year or a month means the whole of it, so the
+  lower bound of ``2012-04`` is 2012-04-01 and its upper bound 2012-04-30. Plain ISO is parsed here
+  with a regex; anything else goes to python-dateutil (imported only then), parsed twice against two
+  sentinel defaults that differ in every field, so a field that comes back different was not given
+  by the user (the trick jrnl uses to tell "2012" from "1 January 2012").
+* EDTF -> words at the date's own precision, without the ``edtf`` package (it is only needed to
+  build the database): ``2012-04-22/2012-04-27`` -> "22-27 Apr 2012", ``2012-22`` -> "summer 2012",
+  ``2016-03~`` -> "~Mar 2016", ``2012?`` -> "2012?".
+
+  Rule for intervals: both ends are shown at the *coarser* of their two precisions, and a part the
+  ends share is written once: ``2008/2013-12`` -> "2008-2013", ``2012-04/2012-05`` -> "Apr-May
+  2012", ``2012-04-28/2012-05-03`` -> "28 Apr - 3 May 2012", ``2012-12-28/2013-01-03`` ->
+  "28 Dec 2012 - 3 Jan 2013". Open ends: ``2012/..`` -> "since 2012", ``../2012`` -> "until 2012";
+  unknown ends: ``2012/`` -> "2012-?", ``/2012`` -> "?-2012". Anything outside this subset is
+  shown as the raw EDTF string rather than guessed at. (The dashes printed are en dashes.)
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import Literal
+
+from rusino.errors import ExitCode, RusinoError
+
+ACCEPTED = (
+    "use a year (2012), a month (2012-04, April 2012, Apr 2012) "
+    "or a day (2012-04-22, 22 April 2012)"
+)
+DASH = "\u2013"  # en dash, between the ends of a range
+
+_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def _check_day(text: str, year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise RusinoError(f"no such date: {text!r}", ACCEPTED) from None
+
+
+def _bound(year: int, month: int | None, day: int | None, end: bool) -> str:
+    if month is None:
+        month = 12 if end else 1
+    if day is None:
+        day = calendar.monthrange(year, month)[1] if end else 1
+    return dt.date(year, month, day).isoformat()
+
+
+def parse_bound(text: str, *, end: bool = False) -> str:
+    """The ISO lower bound (``end=False``) or upper bound (``end=True``) of a human date."""
+    s = " ".join(text.split())
+    m = _ISO.match(s)
+    if m:
+        year = int(m.group(1))
+        month = int(m.group(2)) if m.group(2) else None
+        day = int(m.group(3)) if m.group(3) else None
+        if month is not None and not 1 <= month <= 12:
+            raise RusinoError(f"no such month in {text!r}: {month}", ACCEPTED)
+        if day is not None:
+            _check_day(text, year, month or 1, day)
+        if year < 1:
+            raise RusinoError(f"no such year: {text!r}", ACCEPTED)
+        return _bound(year, month, day, end)
+    year_, month_, day_ = _parse_words(text, s)
+    return _bound(year_, month_, day_, end)
+
+
+def _parse_words(text: str, s: str) -> tuple[int, int | None, int | None]:
+    if not s or not re.search(r"\d{4}", s):
+        raise RusinoError(f"cannot read the date {text!r}: it needs a four-digit year", ACCEPTED)
+    from dateutil import parser  # only for dates that are not plain ISO
+
+    # Two sentinels that differ in every field; both months have 31 days and both years are leap
+    # years, so no user-given day or month is rejected because of the sentinel.
+    a = dt.datetime(2000, 1, 1)
+    b = dt.datetime(2004, 3, 2)
+    try:
+        pa = parser.parse(s, default=a, dayfirst=True)
+        pb = parser.parse(s, default=b, dayfirst=True)
+    except (ValueError, OverflowError, TypeError):
+        raise RusinoError(f"cannot read the date {text!r}", ACCEPTED) from None
+    if (pa.hour, pa.minute, pa.second, pa.microsecond) != (0, 0, 0, 0) or pa.tzinfo is not None:
+        raise RusinoError(f"cannot read the date {text!r}: times are not supported", ACCEPTED)
+    if pa.year != pb.year:
+        raise RusinoError(f"cannot read the date {text!r}: it has no year", ACCEPTED)
+    month = pa.month if pa.month == pb.month else None
+    day = pa.day if pa.day == pb.day else None
+    if day is not None and month is None:
+        raise RusinoError(f"cannot read the date {text!r}: a day needs a month", ACCEPTED)
+    return pa.year, month, day
+
+
+def parse_range(
+    start: str | None, end: str | None, *, start_opt: str = "--from", end_opt: str = "--to"
+) -> tuple[str | None, str | None]:
+    """ISO bounds of ``--from`` / ``--to``: the start of the first and the end of the second."""
+    lo = parse_bound(start, end=False) if start else None
+    hi = parse_bound(end, end=True) if end else None
+    if lo is not None and hi is not None and lo > hi:
+        raise RusinoError(
+            f"{start_opt} {start} is after {end_opt} {end}",
+            f"swap them: {start_opt} {end} {end_opt} {start}",
+            ExitCode.USAGE,
+        )
+    return lo, hi
+
+
+# ---------------------------------------------------------------------------------------------
+# EDTF -> words
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+SEASONS = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
+Precision = Literal["day", "month", "season", "year", "decade"]
+_RANK: dict[str, int] = {"day": 0, "month": 1, "season": 2, "year": 3, "decade": 4}
+
+_POINT = re.compile(
+    r"^(?P<pre>[~?%]?)(?P<year>\d{4}|\d{3}[Xu]|\d{2}[Xu]{2})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?"
+    r"(?P<q>[~?%]?)$"
+)
+
+
+class _Point:
+    __slots__ = ("day", "decade", "month", "precision", "qual", "season", "year")
+
+    def __init__(self, m: re.Match[str]) -> None:
+        y = m.group("year")
+        self.decade = y[2:] if "X" in y or "u" in y else ""
+        self.year = int(y.replace("X", "0").replace("u", "0"))
+        month = int(m.group("month")) if m.group("month") else None
+        self.day = int(m.group("day")) if m.group("day") else None
+        self.season: str | None = None
+        self.month: int | None = None
+        if month is not None and month in SEASONS:
+            if self.day is not None:
+                raise ValueError("a season has no day")
+            self.season = SEASONS[month]
+        elif month is not None:
+            if not 1 <= month <= 12:
+                raise ValueError("bad month")
+            self.month = month
+        if self.decade and month is not None:
+            raise ValueError("unspecified digits with a month")
+        if self.day is not None:
+            dt.date(self.year, self.month or 1, self.day)
+        q = (m.group("pre") or "") + (m.group("q") or "")
+        self.qual = "%" if "%" in q or ("~" in q and "?" in q) else q[:1]
+        self.precision: Precision = (
+            "decade"
+            if self.decade
+            else "day"
+            if self.day is not None
+            else "season"
+            if self.season
+            else "month"
+            if self.month is not None
+            else "year"
+        )
+
+    def year_text(self) -> str:
+        if self.decade:
+            return f"{self.year}s"
+        return str(self.year)
+
+    def words(self, precision: Precision, *, year: bool = True, month: bool = True) -> str:
+        """This point at ``precision`` (never finer than its own), leaving out year/month."""
+        parts: list[str] = []
+        if precision == "day" and self.day is not None:
+            parts.append(str(self.day))
+        if precision in ("day", "month") and self.month is not None and month:
+            parts.append(MONTHS[self.month - 1])
+        if precision == "season" and self.season:
+            parts.append(self.season)
+        if year:
+            parts.append(self.year_text())
+        return " ".join(parts)
+
+
+def _qualify(text: str, qual: str) -> str:
+    if qual == "~":
+        return "~" + text
+    if qual == "?":
+        return text + "?"
+    if qual == "%":
+        return "~" + text + "?"
+    return text
+
+
+def _point(text: str) -> _Point:
+    m = _POINT.match(text)
+    if not m:
+        raise ValueError(text)
+    return _Point(m)
+
+
+def precision_of(edtf: str) -> Precision | None:
+    """The coarsest part of an EDTF date, or None when it is outside the subset we read."""
+    try:
+        ends = [_point(p) for p in edtf.split("/") if p not in ("", "..")]
+    except ValueError:
+        return None
+    if not ends:
+        return None
+    return max((p.precision for p in ends), key=_RANK.__getitem__)
+
+
+def display(edtf: str) -> str:
+    """EDTF in words at its own precision; the raw string when it is outside our subset."""
+    try:
+        return _display(edtf.strip())
+    except (ValueError, IndexError):
+        return edtf
+
+
+def _display(edtf: str) -> str:
+    if "/" not in edtf:
+        p = _point(edtf)
+        return _qualify(p.words(p.precision), p.qual)
+    left, right = edtf.split("/", 1)
+    if "/" in right:
+        raise ValueError(edtf)
+    if left in ("", "..") and right in ("", ".."):
+        raise ValueError(edtf)
+    if left in ("", ".."):
+        p = _point(right)
+        text = _qualify(p.words(p.precision), p.qual)
+        return f"until {text}" if left == ".." else f"?{DASH}{text}"
+    if right in ("", ".."):
+        p = _point(left)
+        text = _qualify(p.words(p.precision), p.qual)
+        return f"since {text}" if right == ".." else f"{text}{DASH}?"
+    a, b = _point(left), _point(right)
+    prec: Precision = max(a.precision, b.precision, key=_RANK.__getitem__)
+    if prec == "season" and not (a.season and b.season):
+        prec = "year"  # a season and a month have no common unit coarser than the year
+    if prec == "month" and (a.month is None or b.month is None):
+        prec = "year"
+    same_year = a.year == b.year and a.decade == b.decade
+    same_month = same_year and a.month == b.month
+    if a.qual or b.qual:
+        # Qualified ends are written in full so each qualifier stays with its own end.
+        sa = _qualify(a.words(prec), a.qual)
+        sb = _qualify(b.words(prec), b.qual)
+        return f"{sa} {DASH} {sb}" if " " in sa + sb else f"{sa}{DASH}{sb}"
+    if prec in ("year", "decade"):
+        sa, sb = a.words(prec), b.words(prec)
+        return sa if sa == sb else f"{sa}{DASH}{sb}"
+    if prec == "day":
+        if same_month:
+            if a.day == b.day:
+                return a.words("day")
+            return f"{a.day}{DASH}{b.day} {MONTHS[(a.month or 1) - 1]} {a.year}"
+        if same_year:
+            return f"{a.words('day', year=False)} {DASH} {b.words('day')}"
+        return f"{a.words('day')} {DASH} {b.words('day')}"
+    # month or season
+    if same_year:
+        if a.words(prec) == b.words(prec):
+            return a.words(prec)
+        return f"{a.words(prec, year=False)}{DASH}{b.words(prec)}"
+    return f"{a.words(prec)} {DASH} {b.words(prec)}"

@@ -1,0 +1,756 @@
+"""Filters -> parameterised SQL -> rows, as plain dicts in rusino's JSON schema.
+
+Nothing here knows about the command line or the terminal; every problem with the user's input is
+raised as a :class:`~rusino.errors.RusinoError`. User text only ever reaches SQLite as a bound
+parameter. Listing functions are generators, so renderers can stream.
+
+JSON schema
+===========
+
+This is the stable schema of ``--format json`` (an array of objects) and ``--format jsonl`` (one
+object a line). TSV, CSV and Markdown have the same fields as columns, in the same order, with lists
+joined by ``;``, booleans as ``true``/``false`` and null as an empty cell. Dates: ``date`` is EDTF;
+``start`` and ``end`` are its strict lower and upper bounds as ISO ``yyyy-mm-dd``.
+
+Event (``timeline``; ``show`` adds the fields marked *show*)::
+
+    id          string    stable slug, e.g. "2012-04-russia-china-naval-exercise"
+    date        string    EDTF, e.g. "2012-04-22/2012-04-27", "2012-22", "2016-03~"
+    start       string    ISO lower bound, e.g. "2012-04-22"
+    end         string    ISO upper bound, e.g. "2012-04-27"
+    date_text   string    the date as the article words it
+    precision   string    day | month | season | year | decade
+    inferred    boolean   the date was resolved from relative wording ("last August")
+    in_window   boolean   the date range overlaps 2009-01-01 .. 2016-12-31
+    summary     string    one neutral line naming what happened
+    actors      [string]  canonical actor names
+    topics      [string]  topic names
+    source      string    source id, e.g. "kim-blank-2013"
+    notes       [integer] the article's note numbers cited for it
+    quote       string    the verbatim span of the article that states it
+    comment     string    editorial comment ("" if none)
+
+Fact (``facts``)::
+
+    id          string
+    subject     string    what is measured, e.g. "Russia-China trade volume"
+    value       number    normalised value (scale words applied: USD80 billion -> 80000000000)
+    value_max   number    upper end of a range, or null
+    unit        string    USD | percent | count | km | t | m3 | ft3 | ...
+    qualifier   string    exact | about | almost | more-than | less-than | up-to
+    as_written  string    the figure as the article writes it
+    date        string    EDTF of the period the figure refers to
+    start, end  string    ISO bounds of that period
+    date_text   string
+    precision   string
+    inferred    boolean
+    in_window   boolean
+    kind        string    actual | target | contract | loan | stake | estimate | cost | ...
+    actors      [string]
+    topics      [string]
+    source      string
+    notes       [integer]
+    quote       string
+    event       string    id of the event the figure belongs to, or null
+    comment     string
+
+``show ID`` (json) is one object: the event or fact above plus ``type`` ("event" | "fact"),
+``date_words`` (the date in words), ``source_detail`` (a source object, below), ``note_texts``
+([{"number", "text"}]), ``related`` (for an event: its facts; for a fact: its event, as a list) and
+``citation`` / ``bibtex`` (strings).
+
+Search hit (``search``)::
+
+    type        string    "event" | "fact"
+    id          string
+    rank        integer   1 = best (FTS5 bm25 over both tables)
+    date, start, end      as above
+    text        string    the event's summary, or the fact's "subject: as_written"
+    source      string
+
+Vocabularies: ``actors`` -> name, kind, country, aliases [string], events, facts (counts);
+``topics`` -> name, description, aliases, events, facts; ``sources`` -> id, authors [string], title,
+publication, date, kind, volume, url, notes, events, facts (counts), citation.
+
+Full-text search
+================
+
+``--search`` / ``search`` / the ``facts`` QUERY are full-text (SQLite FTS5). Plain words are
+matched as word prefixes, all of them (``gas pipeline`` finds "gas pipelines"); punctuation inside a
+word makes it a phrase (``naval-exercise``). Text containing a double quote, ``*``, ``(``, ``)``,
+``:``, ``^`` or an upper-case operator (AND, OR, NOT, NEAR) is passed to FTS5 as an expression
+(``"oil pipeline" OR gas``); an unbalanced quote or bad syntax is reported as a usage error.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rusino.errors import ExitCode, RusinoError
+
+Row = dict[str, Any]
+
+WINDOW = ("2009-01-01", "2016-12-31")
+
+_SEP = "\x1f"  # joins list cells inside SQL; never found in the curated text
+_PRECISION_ORDER = (
+    "CASE {t}.precision WHEN 'day' THEN 0 WHEN 'month' THEN 1 WHEN 'season' THEN 2 "
+    "WHEN 'year' THEN 3 WHEN 'decade' THEN 4 ELSE 5 END"
+)
+
+
+@dataclass(frozen=True)
+class TimelineFilter:
+    actors: Sequence[str] = ()
+    topics: Sequence[str] = ()
+    any: bool = False  # any of the actors (and any of the topics) rather than all
+    start: str | None = None  # ISO lower bound of the asked range
+    end: str | None = None  # ISO upper bound
+    within: bool = False  # lie entirely inside [start, end] rather than overlap it
+    source: str | None = None
+    search: str | None = None
+    window: bool = False
+    limit: int | None = None
+    reverse: bool = False
+
+
+@dataclass(frozen=True)
+class FactFilter:
+    query: str | None = None
+    units: Sequence[str] = ()
+    kinds: Sequence[str] = ()
+    year: int | None = None
+    actors: Sequence[str] = ()
+    any: bool = False
+    topics: Sequence[str] = ()
+    source: str | None = None
+    limit: int | None = None
+    reverse: bool = False
+
+
+# ---------------------------------------------------------------------------------------------
+# names, aliases and suggestions
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.split()).lower()
+
+
+def suggest(word: str, choices: Sequence[str], n: int = 3) -> list[str]:
+    """Close matches for ``word`` among ``choices``, case-insensitively, best first."""
+    by_lower: dict[str, str] = {}
+    for c in choices:
+        by_lower.setdefault(c.lower(), c)
+    w = _norm(word)
+    close = difflib.get_close_matches(w, list(by_lower), n=n, cutoff=0.6)
+    if not close:
+        close = [c for c in by_lower if w and (w in c or c in w)][:n]
+    return [by_lower[c] for c in close]
+
+
+def _did_you_mean(options: Sequence[str]) -> str:
+    if not options:
+        return ""
+    if len(options) == 1:
+        return f"did you mean {options[0]}?"
+    return "did you mean " + ", ".join(options[:-1]) + f" or {options[-1]}?"
+
+
+def _resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
+    table, col, listing = {
+        "actor": ("actor_aliases", "actor", "rusino actors"),
+        "topic": ("topic_aliases", "topic", "rusino topics"),
+    }[kind]
+    row = conn.execute(f"SELECT {col} FROM {table} WHERE alias = ?", (_norm(name),)).fetchone()
+    if row is not None:
+        return str(row[0])
+    pairs = conn.execute(f"SELECT alias, {col} FROM {table}").fetchall()
+    canon: dict[str, str] = {str(a): str(c) for a, c in pairs}
+    close = difflib.get_close_matches(_norm(name), list(canon), n=6, cutoff=0.6)
+    names: list[str] = []
+    for alias in close:
+        if canon[alias] not in names:
+            names.append(canon[alias])
+    hint = _did_you_mean(names[:3])
+    hint = f"{hint} `{listing}` lists them" if hint else f"`{listing}` lists the names"
+    raise RusinoError(f"unknown {kind} {name!r}", hint, ExitCode.USAGE)
+
+
+def resolve_actor(conn: sqlite3.Connection, name: str) -> str:
+    """The canonical actor for a name or alias, case-insensitively (``tokyo`` -> ``Japan``)."""
+    return _resolve(conn, "actor", name)
+
+
+def resolve_topic(conn: sqlite3.Connection, name: str) -> str:
+    return _resolve(conn, "topic", name)
+
+
+def _check_source(conn: sqlite3.Connection, source: str) -> str:
+    ids = [str(r[0]) for r in conn.execute("SELECT id FROM sources ORDER BY id")]
+    if source in ids:
+        return source
+    for i in ids:
+        if i.lower() == source.lower():
+            return i
+    hint = _did_you_mean(suggest(source, ids)) or "known sources: " + ", ".join(ids)
+    raise RusinoError(f"unknown source {source!r}", hint, ExitCode.USAGE)
+
+
+def _check_vocab(
+    conn: sqlite3.Connection, what: str, column: str, values: Sequence[str]
+) -> list[str]:
+    known = [str(r[0]) for r in conn.execute(f"SELECT DISTINCT {column} FROM facts ORDER BY 1")]
+    out: list[str] = []
+    for v in values:
+        match = next((k for k in known if k.lower() == v.lower()), None)
+        if match is None:
+            hint = _did_you_mean(suggest(v, known)) or "known: " + ", ".join(known)
+            raise RusinoError(f"unknown {what} {v!r}", hint, ExitCode.USAGE)
+        out.append(match)
+    return out
+
+
+def names(conn: sqlite3.Connection, kind: str, prefix: str = "") -> list[str]:
+    """Canonical names and aliases starting with ``prefix`` (for shell completion)."""
+    table, col = {"actor": ("actor_aliases", "actor"), "topic": ("topic_aliases", "topic")}[kind]
+    p = _norm(prefix)
+    canon = [str(r[0]) for r in conn.execute(f"SELECT DISTINCT {col} FROM {table} ORDER BY 1")]
+    out = [c for c in canon if c.lower().startswith(p)]
+    if not out:  # fall back to aliases, completing to the canonical name
+        rows = conn.execute(
+            f"SELECT DISTINCT {col} FROM {table} WHERE substr(alias, 1, ?) = ? ORDER BY 1",
+            (len(p), p),
+        )
+        out = [str(r[0]) for r in rows]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# full text
+
+_FTS_SYNTAX = re.compile(r'["*():^]|\b(?:AND|OR|NOT|NEAR)\b')
+_WORD = re.compile(r"\w+(?:[^\w\s]+\w+)*")
+
+
+def highlight_words(text: str) -> list[str]:
+    """The words of a search text worth highlighting (operators and syntax left out)."""
+    return [w for w in re.findall(r"\w+", text) if w not in ("AND", "OR", "NOT", "NEAR")]
+
+
+def fts_query(text: str) -> str:
+    """The FTS5 expression for a user's search text (see the module docstring)."""
+    if text.count('"') % 2:
+        raise RusinoError(
+            f"unbalanced quote in search {text!r}",
+            'close the phrase with a second " or drop the quote',
+            ExitCode.USAGE,
+        )
+    if _FTS_SYNTAX.search(text):
+        return text
+    words = _WORD.findall(text)
+    if not words:
+        raise RusinoError(f"nothing to search for in {text!r}", "give at least one word")
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def _validate_fts(conn: sqlite3.Connection, table: str, expr: str, text: str) -> None:
+    try:
+        conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT 1", (expr,)).fetchall()
+    except sqlite3.OperationalError as e:
+        detail = str(e).removeprefix("fts5: ")
+        raise RusinoError(
+            f"bad search expression {text!r}: {detail}",
+            'use plain words, "a phrase", word*, or AND / OR / NOT between terms',
+            ExitCode.USAGE,
+        ) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# rows
+
+
+def _split(cell: Any) -> list[str]:
+    return str(cell).split(_SEP) if cell else []
+
+
+def _split_int(cell: Any) -> list[int]:
+    return [int(x) for x in str(cell).split(_SEP)] if cell else []
+
+
+def _list_sql(table: str, column: str, key: str, ref: str, order: str = "rowid") -> str:
+    return (
+        f"(SELECT group_concat({column}, char(31)) FROM "
+        f"(SELECT {column} FROM {table} WHERE {key} = {ref} ORDER BY {order}))"
+    )
+
+
+_EVENT_COLUMNS = (
+    "e.id, e.date, e.date_start, e.date_end, e.date_text, e.precision, e.inferred, e.in_window, "
+    "e.summary, "
+    + _list_sql("event_actors", "actor", "event", "e.id")
+    + " AS actors, "
+    + _list_sql("event_topics", "topic", "event", "e.id")
+    + " AS topics, e.source, "
+    + _list_sql("event_notes", "number", "event", "e.id", "number")
+    + " AS notes, e.quote, e.comment"
+)
+
+_FACT_COLUMNS = (
+    "f.id, f.subject, f.value, f.value_max, f.unit, f.qualifier, f.as_written, f.date, "
+    "f.date_start, f.date_end, f.date_text, f.precision, f.inferred, f.in_window, f.kind, "
+    + _list_sql("fact_actors", "actor", "fact", "f.id")
+    + " AS actors, "
+    + _list_sql("fact_topics", "topic", "fact", "f.id")
+    + " AS topics, f.source, "
+    + _list_sql("fact_notes", "number", "fact", "f.id", "number")
+    + " AS notes, f.quote, f.event, f.comment"
+)
+
+
+def _event_row(r: Sequence[Any]) -> Row:
+    return {
+        "id": r[0],
+        "date": r[1],
+        "start": r[2],
+        "end": r[3],
+        "date_text": r[4],
+        "precision": r[5],
+        "inferred": bool(r[6]),
+        "in_window": bool(r[7]),
+        "summary": r[8],
+        "actors": _split(r[9]),
+        "topics": _split(r[10]),
+        "source": r[11],
+        "notes": _split_int(r[12]),
+        "quote": r[13],
+        "comment": r[14] or "",
+    }
+
+
+def _fact_row(r: Sequence[Any]) -> Row:
+    return {
+        "id": r[0],
+        "subject": r[1],
+        "value": r[2],
+        "value_max": r[3] if r[3] not in ("", 0) else None,
+        "unit": r[4],
+        "qualifier": r[5],
+        "as_written": r[6],
+        "date": r[7],
+        "start": r[8],
+        "end": r[9],
+        "date_text": r[10],
+        "precision": r[11],
+        "inferred": bool(r[12]),
+        "in_window": bool(r[13]),
+        "kind": r[14],
+        "actors": _split(r[15]),
+        "topics": _split(r[16]),
+        "source": r[17],
+        "notes": _split_int(r[18]),
+        "quote": r[19],
+        "event": r[20] or None,
+        "comment": r[21] or "",
+    }
+
+
+def _link_clauses(
+    table: str, key: str, column: str, ref: str, values: Sequence[str], any_: bool
+) -> tuple[list[str], list[Any]]:
+    if not values:
+        return [], []
+    if any_:
+        marks = ", ".join("?" * len(values))
+        return [f"{ref} IN (SELECT {key} FROM {table} WHERE {column} IN ({marks}))"], list(values)
+    return [f"{ref} IN (SELECT {key} FROM {table} WHERE {column} = ?)" for _ in values], list(
+        values
+    )
+
+
+def _dedupe(items: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def timeline(conn: sqlite3.Connection, f: TimelineFilter) -> Iterator[Row]:
+    """Events in date order: start, then precision (day before month ... decade), then id.
+
+    Bad input raises here, at the call; the rows then stream from the cursor.
+    """
+    where: list[str] = []
+    params: list[Any] = []
+    actors = _dedupe([resolve_actor(conn, a) for a in f.actors])
+    topics = _dedupe([resolve_topic(conn, t) for t in f.topics])
+    for names_, table, col in (
+        (actors, "event_actors", "actor"),
+        (topics, "event_topics", "topic"),
+    ):
+        w, p = _link_clauses(table, "event", col, "e.id", names_, f.any)
+        where += w
+        params += p
+    if f.start is not None and f.end is not None and f.start > f.end:
+        raise RusinoError(f"the range {f.start} .. {f.end} is empty", "swap --from and --to")
+    if f.within:
+        if f.start is not None:
+            where.append("e.date_start >= ?")
+            params.append(f.start)
+        if f.end is not None:
+            where.append("e.date_end <= ?")
+            params.append(f.end)
+    else:
+        if f.start is not None:
+            where.append("e.date_end >= ?")
+            params.append(f.start)
+        if f.end is not None:
+            where.append("e.date_start <= ?")
+            params.append(f.end)
+    if f.source is not None:
+        where.append("e.source = ?")
+        params.append(_check_source(conn, f.source))
+    if f.window:
+        where.append("e.in_window = 1")
+    if f.search is not None:
+        expr = fts_query(f.search)
+        _validate_fts(conn, "events_fts", expr, f.search)
+        where.append("e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
+        params.append(expr)
+    direction = "DESC" if f.reverse else "ASC"
+    order = ", ".join(
+        f"{c} {direction}" for c in ("e.date_start", _PRECISION_ORDER.format(t="e"), "e.id")
+    )
+    sql = f"SELECT {_EVENT_COLUMNS} FROM events e"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += f" ORDER BY {order}"
+    if f.limit is not None:
+        sql += " LIMIT ?"
+        params.append(f.limit)
+    return map(_event_row, conn.execute(sql, params))
+
+
+def facts(conn: sqlite3.Connection, f: FactFilter) -> Iterator[Row]:
+    """Facts by period (start, precision, id). QUERY matches subject, topics, actors and quote."""
+    where: list[str] = []
+    params: list[Any] = []
+    actors = _dedupe([resolve_actor(conn, a) for a in f.actors])
+    topics = _dedupe([resolve_topic(conn, t) for t in f.topics])
+    for names_, table, col in ((actors, "fact_actors", "actor"), (topics, "fact_topics", "topic")):
+        w, p = _link_clauses(table, "fact", col, "f.id", names_, f.any)
+        where += w
+        params += p
+    if f.units:
+        units = _check_vocab(conn, "unit", "unit", f.units)
+        where.append(f"f.unit IN ({', '.join('?' * len(units))})")
+        params += units
+    if f.kinds:
+        kinds = _check_vocab(conn, "kind", "kind", f.kinds)
+        where.append(f"f.kind IN ({', '.join('?' * len(kinds))})")
+        params += kinds
+    if f.year is not None:
+        where.append("f.date_end >= ? AND f.date_start <= ?")
+        params += [f"{f.year:04d}-01-01", f"{f.year:04d}-12-31"]
+    if f.source is not None:
+        where.append("f.source = ?")
+        params.append(_check_source(conn, f.source))
+    if f.query:
+        expr = fts_query(f.query)
+        _validate_fts(conn, "facts_fts", expr, f.query)
+        # The whole query may also name an actor or a topic (or one of their aliases).
+        alias = _norm(f.query)
+        where.append(
+            "(f.rowid IN (SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?)"
+            " OR f.id IN (SELECT fa.fact FROM fact_actors fa JOIN actor_aliases aa"
+            "   ON aa.actor = fa.actor WHERE aa.alias = ?)"
+            " OR f.id IN (SELECT ft.fact FROM fact_topics ft JOIN topic_aliases ta"
+            "   ON ta.topic = ft.topic WHERE ta.alias = ?))"
+        )
+        params += [expr, alias, alias]
+    direction = "DESC" if f.reverse else "ASC"
+    order = ", ".join(
+        f"{c} {direction}" for c in ("f.date_start", _PRECISION_ORDER.format(t="f"), "f.id")
+    )
+    sql = f"SELECT {_FACT_COLUMNS} FROM facts f"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += f" ORDER BY {order}"
+    if f.limit is not None:
+        sql += " LIMIT ?"
+        params.append(f.limit)
+    return map(_fact_row, conn.execute(sql, params))
+
+
+def search(conn: sqlite3.Connection, text: str, limit: int | None = None) -> Iterator[Row]:
+    """Events and facts matching ``text``, best first (bm25 over both full-text tables)."""
+    expr = fts_query(text)
+    _validate_fts(conn, "events_fts", expr, text)
+    _validate_fts(conn, "facts_fts", expr, text)
+    sql = (
+        "SELECT * FROM ("
+        " SELECT 'event' AS type, e.id, e.date, e.date_start, e.date_end, e.summary AS text,"
+        "  e.source, bm25(events_fts) AS score, 0 AS tie"
+        " FROM events_fts JOIN events e ON e.rowid = events_fts.rowid WHERE events_fts MATCH ?"
+        " UNION ALL"
+        " SELECT 'fact', f.id, f.date, f.date_start, f.date_end,"
+        "  f.subject || ': ' || f.as_written, f.source, bm25(facts_fts), 1"
+        " FROM facts_fts JOIN facts f ON f.rowid = facts_fts.rowid WHERE facts_fts MATCH ?"
+        ") ORDER BY score, date_start, tie, id"
+    )
+    params: list[Any] = [expr, expr]
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return (
+        {
+            "type": r[0],
+            "id": r[1],
+            "rank": rank,
+            "date": r[2],
+            "start": r[3],
+            "end": r[4],
+            "text": r[5],
+            "source": r[6],
+        }
+        for rank, r in enumerate(conn.execute(sql, params), start=1)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# vocabularies
+
+
+def actors(conn: sqlite3.Connection) -> Iterator[Row]:
+    sql = (
+        "SELECT a.name, a.kind, a.country,"
+        " (SELECT group_concat(alias, char(31)) FROM (SELECT alias FROM actor_aliases"
+        "   WHERE actor = a.name AND alias <> lower(a.name) ORDER BY alias)),"
+        " (SELECT count(*) FROM event_actors WHERE actor = a.name),"
+        " (SELECT count(*) FROM fact_actors WHERE actor = a.name)"
+        " FROM actors a ORDER BY a.name"
+    )
+    for r in conn.execute(sql):
+        yield {
+            "name": r[0],
+            "kind": r[1],
+            "country": r[2] or "",
+            "aliases": _split(r[3]),
+            "events": r[4],
+            "facts": r[5],
+        }
+
+
+def topics(conn: sqlite3.Connection) -> Iterator[Row]:
+    sql = (
+        "SELECT t.name, t.description,"
+        " (SELECT group_concat(alias, char(31)) FROM (SELECT alias FROM topic_aliases"
+        "   WHERE topic = t.name AND alias <> lower(t.name) ORDER BY alias)),"
+        " (SELECT count(*) FROM event_topics WHERE topic = t.name),"
+        " (SELECT count(*) FROM fact_topics WHERE topic = t.name)"
+        " FROM topics t ORDER BY t.name"
+    )
+    for r in conn.execute(sql):
+        yield {
+            "name": r[0],
+            "description": r[1] or "",
+            "aliases": _split(r[2]),
+            "events": r[3],
+            "facts": r[4],
+        }
+
+
+def _source_row(r: Sequence[Any]) -> Row:
+    import json  # authors are stored as a JSON array
+
+    try:
+        authors = json.loads(r[1]) if str(r[1]).startswith("[") else [str(r[1])]
+    except ValueError:
+        authors = [str(r[1])]
+    row: Row = {
+        "id": r[0],
+        "authors": [str(a) for a in authors],
+        "title": r[2],
+        "publication": r[3],
+        "date": r[4],
+        "kind": r[5],
+        "volume": r[6] or "",
+        "url": r[7] or "",
+        "notes": r[8],
+        "events": r[9],
+        "facts": r[10],
+    }
+    row["citation"] = chicago(row)
+    return row
+
+
+_SOURCE_SQL = (
+    "SELECT s.id, s.authors, s.title, s.publication, s.date, s.kind, s.volume, s.url,"
+    " (SELECT count(*) FROM notes WHERE source = s.id),"
+    " (SELECT count(*) FROM events WHERE source = s.id),"
+    " (SELECT count(*) FROM facts WHERE source = s.id)"
+    " FROM sources s"
+)
+
+
+def sources(conn: sqlite3.Connection) -> Iterator[Row]:
+    for r in conn.execute(_SOURCE_SQL + " ORDER BY s.id"):
+        yield _source_row(r)
+
+
+# ---------------------------------------------------------------------------------------------
+# show
+
+
+def show(conn: sqlite3.Connection, id_: str) -> Row:
+    """Everything about one event or fact (see the module docstring for the fields)."""
+    from rusino.dates import display
+
+    r = conn.execute(f"SELECT {_EVENT_COLUMNS} FROM events e WHERE e.id = ?", (id_,)).fetchone()
+    row: Row
+    if r is not None:
+        row = {"type": "event", **_event_row(r)}
+        related = [
+            _fact_row(x)
+            for x in conn.execute(
+                f"SELECT {_FACT_COLUMNS} FROM facts f WHERE f.event = ? "
+                f"ORDER BY f.date_start, {_PRECISION_ORDER.format(t='f')}, f.id",
+                (id_,),
+            )
+        ]
+    else:
+        r = conn.execute(f"SELECT {_FACT_COLUMNS} FROM facts f WHERE f.id = ?", (id_,)).fetchone()
+        if r is None:
+            ids = [
+                str(x[0]) for x in conn.execute("SELECT id FROM events UNION SELECT id FROM facts")
+            ]
+            hint = (
+                _did_you_mean(suggest(id_, ids))
+                or "list ids with `rusino timeline` or `rusino facts`"
+            )
+            raise RusinoError(f"no event or fact with id {id_!r}", hint, ExitCode.USAGE)
+        row = {"type": "fact", **_fact_row(r)}
+        related = []
+        if row["event"]:
+            e = conn.execute(
+                f"SELECT {_EVENT_COLUMNS} FROM events e WHERE e.id = ?", (row["event"],)
+            ).fetchone()
+            if e is not None:
+                related.append(_event_row(e))
+    row["date_words"] = display(row["date"])
+    s = conn.execute(_SOURCE_SQL + " WHERE s.id = ?", (row["source"],)).fetchone()
+    source = _source_row(s) if s is not None else None
+    row["source_detail"] = source
+    notes = row["notes"]
+    texts: list[Row] = []
+    if notes:
+        marks = ", ".join("?" * len(notes))
+        texts = [
+            {"number": n, "text": t}
+            for n, t in conn.execute(
+                f"SELECT number, text FROM notes WHERE source = ? AND number IN ({marks}) "
+                "ORDER BY number",
+                (row["source"], *notes),
+            )
+        ]
+    row["note_texts"] = texts
+    row["related"] = related
+    row["citation"] = chicago(source) if source else ""
+    row["bibtex"] = bibtex(source) if source else ""
+    return row
+
+
+# ---------------------------------------------------------------------------------------------
+# citations
+
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    """(family, given). "Family, Given" is taken as written; otherwise the last word is family."""
+    if "," in name:
+        family, given = name.split(",", 1)
+        return family.strip(), given.strip()
+    parts = name.split()
+    if len(parts) == 1:
+        return name, ""
+    return parts[-1], " ".join(parts[:-1])
+
+
+def _natural(name: str) -> str:
+    family, given = _split_name(name)
+    return f"{given} {family}".strip() if "," in name else name
+
+
+def _inverted(name: str) -> str:
+    family, given = _split_name(name)
+    return f"{family}, {given}" if given else family
+
+
+def chicago(source: Row) -> str:
+    """A Chicago author-date reference-list entry for a source row."""
+    authors: list[str] = list(source.get("authors") or [])
+    if not authors:
+        who = str(source.get("publication", ""))
+    elif len(authors) == 1:
+        who = _inverted(authors[0])
+    else:
+        rest = [_natural(a) for a in authors[1:]]
+        who = _inverted(authors[0]) + ", " + (", ".join(rest[:-1]) + ", " if rest[:-1] else "")
+        who += f"and {rest[-1]}"
+    date = str(source.get("date", ""))
+    year = date[:4]
+    title = str(source.get("title", "")).rstrip(".")
+    pub = str(source.get("publication", ""))
+    out = f'{who.rstrip(".")}. {year}. "{title}." {pub}'
+    volume = str(source.get("volume", "") or "")
+    if volume:
+        out += f" {volume}"
+    m = re.match(r"^\d{4}-(\d{2})-(\d{2})$", date)
+    if m and source.get("kind") != "journal article":
+        out += f", {_MONTH_NAMES[int(m.group(1)) - 1]} {int(m.group(2))}"
+    out += "."
+    url = str(source.get("url", "") or "")
+    if url:
+        out += f" {url}."
+    return out
+
+
+def bibtex(source: Row) -> str:
+    """A BibTeX entry for a source row (``@article`` for a journal article, else ``@misc``)."""
+    authors = " and ".join(_inverted(a) for a in source.get("authors") or [])
+    journal = source.get("kind") == "journal article"
+    fields: list[tuple[str, str]] = [
+        ("author", authors),
+        ("title", f"{{{source.get('title', '')}}}"),
+        ("journal" if journal else "howpublished", str(source.get("publication", ""))),
+        ("year", str(source.get("date", ""))[:4]),
+    ]
+    date = str(source.get("date", ""))
+    if len(date) >= 7 and date[5:7].isdigit() and 1 <= int(date[5:7]) <= 12:
+        fields.append(("month", _MONTH_NAMES[int(date[5:7]) - 1][:3].lower()))
+    volume = str(source.get("volume", "") or "")
+    if volume:
+        fields.append(("note" if not journal else "volume", volume))
+    url = str(source.get("url", "") or "")
+    if url:
+        fields.append(("url", url))
+    body = ",\n".join(
+        f"  {k} = {v}" if k == "month" else f"  {k} = {{{v}}}" for k, v in fields if v
+    )
+    kind = "article" if journal else "misc"
+    return f"@{kind}{{{source.get('id', '')},\n{body}\n}}"

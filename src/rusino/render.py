@@ -1,0 +1,623 @@
+"""Writers: rows (dicts in the JSON schema, see rusino.query) -> a text stream.
+
+Every writer has the same shape, ``write(rows, view, out, options)``, and streams: rows are
+written as they come (the table view one year group at a time). Flat formats (tsv, csv, markdown)
+write the view's fields as columns, lists joined with ``;``; json/jsonl write whole rows. rich is
+imported only inside the table writer, when a table is actually drawn.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+Row = dict[str, Any]
+
+DASH = "\u2013"  # en dash, in ranges
+
+
+class Format(StrEnum):
+    table = "table"
+    tsv = "tsv"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+    markdown = "markdown"
+
+
+@dataclass(frozen=True)
+class View:
+    """What a listing holds: its name (picks the table layout) and its flat columns, in order."""
+
+    name: str
+    fields: tuple[str, ...]
+
+
+@dataclass
+class Options:
+    headers: bool = True
+    width: int | None = None  # table width; None: the terminal's (or $COLUMNS, or 80)
+    highlight: Sequence[str] = ()  # words to highlight in the table view (search)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+EVENT_FIELDS = (
+    "id",
+    "date",
+    "start",
+    "end",
+    "date_text",
+    "precision",
+    "inferred",
+    "in_window",
+    "summary",
+    "actors",
+    "topics",
+    "source",
+    "notes",
+    "quote",
+    "comment",
+)
+FACT_FIELDS = (
+    "id",
+    "subject",
+    "value",
+    "value_max",
+    "unit",
+    "qualifier",
+    "as_written",
+    "date",
+    "start",
+    "end",
+    "date_text",
+    "precision",
+    "inferred",
+    "in_window",
+    "kind",
+    "actors",
+    "topics",
+    "source",
+    "notes",
+    "quote",
+    "event",
+    "comment",
+)
+EVENTS = View("events", EVENT_FIELDS)
+FACTS = View("facts", FACT_FIELDS)
+SEARCH = View("search", ("type", "id", "rank", "date", "start", "end", "text", "source"))
+ACTORS = View("actors", ("name", "kind", "country", "aliases", "events", "facts"))
+TOPICS = View("topics", ("name", "description", "aliases", "events", "facts"))
+SOURCES = View(
+    "sources",
+    (
+        "id",
+        "authors",
+        "title",
+        "publication",
+        "date",
+        "kind",
+        "volume",
+        "url",
+        "notes",
+        "events",
+        "facts",
+        "citation",
+    ),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# cells
+
+
+def cell(value: Any) -> str:
+    """One value as flat text: lists joined with ';', booleans true/false, null empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ";".join(cell(v) for v in value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return str(value)
+
+
+def _tsv_cell(value: Any) -> str:
+    # A tab or newline inside a value would break the one-record-a-line contract.
+    return cell(value).replace("\t", " ").replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
+# ---------------------------------------------------------------------------------------------
+# flat writers
+
+
+def write_tsv(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> int:
+    n = 0
+    for row in rows:
+        if n == 0 and opts.headers:
+            out.write("\t".join(view.fields) + "\n")
+        out.write("\t".join(_tsv_cell(row.get(k)) for k in view.fields) + "\n")
+        n += 1
+    return n
+
+
+def write_csv(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> int:
+    import csv
+
+    w = csv.writer(out, lineterminator="\n")
+    n = 0
+    for row in rows:
+        if n == 0 and opts.headers:
+            w.writerow(view.fields)
+        w.writerow([cell(row.get(k)) for k in view.fields])
+        n += 1
+    return n
+
+
+def _md(value: Any) -> str:
+    return _tsv_cell(value).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def write_markdown(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> int:
+    # A Markdown table cannot do without its header row, so --no-headers does not apply.
+    n = 0
+    for row in rows:
+        if n == 0:
+            out.write("| " + " | ".join(view.fields) + " |\n")
+            out.write("|" + "|".join("---" for _ in view.fields) + "|\n")
+        out.write("| " + " | ".join(_md(row.get(k)) for k in view.fields) + " |\n")
+        n += 1
+    return n
+
+
+def write_json(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> int:
+    import json
+
+    n = 0
+    for row in rows:
+        text = json.dumps(row, ensure_ascii=False, indent=2)
+        out.write(("[\n" if n == 0 else ",\n") + "  " + text.replace("\n", "\n  "))
+        n += 1
+    if n:
+        out.write("\n]\n")
+    return n
+
+
+def write_jsonl(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> int:
+    import json
+
+    n = 0
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+# ---------------------------------------------------------------------------------------------
+# figures in words
+
+_UNITS = {"percent": "%", "m3": "m³", "ft3": "ft³", "km2": "km²", "count": ""}
+_SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"))
+_QUALIFIERS = {
+    "about": "~",
+    "almost": "~",
+    "more-than": "> ",
+    "less-than": "< ",
+    "up-to": "≤ ",
+    "at-least": "≥ ",
+    "at-most": "≤ ",
+}
+
+
+def _num(x: float) -> str:
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def figure(value: Any, value_max: Any = None, unit: str = "", qualifier: str = "") -> str:
+    """A readable normal form: "USD 80 bn", "USD 550-700 m", "1,300-1,500 km", "> 25 m t"."""
+    try:
+        lo = float(value)
+        hi = float(value_max) if value_max not in (None, "", 0) else None
+    except (TypeError, ValueError):
+        return cell(value)
+    top = max(abs(lo), abs(hi) if hi is not None else 0)
+    scale, word = 1.0, ""
+    if unit != "percent":
+        for s, w in _SCALES:
+            if top >= s:
+                scale, word = s, w
+                break
+    number = _num(lo / scale)
+    if hi is not None:
+        number += DASH + _num(hi / scale)
+    shown = _UNITS.get(unit, unit)
+    if unit == "percent":
+        text = number + "%"
+    elif unit.isupper() and len(unit) == 3:  # a currency code goes first: USD 80 bn
+        text = " ".join(x for x in (unit, number, word) if x)
+    else:
+        text = " ".join(x for x in (number, word, shown) if x)
+    return _QUALIFIERS.get(qualifier, "") + text
+
+
+def notes_text(source: str, notes: Sequence[int]) -> str:
+    if not notes:
+        return source
+    label = "n." if len(notes) == 1 else "nn."
+    return f"{source}, {label} {', '.join(str(n) for n in notes)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# the table view (rich)
+
+
+class _RStrip:
+    """A stream wrapper dropping the spaces rich pads table lines with, before each newline."""
+
+    def __init__(self, out: TextIO) -> None:
+        import re
+
+        self._out = out
+        self._pending = ""
+        self._trailing = re.compile(r"[ ]+((?:\x1b\[[0-9;]*m)*)\n")
+
+    def write(self, s: str) -> int:
+        text = self._pending + s
+        cut = text.rfind("\n") + 1
+        self._pending = text[cut:]
+        if cut:
+            self._out.write(self._trailing.sub(r"\1\n", text[:cut]))
+        return len(s)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._out.write(self._pending)
+            self._pending = ""
+        self._out.flush()
+
+    def __getattr__(self, name: str) -> Any:  # isatty, fileno, encoding: the real stream's
+        return getattr(self._out, name)
+
+
+def _console(out: TextIO, opts: Options) -> Console:
+    from rich.console import Console
+
+    return Console(
+        file=_RStrip(out),  # type: ignore[arg-type]
+        width=opts.width,
+        no_color=bool(os.environ.get("NO_COLOR")) or None,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        soft_wrap=False,
+    )
+
+
+def _grouped(rows: Iterable[Row], key: Callable[[Row], str]) -> Iterator[tuple[str, list[Row]]]:
+    group: list[Row] = []
+    current: str | None = None
+    for row in rows:
+        k = key(row)
+        if group and k != current:
+            yield current or "", group
+            group = []
+        current = k
+        group.append(row)
+    if group:
+        yield current or "", group
+
+
+def _year(row: Row) -> str:
+    return str(row.get("start") or "")[:4] or "undated"
+
+
+def _table(console: Console, *, header: bool, expand: bool = False) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    return Table(
+        box=box.SIMPLE_HEAD,  # also headless, so that tables of successive groups line up
+        show_header=header,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1),
+        expand=expand,
+        header_style="bold",
+    )
+
+
+def _text(*parts: tuple[str, str]) -> Text:
+    from rich.text import Text
+
+    t = Text()
+    for s, style in parts:
+        t.append(s, style=style)
+    return t
+
+
+def _mark(text: Text, words: Sequence[str]) -> Text:
+    import re
+
+    if words:
+        pattern = r"(?i)\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*"
+        text.highlight_regex(pattern, style="bold reverse")
+    return text
+
+
+def _year_heading(console: Console, year: str, first: bool) -> None:
+    if not first:
+        console.print()
+    console.print(_text((year, "bold underline")), soft_wrap=True)
+
+
+def _flags(row: Row) -> str:
+    flags = [] if row.get("in_window", True) else [f"outside 2009{DASH}2016"]
+    if row.get("inferred"):
+        flags.append("date inferred")
+    return f" ({'; '.join(flags)})" if flags else ""
+
+
+def _events_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
+    """Events grouped by year, one table per year with the same column widths, so they line up.
+
+    Narrow terminals (< 120 columns) get two columns, the date and a three-line body (summary;
+    actors and topics; source, notes and id); wide ones get actors, topics and source as columns.
+    """
+    from rusino.dates import display
+
+    console = _console(out, opts)
+    width = console.width
+    wide = width >= 120
+    n = 0
+    for year, group in _grouped(rows, _year):
+        _year_heading(console, year, n == 0)
+        t = _table(console, header=wide and n == 0, expand=True)
+        if wide:
+            side = max(16, width * 13 // 100)
+            t.add_column("date", width=16, style="cyan")
+            t.add_column("event", ratio=1)
+            t.add_column("actors", width=side)
+            t.add_column("topics", width=side, style="green")
+            t.add_column("source", width=18, style="dim")
+        else:
+            t.add_column("date", width=14, style="cyan")
+            t.add_column("event", ratio=1)
+        for row in group:
+            date = display(row["date"])
+            actors = ", ".join(row["actors"])
+            topics = ", ".join(row["topics"])
+            source = notes_text(row["source"], row["notes"])
+            if wide:
+                body = _text((row["summary"], ""), ("\n" + row["id"] + _flags(row), "dim"))
+                t.add_row(date, _mark(body, opts.highlight), actors, topics, source)
+            else:
+                body = _text(
+                    (row["summary"], ""),
+                    ("\n" + actors, "bold"),
+                    (" · " + topics, "green"),
+                    ("\n" + source + " · " + row["id"] + _flags(row), "dim"),
+                )
+                t.add_row(date, _mark(body, opts.highlight))
+            n += 1
+        console.print(t)
+    return n
+
+
+def _facts_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
+    """Facts grouped by the year their period starts, columns as in the events table."""
+    from rusino.dates import display
+
+    console = _console(out, opts)
+    wide = console.width >= 120
+    n = 0
+    for year, group in _grouped(rows, _year):
+        _year_heading(console, year, n == 0)
+        t = _table(console, header=n == 0, expand=True)
+        t.add_column("figure", width=16, style="bold")
+        if wide:
+            t.add_column("as written", ratio=1)
+            t.add_column("period", width=12, style="cyan")
+            t.add_column("kind", width=9)
+            t.add_column("subject", ratio=2)
+            t.add_column("source", width=18, style="dim")
+        else:
+            t.add_column("period", width=11, style="cyan")
+            t.add_column("subject", ratio=1)
+        for row in group:
+            fig = figure(row["value"], row["value_max"], row["unit"], row["qualifier"])
+            period = display(row["date"])
+            source = notes_text(row["source"], row["notes"])
+            if wide:
+                subject = _text((row["subject"], ""), ("\n" + row["id"], "dim"))
+                t.add_row(fig, row["as_written"], period, row["kind"], subject, source)
+            else:
+                subject = _text(
+                    (row["subject"], ""),
+                    ("\n" + f'"{row["as_written"]}" · {row["kind"]}', "green"),
+                    ("\n" + source + " · " + row["id"], "dim"),
+                )
+                t.add_row(fig, period, subject)
+            n += 1
+        console.print(t)
+    return n
+
+
+def _search_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
+    from rusino.dates import display
+
+    console = _console(out, opts)
+    t = _table(console, header=True)
+    t.add_column("#", justify="right", style="dim")
+    t.add_column("type", no_wrap=True)
+    t.add_column("date", style="cyan", no_wrap=console.width >= 100)
+    t.add_column("match")
+    n = 0
+    for row in rows:
+        body = _mark(
+            _text(
+                (row["text"], ""), ("\n" + notes_text(row["source"], []) + " · " + row["id"], "dim")
+            ),
+            opts.highlight,
+        )
+        kind = _text((row["type"], "magenta" if row["type"] == "event" else "yellow"))
+        t.add_row(str(row["rank"]), kind, display(row["date"]), body)
+        n += 1
+    if n:
+        console.print(t)
+    return n
+
+
+# The vocabulary tables: (field, header, wraps); counts are right-aligned, text shares the width.
+_VOCAB_COLUMNS: dict[str, tuple[tuple[str, str, bool], ...]] = {
+    "actors": (
+        ("name", "name", False),
+        ("kind", "kind", False),
+        ("country", "country", False),
+        ("aliases", "aliases", True),
+        ("events", "events", False),
+        ("facts", "facts", False),
+    ),
+    "topics": (
+        ("name", "name", False),
+        ("description", "description", True),
+        ("aliases", "aliases", True),
+        ("events", "events", False),
+        ("facts", "facts", False),
+    ),
+    "sources": (
+        ("id", "id", False),
+        ("citation", "source", True),
+        ("notes", "notes", False),
+        ("events", "events", False),
+        ("facts", "facts", False),
+    ),
+}
+
+
+def _generic_table(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> int:
+    console = _console(out, opts)
+    columns = _VOCAB_COLUMNS.get(view.name) or tuple((k, k, True) for k in view.fields)
+    t = _table(console, header=True, expand=True)
+    for key, header, wraps in columns:
+        number = key in ("events", "facts", "notes")
+        t.add_column(
+            header,
+            justify="right" if number else "left",
+            no_wrap=not wraps,
+            ratio=(2 if key == "description" else 1) if wraps else None,
+            style="bold" if key in ("name", "id") else "",
+        )
+    n = 0
+    for row in rows:
+        values = []
+        for key, _, _ in columns:
+            v = row.get(key)
+            values.append(", ".join(map(str, v)) if isinstance(v, list) else cell(v))
+        t.add_row(*values)
+        n += 1
+    if n:
+        console.print(t)
+    return n
+
+
+def write_table(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> int:
+    if view.name == "events":
+        return _events_table(rows, out, opts)
+    if view.name == "facts":
+        return _facts_table(rows, out, opts)
+    if view.name == "search":
+        return _search_table(rows, out, opts)
+    return _generic_table(rows, view, out, opts)
+
+
+Writer = Callable[[Iterable[Row], View, TextIO, Options], int]
+
+WRITERS: dict[Format, Writer] = {
+    Format.table: write_table,
+    Format.tsv: write_tsv,
+    Format.csv: write_csv,
+    Format.json: write_json,
+    Format.jsonl: write_jsonl,
+    Format.markdown: write_markdown,
+}
+
+
+def render(rows: Iterable[Row], view: View, fmt: Format, out: TextIO, opts: Options) -> int:
+    """Write ``rows`` as ``fmt``; return how many were written. No rows, no output."""
+    return WRITERS[fmt](rows, view, out, opts)
+
+
+# ---------------------------------------------------------------------------------------------
+# one event or fact (show)
+
+
+def _show_lines(row: Row) -> list[tuple[str, str]]:
+    """(label, text) pairs, the record's fields in reading order."""
+    from rusino.dates import display
+
+    lines: list[tuple[str, str]] = []
+    if row["type"] == "event":
+        lines.append(("summary", row["summary"]))
+    else:
+        fig = figure(row["value"], row["value_max"], row["unit"], row["qualifier"])
+        lines.append(("subject", row["subject"]))
+        lines.append(("figure", f"{fig}  ({row['as_written']})"))
+        lines.append(("kind", row["kind"]))
+    date = f"{display(row['date'])}  ({row['date']}; {row['start']} .. {row['end']})"
+    lines.append(("date" if row["type"] == "event" else "period", date))
+    lines.append(("as worded", row["date_text"] + ("  [inferred]" if row["inferred"] else "")))
+    if not row["in_window"]:
+        lines.append(("window", f"outside 2009{DASH}2016"))
+    lines.append(("actors", ", ".join(row["actors"])))
+    lines.append(("topics", ", ".join(row["topics"])))
+    lines.append(("source", notes_text(row["source"], row["notes"])))
+    lines.append(("quote", f"“{row['quote']}”"))
+    if row.get("comment"):
+        lines.append(("comment", row["comment"]))
+    return lines
+
+
+def write_show(row: Row, out: TextIO, opts: Options) -> None:
+    """The full record for a reader: fields, notes, related records, citation."""
+    from rich.padding import Padding
+
+    from rusino.dates import display
+
+    console = _console(out, opts)
+    console.print(_text((row["type"] + " ", "dim"), (row["id"], "bold")), soft_wrap=True)
+    t = _table(console, header=False)
+    t.add_column("field", style="dim", no_wrap=True)
+    t.add_column("value")
+    for label, value in _show_lines(row):
+        t.add_row(label, value)
+    console.print(t)
+    if row["note_texts"]:
+        console.print(_text(("notes", "bold")))
+        for note in row["note_texts"]:
+            console.print(
+                Padding(_text((f"{note['number']}. ", "dim"), (note["text"], "")), (0, 2))
+            )
+    if row["related"]:
+        title = "facts" if row["type"] == "event" else "event"
+        console.print(_text((title, "bold")))
+        for r in row["related"]:
+            if "summary" in r:
+                line = f"{display(r['date'])}  {r['summary']}  ({r['id']})"
+            else:
+                fig = figure(r["value"], r["value_max"], r["unit"], r["qualifier"])
+                line = f"{fig}  {r['subject']}, {display(r['date'])}  ({r['id']})"
+            console.print(Padding(_text((line, "")), (0, 2)))
+    if row["citation"]:
+        console.print(_text(("cite", "bold")))
+        console.print(Padding(_text((row["citation"], "")), (0, 2)))
