@@ -601,7 +601,9 @@ def _write(records: Records, path: Path) -> dict[str, int]:
                 if rows:
                     db.table(table).insert_all(rows)
             for table, columns in FTS_COLUMNS.items():
-                db.table(table).enable_fts(list(columns), fts_version="FTS5", create_triggers=True)
+                db.table(table).enable_fts(
+                    list(columns), fts_version="FTS5", create_triggers=True, tokenize="porter"
+                )
             found = counts(conn)
             metadata = {"schema_version": str(SCHEMA_VERSION), "content_hash": content_hash(conn)}
             metadata |= {key: str(value) for key, value in found.items()}
