@@ -8,8 +8,6 @@ Typer runs with ``standalone_mode=False`` so click's own usage errors (an unknow
 only by the table writer, when a table is drawn.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -145,7 +143,7 @@ LimitOpt = Annotated[
 ReverseOpt = Annotated[bool, typer.Option("--reverse", "-r", help="Latest first.")]
 
 
-def _connect() -> sqlite3.Connection:
+def _connect() -> "sqlite3.Connection":
     from rusino import db
 
     return db.connect(db.resolve_path(STATE.db))
@@ -164,8 +162,8 @@ def _emit(write: Callable[[], object]) -> None:
 
 
 def _output(
-    rows: Iterable[Row],
-    view: View,
+    rows: Iterable["Row"],
+    view: "View",
     fmt: Format | None,
     headers: bool | None,
     highlight: list[str] | None = None,
@@ -257,11 +255,15 @@ def timeline(
     headers: HeadersOpt = None,
 ) -> None:
     """Events in date order (start, then precision, then id), filtered."""
-    from rusino import dates, query, render
+    from rusino import query, render
 
     if within and not (from_ or to):
         raise RusinoError("--within needs --from or --to", "e.g. --from 2012 --to 2013 --within")
-    start, end = dates.parse_range(from_, to)
+    start = end = None
+    if from_ or to:
+        from rusino import dates
+
+        start, end = dates.parse_range(from_, to)
     conn = _connect()
     rows = query.timeline(
         conn,

@@ -88,8 +88,7 @@ import difflib
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from rusino.errors import ExitCode, RusinoError
 
@@ -104,8 +103,7 @@ _PRECISION_ORDER = (
 )
 
 
-@dataclass(frozen=True)
-class TimelineFilter:
+class TimelineFilter(NamedTuple):
     actors: Sequence[str] = ()
     topics: Sequence[str] = ()
     any: bool = False  # any of the actors (and any of the topics) rather than all
@@ -119,8 +117,7 @@ class TimelineFilter:
     reverse: bool = False
 
 
-@dataclass(frozen=True)
-class FactFilter:
+class FactFilter(NamedTuple):
     query: str | None = None
     units: Sequence[str] = ()
     kinds: Sequence[str] = ()

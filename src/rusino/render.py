@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -33,20 +32,17 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
-@dataclass(frozen=True)
-class View:
+class View(NamedTuple):
     """What a listing holds: its name (picks the table layout) and its flat columns, in order."""
 
     name: str
     fields: tuple[str, ...]
 
 
-@dataclass
-class Options:
+class Options(NamedTuple):
     headers: bool = True
     width: int | None = None  # table width; None: the terminal's (or $COLUMNS, or 80)
     highlight: Sequence[str] = ()  # words to highlight in the table view (search)
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 EVENT_FIELDS = (
@@ -293,10 +289,16 @@ class _RStrip:
 def _console(out: TextIO, opts: Options) -> Console:
     from rich.console import Console
 
-    return Console(
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich would exit 1 here; let the CLI end quietly with 0, as for every other format.
+            raise BrokenPipeError
+
+    return _Console(
         file=_RStrip(out),  # type: ignore[arg-type]
         width=opts.width,
-        no_color=bool(os.environ.get("NO_COLOR")) or None,
+        # NO_COLOR (https://no-color.org): no ANSI styling at all, not only no colours.
+        color_system=None if os.environ.get("NO_COLOR") else "auto",
         highlight=False,
         emoji=False,
         markup=False,

@@ -1,0 +1,283 @@
+"""The command line: options, formats and every bad input (one line on stderr, exit 2 or 1).
+
+Happy paths go through typer's CliRunner; errors through rusino.cli.run, the one exit point.
+"""
+
+# ruff: noqa: RUF001  (the en dashes in expected output are the point)
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rusino import __version__, cli
+from rusino.cli import app, run
+
+runner = CliRunner()
+
+
+def invoke(db: Path, *args: str) -> str:
+    result = runner.invoke(app, ["--db", str(db), *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def fail(capsys: pytest.CaptureFixture[str], args: list[str], code: int = 2) -> str:
+    assert run(args) == code
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1, captured.err  # one line, no traceback
+    assert lines[0].startswith("rusino: ")
+    return lines[0]
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--version"]) == 0
+    assert capsys.readouterr().out == f"rusino {__version__}\n"
+
+
+def test_piped_default_is_tsv_without_header(fixture_db: Path) -> None:
+    out = invoke(fixture_db, "timeline", "--actor", "Tokyo")
+    assert out.startswith("2015-05-japan-russia-talks\t2015-05\t2015-05-01\t2015-05-31\t")
+    assert out.count("\n") == 1 and "\x1b" not in out
+
+
+def test_explicit_tsv_and_csv_have_a_header(fixture_db: Path) -> None:
+    out = invoke(fixture_db, "timeline", "--actor", "Tokyo", "--format", "tsv")
+    assert out.splitlines()[0].startswith("id\tdate\tstart\tend\t")
+    out = invoke(fixture_db, "timeline", "--actor", "Tokyo", "-f", "tsv", "--no-headers")
+    assert out.startswith("2015-05-japan-russia-talks\t")
+    out = invoke(fixture_db, "facts", "-f", "csv")
+    assert out.splitlines()[0].startswith("id,subject,value,value_max,unit,")
+
+
+def test_timeline_options(fixture_db: Path) -> None:
+    def ids(*args: str) -> list[str]:
+        return [line.split("\t")[0] for line in invoke(fixture_db, "timeline", *args).splitlines()]
+
+    assert ids("--actor", "putin") == ["2016-03-putin-china-south-china-sea"]
+    assert ids("--actor", "Russia", "--actor", "Hanoi") == [
+        "2008-2013-russia-vietnam-fighter-sales"
+    ]
+    assert len(ids("--actor", "Japan", "--actor", "Vietnam", "--any")) == 2
+    assert ids("--topic", "naval exercise") == ["2012-04-russia-china-naval-exercise"]
+    assert len(ids("--from", "2012", "--to", "2012")) == 3
+    assert len(ids("--from", "April 2012", "--to", "Dec 2012", "--within")) == 2
+    assert ids("--to", "2008") == ["2008-2013-russia-vietnam-fighter-sales"]
+    assert "2017-s400-deliveries-to-china" not in ids("--window")
+    assert "2017-s400-deliveries-to-china" in ids()
+    assert ids("--source", "alpha-2013", "--limit", "1", "--reverse") == [
+        "2012-summer-russia-china-missile-defence-concern"
+    ]
+    assert ids("--search", "Yellow Sea") == ["2012-04-russia-china-naval-exercise"]
+    assert ids("--actor", "Japan", "--from", "2016") == []
+
+
+def test_json_output(fixture_db: Path) -> None:
+    rows = json.loads(invoke(fixture_db, "timeline", "--format", "json"))
+    assert len(rows) == 6 and rows[0]["actors"] == ["Russia", "Vietnam"]
+    facts = [
+        json.loads(x) for x in invoke(fixture_db, "facts", "trade", "-f", "jsonl").splitlines()
+    ]
+    assert facts[0]["value"] == 80000000000
+
+
+def test_facts_query_and_options(fixture_db: Path) -> None:
+    def ids(*args: str) -> list[str]:
+        return [line.split("\t")[0] for line in invoke(fixture_db, "facts", *args).splitlines()]
+
+    assert ids("trade") == ["2012-russia-china-trade", "2015-japan-coal-imports-from-russia"]
+    assert ids("coal", "imports") == ["2015-japan-coal-imports-from-russia"]
+    assert ids("--unit", "km") == ["2013-planned-pipeline-length"]
+    assert ids("--kind", "actual", "--year", "2015") == ["2015-japan-coal-imports-from-russia"]
+    assert ids("--actor", "Hanoi") == ["2008-2013-russia-vietnam-fighter-jets"]
+    assert ids("--source", "beta-2016") == ["2015-japan-coal-imports-from-russia"]
+
+
+def test_show(fixture_db: Path) -> None:
+    out = invoke(fixture_db, "show", "2012-04-russia-china-naval-exercise")
+    assert "22–27 Apr 2012" in out and "2012-04-22/2012-04-27" in out
+    assert "1. A. Author, 'Naval exercises in the Yellow Sea'" in out
+    assert 'Alpha, Ann, and Bo Beta. 2013. "Rethinking a small article for tests."' in out
+    bib = invoke(fixture_db, "show", "2012-04-russia-china-naval-exercise", "--bibtex")
+    assert bib.startswith("@article{alpha-2013,") and bib.rstrip().endswith("}")
+    row = json.loads(invoke(fixture_db, "show", "2012-russia-china-trade", "-f", "json"))
+    assert row["type"] == "fact" and row["value"] == 80000000000
+    tsv = invoke(fixture_db, "show", "2012-russia-china-trade", "-f", "tsv")
+    assert tsv.splitlines()[1].startswith("2012-russia-china-trade\tRussia-China trade volume\t")
+
+
+def test_search_rows_say_event_or_fact(fixture_db: Path) -> None:
+    lines = invoke(fixture_db, "search", "Vietnam").splitlines()
+    assert sorted(line.split("\t")[0] for line in lines) == ["event", "fact"]
+
+
+def test_vocabularies(fixture_db: Path) -> None:
+    assert "Japan\tstate\t\tjapanese;tokyo\t1\t1" in invoke(fixture_db, "actors").splitlines()
+    assert invoke(fixture_db, "topics").startswith("arms-sales\t")
+    assert invoke(fixture_db, "sources", "-f", "jsonl").count("\n") == 2
+
+
+def test_empty_result_is_silent_success(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for fmt in ("tsv", "json", "table"):
+        assert run(["--db", str(fixture_db), "timeline", "--from", "2030", "-f", fmt]) == 0
+        assert capsys.readouterr() == ("", "")
+
+
+def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RUSINO_DB", str(fixture_db))
+    result = runner.invoke(app, ["actors"])
+    assert result.exit_code == 0 and "Japan" in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# bad input: one line on stderr, exit 2 for usage errors, 1 for the rest
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["timeline", "--actor", "Japna"], "did you mean Japan?"),
+        (["facts", "--actor", "Japna"], "did you mean Japan?"),
+        (["timeline", "--topic", "diplomcy"], "did you mean diplomacy?"),
+        (["timeline", "--from", "2012-13"], "2012-13"),
+        (["timeline", "--to", "2012-02-30"], "no such date"),
+        (["timeline", "--from", "someday"], "cannot read the date"),
+        (["timeline", "--from", "2013", "--to", "2012"], "--from 2013 is after --to 2012"),
+        (["timeline", "--within"], "--within needs --from or --to"),
+        (["timeline", "--format", "xml"], "'xml' is not one of"),
+        (["timeline", "--frm", "2012"], "No such option: --frm"),
+        (["timeline", "--limit", "-1"], "--limit"),
+        (["timeline", "extra"], "unexpected extra argument"),
+        (["nosuchcommand"], "No such command"),
+        (["timeline", "--source", "alpha-2012"], "did you mean alpha-2013?"),
+        (["timeline", "--search", '"naval'], "unbalanced quote"),
+        (["search", "naval AND"], "bad search expression"),
+        (["facts", "--unit", "kms"], "unknown unit"),
+        (["show", "2012-russia-china-trad"], "did you mean 2012-russia-china-trade"),
+        (["show"], "Missing argument 'ID'"),
+    ],
+)
+def test_usage_errors(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str], args: list[str], expected: str
+) -> None:
+    line = fail(capsys, ["--db", str(fixture_db), *args], 2)
+    assert expected in line
+
+
+def test_bad_databases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    line = fail(capsys, ["--db", str(tmp_path / "missing.sqlite"), "timeline"])
+    assert "no database at" in line
+    junk = tmp_path / "junk.sqlite"
+    junk.write_text("this is not a database\n" * 100)
+    assert "not an SQLite database" in fail(capsys, ["--db", str(junk), "timeline"])
+    other = tmp_path / "other.sqlite"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    assert "not a rusino database" in fail(capsys, ["--db", str(other), "actors"])
+
+
+def test_debug_shows_the_traceback(fixture_db: Path) -> None:
+    from rusino.errors import RusinoError
+
+    with pytest.raises(RusinoError):
+        run(["--db", str(fixture_db), "--debug", "timeline", "--actor", "Japna"])
+
+
+def test_internal_error_is_one_line_exit_1(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rusino import query
+
+    def boom(*_: object) -> None:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(query, "actors", boom)
+    line = fail(capsys, ["--db", str(fixture_db), "actors"], 1)
+    assert "internal error" in line and "--debug" in line
+
+
+def test_no_arguments_shows_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run([]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "Usage: rusino" in captured.err
+
+
+def test_help_does_not_import_rich() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, contextlib, io\n"
+        "from rusino.cli import run\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    run(['timeline', '--help']); run(['timeline', '--frm'])\n"
+        "print('rich' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------------------------------------
+# completion, db build, check
+
+
+def test_completion_reads_actor_and_topic_names(fixture_db: Path) -> None:
+    import typer
+
+    ctx = typer.Context(typer.main.get_command(app))
+    ctx.params["db"] = str(fixture_db)
+    assert cli.complete_actor(ctx, "ja") == ["Japan"]
+    assert cli.complete_actor(ctx, "puti") == ["Vladimir Putin"]
+    assert cli.complete_topic(ctx, "mis") == ["missile-defence"]
+    ctx.params["db"] = "/nonexistent.sqlite"
+    assert cli.complete_actor(ctx, "ja") == []
+
+
+def test_shell_completion_end_to_end(fixture_db: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = os.environ | {
+        "_RUSINO_COMPLETE": "complete_bash",
+        "COMP_WORDS": f"rusino --db {fixture_db} timeline --actor Ja",
+        "COMP_CWORD": "5",
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "rusino"], env=env, capture_output=True, text=True, check=False
+    )
+    assert "Japan" in out.stdout
+
+
+def test_db_build_and_check(
+    fixture_data_dir: Path,
+    fixture_sources_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out = tmp_path / "built.sqlite"
+    assert run(["db", "build", "--data", str(fixture_data_dir), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and "6 events" in captured.err
+    monkeypatch.delenv("RUSINO_SOURCES_DIR", raising=False)
+    assert run(["--db", str(out), "check", "--data", str(fixture_data_dir)]) == 0
+    assert capsys.readouterr() == ("", "ok: 6 events, 4 facts\n")
+    monkeypatch.setenv("RUSINO_SOURCES_DIR", str(fixture_sources_dir))
+    assert run(["--db", str(out), "check"]) == 0
+    capsys.readouterr()
+    conn = sqlite3.connect(out)
+    conn.execute("UPDATE events SET quote = '' WHERE id = '2015-05-japan-russia-talks'")
+    conn.commit()
+    conn.close()
+    assert run(["--db", str(out), "check"]) == 1
+    captured = capsys.readouterr()
+    assert "2015-05-japan-russia-talks" in captured.out
+    assert "problem" in captured.err

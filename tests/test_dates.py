@@ -1,0 +1,110 @@
+"""Human dates -> ISO bounds, and EDTF -> words (rusino.dates, pure)."""
+
+# ruff: noqa: RUF001  (the en dashes in expected output are the point)
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from rusino.dates import display, parse_bound, parse_range, precision_of
+from rusino.errors import ExitCode, RusinoError
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2012", "2012-01-01", "2012-12-31"),
+        ("2012-04", "2012-04-01", "2012-04-30"),
+        ("2012-02", "2012-02-01", "2012-02-29"),
+        ("2013-02", "2013-02-01", "2013-02-28"),
+        ("2012-04-22", "2012-04-22", "2012-04-22"),
+        ("April 2012", "2012-04-01", "2012-04-30"),
+        ("Apr 2012", "2012-04-01", "2012-04-30"),
+        ("apr 2012", "2012-04-01", "2012-04-30"),
+        ("22 April 2012", "2012-04-22", "2012-04-22"),
+        ("April 22, 2012", "2012-04-22", "2012-04-22"),
+        ("December 2012", "2012-12-01", "2012-12-31"),
+        ("  2012  ", "2012-01-01", "2012-12-31"),
+    ],
+)
+def test_parse_bound_whole_year_and_month(text: str, start: str, end: str) -> None:
+    assert parse_bound(text, end=False) == start
+    assert parse_bound(text, end=True) == end
+
+
+@pytest.mark.parametrize(
+    "text", ["2012-13", "2012-00", "2012-02-30", "2013-02-29", "garbage", "April", "22 April", ""]
+)
+def test_parse_bound_rejects_with_what_is_accepted(text: str) -> None:
+    with pytest.raises(RusinoError) as info:
+        parse_bound(text)
+    assert info.value.code == ExitCode.USAGE
+    assert "2012-04" in info.value.hint  # says what is accepted
+
+
+def test_plain_iso_does_not_import_dateutil() -> None:
+    sys.modules.pop("dateutil.parser", None)
+    parse_bound("2012-04")
+    assert "dateutil.parser" not in sys.modules
+
+
+def test_parse_range() -> None:
+    assert parse_range("2012", "2012-04") == ("2012-01-01", "2012-04-30")
+    assert parse_range(None, "2012") == (None, "2012-12-31")
+    assert parse_range("2012-05", "2012") == ("2012-05-01", "2012-12-31")
+    with pytest.raises(RusinoError, match="--from 2013 is after --to 2012") as info:
+        parse_range("2013", "2012")
+    assert info.value.code == ExitCode.USAGE
+
+
+@pytest.mark.parametrize(
+    ("edtf", "words"),
+    [
+        ("2012-04-22/2012-04-27", "22–27 Apr 2012"),
+        ("2012-04-22", "22 Apr 2012"),
+        ("2012-04", "Apr 2012"),
+        ("2012-21", "spring 2012"),
+        ("2012-22", "summer 2012"),
+        ("2012-23", "autumn 2012"),
+        ("2012-24", "winter 2012"),
+        ("2012", "2012"),
+        ("2016-03~", "~Mar 2016"),
+        ("2012?", "2012?"),
+        ("2012%", "~2012?"),
+        ("2008/2013-12", "2008–2013"),
+        ("2008/2013", "2008–2013"),
+        ("2012-04/2012-05", "Apr–May 2012"),
+        ("2012-12/2013-01", "Dec 2012 – Jan 2013"),
+        ("2012-04-28/2012-05-03", "28 Apr – 3 May 2012"),
+        ("2012-12-28/2013-01-03", "28 Dec 2012 – 3 Jan 2013"),
+        ("2012-04-22/2012-05", "Apr–May 2012"),
+        ("2012-21/2012-22", "spring–summer 2012"),
+        ("2012/..", "since 2012"),
+        ("../2012-04", "until Apr 2012"),
+        ("2012/", "2012–?"),
+        ("/2012", "?–2012"),
+        ("201X", "2010s"),
+        ("2012-04~/2013", "~2012–2013"),
+        ("not a date", "not a date"),
+        ("2012-13", "2012-13"),
+    ],
+)
+def test_display(edtf: str, words: str) -> None:
+    assert display(edtf) == words
+
+
+@pytest.mark.parametrize(
+    ("edtf", "precision"),
+    [
+        ("2012-04-22/2012-04-27", "day"),
+        ("2012-04", "month"),
+        ("2012-22", "season"),
+        ("2008/2013-12", "year"),
+        ("201X", "decade"),
+        ("nonsense", None),
+    ],
+)
+def test_precision_of(edtf: str, precision: str | None) -> None:
+    assert precision_of(edtf) == precision

@@ -1,0 +1,121 @@
+"""The pipe contract, through a real process: stdout a pipe (isatty false), no ANSI, no header,
+a closed pipe ends quietly, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RUSINO = [sys.executable, "-m", "rusino"]
+
+
+def env(db: Path, **extra: str) -> dict[str, str]:
+    e = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    return e | {"RUSINO_DB": str(db), "TERM": "xterm-256color"} | extra
+
+
+def rusino(db: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*RUSINO, *args], env=env(db, **extra), capture_output=True, text=True, check=False
+    )
+
+
+def test_piped_timeline_is_plain_tsv(fixture_db: Path) -> None:
+    p = rusino(fixture_db, "timeline")
+    assert (p.returncode, p.stderr) == (0, "")
+    lines = p.stdout.splitlines()
+    assert len(lines) == 6
+    assert "\x1b" not in p.stdout
+    assert not lines[0].startswith("id\t")  # no header
+    assert lines[0].split("\t")[:4] == [
+        "2008-2013-russia-vietnam-fighter-sales",
+        "2008/2013-12",  # exact EDTF, not words
+        "2008-01-01",
+        "2013-12-31",
+    ]
+    assert all(len(line.split("\t")) == 15 for line in lines)
+
+
+def test_piped_table_has_no_ansi(fixture_db: Path) -> None:
+    p = rusino(fixture_db, "timeline", "--format", "table")
+    assert p.returncode == 0 and p.stdout and "\x1b" not in p.stdout
+
+
+@pytest.mark.parametrize(
+    "args", [["timeline"], ["timeline", "-f", "json"], ["facts", "-f", "table"]]
+)
+def test_head_ends_quietly(fixture_db: Path, args: list[str]) -> None:
+    cmd = " ".join(shlex.quote(a) for a in [*RUSINO, *args])
+    p = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", f"{cmd} | head -1"],
+        env=env(fixture_db),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert p.stderr == ""
+    assert p.returncode == 0
+    assert p.stdout.count("\n") == 1
+
+
+def test_reader_closing_early_is_not_an_error(tmp_path: Path, fixture_db: Path) -> None:
+    # Enough output to fill the pipe buffer, read one line, close the read end.
+    big = tmp_path / "big.sqlite"
+    big.write_bytes(fixture_db.read_bytes())
+    import sqlite3
+
+    conn = sqlite3.connect(big)
+    conn.executemany(
+        "INSERT INTO events (id, date, date_start, date_end, date_text, precision, in_window,"
+        " summary, source, quote) VALUES (?, '2012', '2012-01-01', '2012-12-31', 'in 2012',"
+        " 'year', 1, ?, 'alpha-2013', 'q')",
+        [(f"bulk-{i:05d}", "x" * 200) for i in range(3000)],
+    )
+    conn.commit()
+    conn.close()
+    proc = subprocess.Popen(
+        [*RUSINO, "timeline"],
+        env=env(big),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=30) == 0
+    assert err == ""
+
+
+def test_exit_codes_and_one_line_errors(fixture_db: Path, tmp_path: Path) -> None:
+    p = rusino(fixture_db, "timeline", "--actor", "Japna")
+    assert p.returncode == 2 and p.stdout == ""
+    assert p.stderr.count("\n") == 1 and "did you mean Japan?" in p.stderr
+    p = rusino(fixture_db, "timeline", "--format", "xml")
+    assert p.returncode == 2 and p.stderr.count("\n") == 1
+    p = rusino(tmp_path / "nope.sqlite", "timeline")
+    assert p.returncode == 2 and "no database at" in p.stderr and p.stderr.count("\n") == 1
+    p = rusino(fixture_db, "timeline", "--from", "2030")
+    assert (p.returncode, p.stdout, p.stderr) == (0, "", "")
+
+
+def test_debug_prints_a_traceback(fixture_db: Path) -> None:
+    p = rusino(fixture_db, "--debug", "timeline", "--actor", "Japna")
+    assert p.returncode != 0 and "Traceback" in p.stderr
+
+
+def test_json_parses(fixture_db: Path) -> None:
+    p = rusino(fixture_db, "facts", "--format", "json")
+    assert [r["unit"] for r in json.loads(p.stdout)] == ["count", "USD", "km", "t"]
+
+
+def test_version(fixture_db: Path) -> None:
+    p = rusino(fixture_db, "--version")
+    assert p.returncode == 0 and p.stdout.startswith("rusino ")

@@ -1,0 +1,317 @@
+"""Filters -> SQL -> rows (rusino.query) over the fixture database."""
+
+# ruff: noqa: RUF001  (the en dashes in expected output are the point)
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rusino import query
+from rusino.errors import ExitCode, RusinoError
+from rusino.query import FactFilter, TimelineFilter
+
+
+@pytest.fixture
+def conn(fixture_db: Path) -> Iterator[sqlite3.Connection]:
+    c = sqlite3.connect(fixture_db)
+    yield c
+    c.close()
+
+
+def ids(conn: sqlite3.Connection, **kw: object) -> list[str]:
+    return [r["id"] for r in query.timeline(conn, TimelineFilter(**kw))]  # type: ignore[arg-type]
+
+
+def fact_ids(conn: sqlite3.Connection, **kw: object) -> list[str]:
+    return [r["id"] for r in query.facts(conn, FactFilter(**kw))]  # type: ignore[arg-type]
+
+
+ALL = [
+    "2008-2013-russia-vietnam-fighter-sales",
+    "2012-04-russia-china-naval-exercise",
+    "2012-summer-russia-china-missile-defence-concern",
+    "2015-05-japan-russia-talks",
+    "2016-03-putin-china-south-china-sea",
+    "2017-s400-deliveries-to-china",
+]
+
+
+def test_timeline_order_is_start_precision_id(conn: sqlite3.Connection) -> None:
+    assert ids(conn) == ALL
+    assert ids(conn, reverse=True) == ALL[::-1]
+
+
+def test_same_start_day_sorts_before_month(conn: sqlite3.Connection) -> None:
+    # Two events starting 2012-06-01: the one dated to the day comes before the season.
+    conn.execute(
+        "INSERT INTO events (id, date, date_start, date_end, date_text, precision, in_window,"
+        " summary, source, quote) VALUES ('a-day', '2012-06-01', '2012-06-01', '2012-06-01',"
+        " 'on 1 June 2012', 'day', 1, 's', 'alpha-2013', 'q')"
+    )
+    got = ids(conn, start="2012-06-01", end="2012-06-01")
+    assert got == [ALL[0], "a-day", "2012-summer-russia-china-missile-defence-concern"]
+
+
+def test_limit(conn: sqlite3.Connection) -> None:
+    assert ids(conn, limit=2) == ALL[:2]
+    assert ids(conn, limit=1, reverse=True) == ALL[-1:]
+    assert ids(conn, limit=0) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical"),
+    [("Tokyo", "Japan"), ("japan", "Japan"), ("putin", "Vladimir Putin"), ("PRC", "China")],
+)
+def test_actor_aliases_resolve_case_insensitively(
+    conn: sqlite3.Connection, name: str, canonical: str
+) -> None:
+    assert query.resolve_actor(conn, name) == canonical
+    assert all(canonical in r["actors"] for r in query.timeline(conn, TimelineFilter((name,))))
+
+
+def test_actor_filters(conn: sqlite3.Connection) -> None:
+    assert ids(conn, actors=["Tokyo"]) == ["2015-05-japan-russia-talks"]
+    assert ids(conn, actors=["Putin"]) == ["2016-03-putin-china-south-china-sea"]
+    # repeated: all must take part
+    assert ids(conn, actors=["Russia", "Vietnam"]) == ["2008-2013-russia-vietnam-fighter-sales"]
+    assert ids(conn, actors=["Japan", "Vietnam"]) == []
+    # --any: any of them
+    assert ids(conn, actors=["Japan", "Vietnam"], any=True) == [
+        "2008-2013-russia-vietnam-fighter-sales",
+        "2015-05-japan-russia-talks",
+    ]
+    # the same actor twice, through an alias, is still one actor
+    assert ids(conn, actors=["Japan", "Tokyo"]) == ["2015-05-japan-russia-talks"]
+
+
+def test_unknown_actor_suggests(conn: sqlite3.Connection) -> None:
+    with pytest.raises(RusinoError) as info:
+        ids(conn, actors=["Japna"])
+    assert info.value.code == ExitCode.USAGE
+    assert "unknown actor 'Japna'" in info.value.message
+    assert "did you mean Japan?" in info.value.hint
+
+
+def test_topic_filters_and_aliases(conn: sqlite3.Connection) -> None:
+    assert ids(conn, topics=["naval exercise"]) == ["2012-04-russia-china-naval-exercise"]
+    assert ids(conn, topics=["Missile Defense"]) == [
+        "2012-summer-russia-china-missile-defence-concern"
+    ]
+    assert ids(conn, topics=["arms-sales", "military"]) == ["2017-s400-deliveries-to-china"]
+    assert len(ids(conn, topics=["arms-sales", "military"], any=True)) == 3
+    with pytest.raises(RusinoError, match="unknown topic") as info:
+        ids(conn, topics=["diplomcy"])
+    assert "did you mean diplomacy?" in info.value.hint
+
+
+def test_range_overlap_vs_within(conn: sqlite3.Connection) -> None:
+    # 2012: overlaps the 2008-2013 sales, the April exercise and the summer statement
+    assert ids(conn, start="2012-01-01", end="2012-12-31") == ALL[:3]
+    # --within keeps only what lies entirely inside
+    assert ids(conn, start="2012-01-01", end="2012-12-31", within=True) == ALL[1:3]
+
+
+def test_month_as_to_is_the_end_of_the_month(conn: sqlite3.Connection) -> None:
+    from rusino.dates import parse_range
+
+    start, end = parse_range("2012-04-23", "2012-04")
+    assert end == "2012-04-30"
+    assert ids(conn, start=start, end=end) == ALL[:2]
+    assert ids(conn, start=start, end=end, within=True) == []
+    # --to April 2012 stops before the summer
+    assert ids(conn, end=parse_range(None, "April 2012")[1]) == ALL[:2]
+    # a --from in the middle of a range still finds the range (overlap)
+    assert ids(conn, start="2012-04-27") == ALL[:6]
+
+
+def test_inverted_range_is_an_error(conn: sqlite3.Connection) -> None:
+    with pytest.raises(RusinoError):
+        ids(conn, start="2013-01-01", end="2012-12-31")
+
+
+def test_window(conn: sqlite3.Connection) -> None:
+    assert ids(conn, window=True) == ALL[:5]
+
+
+def test_source(conn: sqlite3.Connection) -> None:
+    assert ids(conn, source="beta-2016") == ALL[3:]
+    assert ids(conn, source="BETA-2016") == ALL[3:]
+    with pytest.raises(RusinoError, match="unknown source 'beta-2015'") as info:
+        ids(conn, source="beta-2015")
+    assert "beta-2016" in info.value.hint
+
+
+def test_search(conn: sqlite3.Connection) -> None:
+    assert ids(conn, search="naval") == ["2012-04-russia-china-naval-exercise"]
+    assert ids(conn, search="Yellow Sea") == ["2012-04-russia-china-naval-exercise"]
+    assert ids(conn, search='"Yellow Sea" OR Vietnam') == [ALL[0], ALL[1]]
+    assert ids(conn, search="naval-exercise") == [ALL[1]]  # a phrase, not NOT exercise
+    assert ids(conn, search="exercise-naval") == []
+    assert ids(conn, search="robert'; drop table events; --") == []
+    with pytest.raises(RusinoError):  # parentheses make it an expression, and a bad one
+        ids(conn, search="Robert'); DROP TABLE events; --")
+    assert len(ids(conn)) == 6
+
+
+@pytest.mark.parametrize("text", ['"naval', "naval AND", "OR OR", "(naval"])
+def test_malformed_search_is_a_usage_error(conn: sqlite3.Connection, text: str) -> None:
+    with pytest.raises(RusinoError) as info:
+        ids(conn, search=text)
+    assert info.value.code == ExitCode.USAGE
+
+
+def test_fts_query_quotes_plain_words() -> None:
+    assert query.fts_query("gas pipeline") == '"gas"* "pipeline"*'
+    assert query.fts_query("naval-exercise") == '"naval-exercise"*'
+    assert query.fts_query('"oil pipeline" OR gas') == '"oil pipeline" OR gas'
+    assert query.fts_query("or not") == '"or"* "not"*'  # lower-case words are words
+
+
+def test_row_schema(conn: sqlite3.Connection) -> None:
+    row = next(iter(query.timeline(conn, TimelineFilter(actors=["Vietnam"]))))
+    assert row == {
+        "id": "2008-2013-russia-vietnam-fighter-sales",
+        "date": "2008/2013-12",
+        "start": "2008-01-01",
+        "end": "2013-12-31",
+        "date_text": "since 2008",
+        "precision": "year",
+        "inferred": False,
+        "in_window": True,
+        "summary": "Russia sells fighter jets to Vietnam",
+        "actors": ["Russia", "Vietnam"],
+        "topics": ["arms-sales"],
+        "source": "alpha-2013",
+        "notes": [2],
+        "quote": "Since 2008 Moscow has sold more than 30 fighter jets to Vietnam",
+        "comment": "",
+    }
+
+
+def test_facts(conn: sqlite3.Connection) -> None:
+    every = fact_ids(conn)
+    assert len(every) == 4
+    assert fact_ids(conn, query="trade") == [
+        "2012-russia-china-trade",
+        "2015-japan-coal-imports-from-russia",
+    ]
+    assert fact_ids(conn, query="Vietnam") == ["2008-2013-russia-vietnam-fighter-jets"]
+    assert fact_ids(conn, query="Hanoi") == ["2008-2013-russia-vietnam-fighter-jets"]
+    assert fact_ids(conn, query="pipeline") == ["2013-planned-pipeline-length"]
+    assert fact_ids(conn, units=["usd"]) == ["2012-russia-china-trade"]
+    assert fact_ids(conn, kinds=["estimate"]) == ["2013-planned-pipeline-length"]
+    assert fact_ids(conn, year=2013) == [
+        "2008-2013-russia-vietnam-fighter-jets",
+        "2013-planned-pipeline-length",
+    ]
+    assert fact_ids(conn, actors=["Tokyo"]) == ["2015-japan-coal-imports-from-russia"]
+    assert fact_ids(conn, source="beta-2016") == ["2015-japan-coal-imports-from-russia"]
+    assert fact_ids(conn, reverse=True, limit=1) == ["2015-japan-coal-imports-from-russia"]
+
+
+def test_fact_row_numbers_stay_numbers(conn: sqlite3.Connection) -> None:
+    row = next(r for r in query.facts(conn, FactFilter()) if r["unit"] == "km")
+    assert row["value"] == 1300 and isinstance(row["value"], int)
+    assert row["value_max"] == 1500
+    trade = next(r for r in query.facts(conn, FactFilter(query="trade")))
+    assert trade["value"] == 80_000_000_000
+    assert trade["value_max"] is None
+    assert trade["event"] is None
+
+
+def test_unknown_unit_and_kind(conn: sqlite3.Connection) -> None:
+    with pytest.raises(RusinoError, match="unknown unit 'kms'") as info:
+        fact_ids(conn, units=["kms"])
+    assert "km" in info.value.hint
+    with pytest.raises(RusinoError, match="unknown kind"):
+        fact_ids(conn, kinds=["actuals"])
+
+
+def test_search_events_and_facts_ranked(conn: sqlite3.Connection) -> None:
+    rows = list(query.search(conn, "Vietnam"))
+    assert {r["type"] for r in rows} == {"event", "fact"}
+    assert [r["rank"] for r in rows] == [1, 2]
+    assert {r["id"] for r in rows} == {
+        "2008-2013-russia-vietnam-fighter-sales",
+        "2008-2013-russia-vietnam-fighter-jets",
+    }
+    assert list(query.search(conn, "nothingmatcheshere")) == []
+
+
+def test_show_event(conn: sqlite3.Connection) -> None:
+    row = query.show(conn, "2008-2013-russia-vietnam-fighter-sales")
+    assert row["type"] == "event"
+    assert row["date_words"] == "2008–2013"
+    assert [n["number"] for n in row["note_texts"]] == [2]
+    assert row["note_texts"][0]["text"]
+    assert [r["id"] for r in row["related"]] == ["2008-2013-russia-vietnam-fighter-jets"]
+    assert row["citation"].startswith("Alpha, Ann, and Bo Beta. 2013.")
+    assert row["bibtex"].startswith("@article{alpha-2013,")
+
+
+def test_show_fact_links_its_event(conn: sqlite3.Connection) -> None:
+    row = query.show(conn, "2008-2013-russia-vietnam-fighter-jets")
+    assert row["type"] == "fact"
+    assert [r["id"] for r in row["related"]] == ["2008-2013-russia-vietnam-fighter-sales"]
+
+
+def test_show_unknown_id_suggests(conn: sqlite3.Connection) -> None:
+    with pytest.raises(RusinoError) as info:
+        query.show(conn, "2012-russia-china-trad")
+    assert info.value.code == ExitCode.USAGE
+    assert "2012-russia-china-trade" in info.value.hint
+
+
+def test_vocabularies(conn: sqlite3.Connection) -> None:
+    actors = {r["name"]: r for r in query.actors(conn)}
+    assert actors["Japan"]["aliases"] == ["japanese", "tokyo"]
+    assert actors["Japan"]["events"] == 1 and actors["Japan"]["facts"] == 1
+    assert actors["Vladimir Putin"]["kind"] == "person"
+    topics = {r["name"]: r for r in query.topics(conn)}
+    assert "missile defense" in topics["missile-defence"]["aliases"]
+    sources = {r["id"]: r for r in query.sources(conn)}
+    assert sources["alpha-2013"]["authors"] == ["Ann Alpha", "Bo Beta"]
+    assert sources["alpha-2013"]["notes"] == 3
+
+
+def test_names_for_completion(conn: sqlite3.Connection) -> None:
+    assert query.names(conn, "actor", "ja") == ["Japan"]
+    assert query.names(conn, "actor", "tok") == ["Japan"]  # an alias completes to the name
+    assert query.names(conn, "topic", "nav") == ["naval-exercise"]
+    assert "Vladimir Putin" in query.names(conn, "actor", "")
+
+
+def test_citations() -> None:
+    source = {
+        "id": "kim-blank-2013",
+        "authors": ["Kim, Younkyoo", "Stephen Blank"],
+        "title": "Rethinking Russo-Chinese relations in Asia",
+        "publication": "China: An International Journal",
+        "date": "2013-12",
+        "kind": "journal article",
+        "volume": "11 (3)",
+        "url": "",
+    }
+    assert query.chicago(source) == (
+        "Kim, Younkyoo, and Stephen Blank. 2013. "
+        '"Rethinking Russo-Chinese relations in Asia." China: An International Journal 11 (3).'
+    )
+    bib = query.bibtex(source)
+    assert "author = {Kim, Younkyoo and Blank, Stephen}" in bib
+    oped = {
+        "id": "x",
+        "authors": ["Anita Inder Singh"],
+        "title": "T",
+        "publication": "Eurasia Review",
+        "date": "2016-03-08",
+        "kind": "op-ed",
+        "url": "https://e.org/x",
+    }
+    assert query.chicago(oped) == (
+        'Singh, Anita Inder. 2016. "T." Eurasia Review, March 8. https://e.org/x.'
+    )
+    assert query.bibtex(oped).startswith("@misc{x,")

@@ -1,0 +1,200 @@
+"""Writers (rusino.render): each format parsed back and compared with the database; the table
+view as golden files at fixed widths, without colour.
+
+Regenerate the golden files after an intended change of the table view with:
+    UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_render.py
+"""
+
+# ruff: noqa: RUF001  (the en dashes in expected output are the point)
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from rusino import query, render
+from rusino.cli import run
+from rusino.query import FactFilter, TimelineFilter
+from rusino.render import EVENTS, FACTS, Format, Options
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def rendered(rows: list[dict[str, object]], view: render.View, fmt: Format, **kw: object) -> str:
+    out = io.StringIO()
+    render.render(rows, view, fmt, out, Options(**kw))  # type: ignore[arg-type]
+    return out.getvalue()
+
+
+@pytest.fixture
+def conn(fixture_db: Path) -> sqlite3.Connection:
+    return sqlite3.connect(fixture_db)
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        ((80_000_000_000, None, "USD", "exact"), "USD 80 bn"),
+        ((80_000_000_000, None, "USD", "almost"), "~USD 80 bn"),
+        ((550_000_000, 700_000_000, "USD", "exact"), "USD 550–700 m"),
+        ((1300, 1500, "km", "exact"), "1,300–1,500 km"),
+        ((25_000_000, None, "t", "more-than"), "> 25 m t"),
+        ((1.9e12, None, "ft3", "exact"), "1.9 tn ft³"),
+        ((15, None, "percent", "about"), "~15%"),
+        ((30, None, "count", "more-than"), "> 30"),
+        ((49.9, None, "percent", "exact"), "49.9%"),
+    ],
+)
+def test_figure(args: tuple[object, object, str, str], text: str) -> None:
+    assert render.figure(*args) == text
+
+
+def test_cell() -> None:
+    assert render.cell(None) == ""
+    assert render.cell(True) == "true"
+    assert render.cell(["a", "b"]) == "a;b"
+    assert render.cell([1, 2]) == "1;2"
+    assert render.cell(80000000000) == "80000000000"
+    assert render.cell(2.5) == "2.5"
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+def test_no_rows_no_output(fmt: Format) -> None:
+    assert rendered([], EVENTS, fmt) == ""
+
+
+def test_tsv_round_trip(conn: sqlite3.Connection) -> None:
+    rows = list(query.timeline(conn, TimelineFilter()))
+    text = rendered(rows, EVENTS, Format.tsv)
+    lines = text.splitlines()
+    assert lines[0].split("\t") == list(EVENTS.fields)
+    assert (
+        len(lines) == 1 + len(rows) == 1 + conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    )
+    for line, row in zip(lines[1:], rows, strict=True):
+        cells = dict(zip(EVENTS.fields, line.split("\t"), strict=True))
+        assert cells["id"] == row["id"]
+        assert cells["actors"].split(";") == row["actors"]
+        assert cells["notes"] == ";".join(map(str, row["notes"]))
+        db = conn.execute(
+            "SELECT date, date_start, date_end, summary FROM events WHERE id = ?", (row["id"],)
+        ).fetchone()
+        assert (cells["date"], cells["start"], cells["end"], cells["summary"]) == tuple(db)
+    assert rendered(rows, EVENTS, Format.tsv, headers=False).splitlines() == lines[1:]
+
+
+def test_tsv_keeps_one_record_a_line() -> None:
+    row: dict[str, object] = {k: "" for k in EVENTS.fields}
+    row |= {"summary": "a\tb\nc", "actors": ["x", "y"]}
+    assert rendered([row], EVENTS, Format.tsv, headers=False).count("\n") == 1
+
+
+def test_csv_round_trip(conn: sqlite3.Connection) -> None:
+    rows = list(query.facts(conn, FactFilter()))
+    parsed = list(csv.DictReader(io.StringIO(rendered(rows, FACTS, Format.csv))))
+    assert [p["id"] for p in parsed] == [r["id"] for r in rows]
+    for p, r in zip(parsed, rows, strict=True):
+        assert float(p["value"]) == r["value"]
+        assert p["value_max"] == ("" if r["value_max"] is None else str(r["value_max"]))
+        assert p["topics"].split(";") == r["topics"]
+        assert p["quote"] == r["quote"]
+
+
+@pytest.mark.parametrize("fmt", [Format.json, Format.jsonl])
+def test_json_round_trip(conn: sqlite3.Connection, fmt: Format) -> None:
+    rows = list(query.facts(conn, FactFilter()))
+    text = rendered(rows, FACTS, fmt)
+    parsed = json.loads(text) if fmt is Format.json else [json.loads(x) for x in text.splitlines()]
+    assert parsed == rows
+    db = dict(conn.execute("SELECT id, value FROM facts").fetchall())
+    for p in parsed:
+        assert p["value"] == db[p["id"]]
+        assert isinstance(p["value"], int | float)
+        assert isinstance(p["actors"], list) and isinstance(p["notes"], list)
+    events = list(query.timeline(conn, TimelineFilter()))
+    required = {"id", "date", "start", "end", "date_text", "precision", "summary", "actors"}
+    required |= {"topics", "source", "notes", "quote", "in_window"}
+    assert all(required <= set(e) for e in events)
+    required = {"id", "subject", "value", "value_max", "unit", "as_written", "date", "start"}
+    required |= {"end", "kind", "actors", "topics", "source", "notes", "quote", "event"}
+    assert all(required <= set(p) for p in parsed)
+
+
+def test_markdown(conn: sqlite3.Connection) -> None:
+    rows = list(query.actors(conn))
+    lines = rendered(rows, render.ACTORS, Format.markdown).splitlines()
+    assert lines[0] == "| name | kind | country | aliases | events | facts |"
+    assert lines[1] == "|---|---|---|---|---|---|"
+    assert len(lines) == 2 + len(rows)
+    assert "| Japan | state |  | japanese;tokyo | 1 | 1 |" in lines
+
+
+def test_table_honours_no_color(monkeypatch: pytest.MonkeyPatch, conn: sqlite3.Connection) -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    rows = list(query.timeline(conn, TimelineFilter()))
+    out = Tty()
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    render.render(rows, EVENTS, Format.table, out, Options(width=80))
+    assert "\x1b[" in out.getvalue()
+    out = Tty()
+    monkeypatch.setenv("NO_COLOR", "1")
+    render.render(rows, EVENTS, Format.table, out, Options(width=80))
+    assert "\x1b[" not in out.getvalue()
+
+
+def test_search_highlights_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    row = {"type": "event", "id": "x", "rank": 1, "date": "2012", "start": "2012-01-01"}
+    row |= {"end": "2012-12-31", "text": "a naval exercise", "source": "s"}
+    out = Tty()
+    render.render([row], render.SEARCH, Format.table, out, Options(width=80, highlight=["naval"]))
+    assert "\x1b[1;7mnaval\x1b[0m" in out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# golden files: the table views through the CLI, at fixed widths, without colour
+
+CASES = {
+    "timeline-80": (80, ["timeline"]),
+    "timeline-200": (200, ["timeline"]),
+    "facts-80": (80, ["facts"]),
+    "facts-140": (140, ["facts"]),
+    "search-80": (80, ["search", "Russia"]),
+    "show-event-80": (80, ["show", "2008-2013-russia-vietnam-fighter-sales"]),
+    "show-fact-80": (80, ["show", "2012-russia-china-trade"]),
+    "actors-80": (80, ["actors"]),
+    "topics-80": (80, ["topics"]),
+    "sources-80": (80, ["sources"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_golden(
+    name: str, fixture_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    width, args = CASES[name]
+    monkeypatch.setenv("COLUMNS", str(width))
+    monkeypatch.setenv("NO_COLOR", "1")
+    fmt = [] if args[0] == "show" else ["--format", "table"]
+    assert run(["--db", str(fixture_db), *args, *fmt]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= width
+    path = GOLDEN / f"{name}.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(out, encoding="utf-8")
+    assert out == path.read_text(encoding="utf-8"), f"regenerate with UPDATE_GOLDEN=1 ({path})"
