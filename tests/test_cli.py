@@ -281,3 +281,22 @@ def test_db_build_and_check(
     captured = capsys.readouterr()
     assert "2015-05-japan-russia-talks" in captured.out
     assert "problem" in captured.err
+
+
+def test_only_the_command_being_run_is_built() -> None:
+    slim = cli._app_for(["--db", "x.sqlite", "--debug", "timeline", "--actor", "Japan"])
+    assert [c.callback.__name__ for c in slim.registered_commands if c.callback] == ["timeline"]
+    assert cli._app_for(["db", "build"]).registered_groups[0].name == "db"
+    for args in (["--help"], ["--version"], ["nosuch"], []):
+        assert cli._app_for(args) is app
+
+
+@pytest.mark.parametrize("command", ["timeline", "facts", "show", "search", "check", "db"])
+def test_help_is_the_same_from_the_slim_app(
+    command: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    assert run([command, "--help"]) == 0
+    slim = capsys.readouterr().out
+    assert app(args=[command, "--help"], prog_name="rusino", standalone_mode=False) == 0
+    assert slim == capsys.readouterr().out

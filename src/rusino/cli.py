@@ -33,14 +33,15 @@ On a terminal, listings are tables; in a pipe they are TSV without a header (one
 exact ISO/EDTF dates). --format picks table, tsv, csv, json, jsonl or markdown. Messages go to
 stderr; exit codes: 0 ok (an empty result too), 1 error, 2 bad input."""
 
-app = typer.Typer(
-    name="rusino",
-    help=HELP,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
+_APP_SETTINGS: dict[str, Any] = {
+    "name": "rusino",
+    "help": HELP,
+    "rich_markup_mode": None,
+    "pretty_exceptions_enable": False,
+    "no_args_is_help": True,
+    "context_settings": {"help_option_names": ["-h", "--help"], "max_content_width": 100},
+}
+app = typer.Typer(**_APP_SETTINGS)
 db_app = typer.Typer(
     name="db",
     help="Build the database from the curated records in data/.",
@@ -48,7 +49,7 @@ db_app = typer.Typer(
     pretty_exceptions_enable=False,
     no_args_is_help=True,
 )
-app.add_typer(db_app)
+app.add_typer(db_app, name="db")
 
 
 class _State:
@@ -308,7 +309,12 @@ def facts(
     year: Annotated[
         int | None,
         typer.Option(
-            "--year", "-y", min=1000, max=9999, help="Only figures whose period overlaps YEAR."
+            "--year",
+            "-y",
+            min=1000,
+            max=9999,
+            metavar="YEAR",
+            help="Only figures whose period overlaps YEAR.",
         ),
     ] = None,
     actor: ActorOpt = None,
@@ -516,13 +522,54 @@ def _usage_line(e: click_exceptions.ClickException) -> str:
     return message
 
 
+def _command_name(args: list[str]) -> str | None:
+    """The subcommand in ``args`` (after the global options), or None."""
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--db":
+            i += 2
+        elif a.startswith("--db=") or a == "--debug":
+            i += 1
+        elif a.startswith("-"):
+            return None  # --help, --version, an unknown option: the full app answers
+        else:
+            return a
+    return None
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app, holding only the command ``args`` names when that is one of ours.
+
+    typer builds a click command for every registered command on each run, reading each
+    function's signature (~5 ms for all of them); building only the one being run is the cheap,
+    lazy-group way. Everything else (help, unknown commands, completion) gets the full app.
+    """
+    name = _command_name(args)
+    if name is None or "_RUSINO_COMPLETE" in os.environ:
+        return app
+    commands = [
+        c
+        for c in app.registered_commands
+        if c.callback is not None and (c.name or c.callback.__name__.replace("_", "-")) == name
+    ]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if not commands and not groups:
+        return app
+    slim = typer.Typer(**_APP_SETTINGS)
+    slim.registered_callback = app.registered_callback
+    slim.registered_commands = commands
+    slim.registered_groups = groups
+    return slim
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the app on ``argv``; return the exit code. Errors become one line on stderr."""
     STATE.db, STATE.debug = None, False
     args = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in args  # known before parsing, so even a usage error can show its trace
     try:
-        rv: Any = app(args=args, prog_name="rusino", standalone_mode=False)
+        rv: Any = _app_for(args)(args=args, prog_name="rusino", standalone_mode=False)
         return rv if isinstance(rv, int) else 0
     except click_exceptions.NoArgsIsHelpError as e:
         ctx = e.ctx

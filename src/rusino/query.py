@@ -713,14 +713,17 @@ def chicago(source: Row) -> str:
     year = date[:4]
     title = str(source.get("title", "")).rstrip(".")
     pub = str(source.get("publication", ""))
-    out = f'{who.rstrip(".")}. {year}. "{title}." {pub}'
+    out = f'{who.rstrip(".")}. {year}. "{title}."'
+    where = pub
     volume = str(source.get("volume", "") or "")
     if volume:
-        out += f" {volume}"
+        where = f"{where} {volume}".strip()
     m = re.match(r"^\d{4}-(\d{2})-(\d{2})$", date)
     if m and source.get("kind") != "journal article":
-        out += f", {_MONTH_NAMES[int(m.group(1)) - 1]} {int(m.group(2))}"
-    out += "."
+        day = f"{_MONTH_NAMES[int(m.group(1)) - 1]} {int(m.group(2))}"
+        where = f"{where}, {day}" if where else day
+    if where:
+        out += f" {where}."
     url = str(source.get("url", "") or "")
     if url:
         out += f" {url}."
