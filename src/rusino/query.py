@@ -147,7 +147,26 @@ def suggest(word: str, choices: Sequence[str], n: int = 3) -> list[str]:
     close = difflib.get_close_matches(w, list(by_lower), n=n, cutoff=0.6)
     if not close:
         close = [c for c in by_lower if w and (w in c or c in w)][:n]
+    if not close:
+        close = _closest_by_words(w, list(by_lower), n)
     return [by_lower[c] for c in close]
+
+
+def _closest_by_words(word: str, choices: Sequence[str], n: int) -> list[str]:
+    """Choices sharing the most (fuzzily) equal words with ``word``, shortest first.
+
+    Catches what whole-string matching misses: "navel" -> "naval exercise", "2012-naval" ->
+    "2012-04-russia-china-naval-exercise-yellow-sea".
+    """
+    words = set(re.findall(r"[a-z0-9]+", word))
+
+    def score(choice: str) -> int:
+        parts = re.findall(r"[a-z0-9]+", choice)
+        return sum(1 for w in words if difflib.get_close_matches(w, parts, n=1, cutoff=0.75))
+
+    scored = sorted(((score(c), c) for c in choices), key=lambda t: (-t[0], len(t[1]), t[1]))
+    best = scored[0][0] if scored else 0
+    return [c for s, c in scored if best and s == best][:n]
 
 
 def _did_you_mean(options: Sequence[str]) -> str:
@@ -168,7 +187,7 @@ def _resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
         return str(row[0])
     pairs = conn.execute(f"SELECT alias, {col} FROM {table}").fetchall()
     canon: dict[str, str] = {str(a): str(c) for a, c in pairs}
-    close = difflib.get_close_matches(_norm(name), list(canon), n=6, cutoff=0.6)
+    close = suggest(name, list(canon), n=6)
     names: list[str] = []
     for alias in close:
         if canon[alias] not in names:
