@@ -516,8 +516,11 @@ def _generic_table(rows: Iterable[Row], view: View, out: TextIO, opts: Options) 
         t.add_column(
             header,
             justify="right" if number else "left",
-            no_wrap=not wraps,
-            ratio=(2 if key == "description" else 1) if wraps else None,
+            no_wrap=not wraps and key != "name",
+            ratio=1 if wraps else None,
+            # a long organisation name wraps rather than starving the aliases of width
+            max_width=28 if key == "name" else None,
+            overflow="fold",
             style="bold" if key in ("name", "id") else "",
         )
     n = 0
