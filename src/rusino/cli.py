@@ -604,3 +604,6 @@ def run(argv: list[str] | None = None) -> int:
 def main() -> NoReturn:
     """The console-script entry point."""
     sys.exit(run())
+
+
+from rusino import cli_diff  # noqa: E402,F401,I001  (registers `rusino diff`)

@@ -1,0 +1,139 @@
+"""`rusino diff`: the Typer command over rusino.diff (imported only when the command runs)."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from rusino.cli import (
+    ActorOpt,
+    FormatOpt,
+    HeadersOpt,
+    SourceOpt,
+    TopicOpt,
+    _connect,
+    _emit,
+    app,
+)
+from rusino.errors import ExitCode, RusinoError
+
+
+class Only(StrEnum):
+    left = "left"
+    right = "right"
+    shared = "shared"
+    changed = "changed"
+
+
+DIFF_HELP = """Compare two timelines (or, with --facts, two sets of figures).
+
+LEFT and RIGHT are each a selector over the current database, made of timeline's filters joined
+with commas (actor:Japan, actor:Russia,topic:energy, source:singh-2016, search:gas, window, 2012,
+2012-04..2012-06, 2014.., all); a JSONL file written by `rusino timeline --format jsonl`, or - for
+stdin; or db:PATH, another database. With RIGHT left out, LEFT is compared with all of the current
+database. Options such as --topic and --from apply to both sides.
+
+Events are matched by id; one on both sides with some field different is "changed". Piped, each
+line is a mark (< left only, > right only, = shared, ~ changed) and timeline's TSV columns.
+
+Exit status, as diff(1): 0 the sides are the same, 1 they differ, 2 bad input (an unknown actor,
+a file that is not rusino JSONL, a bad path...)."""
+
+
+@app.command(help=DIFF_HELP, no_args_is_help=True)
+def diff(
+    left: Annotated[str, typer.Argument(metavar="LEFT", show_default=False)],
+    right: Annotated[
+        str | None,
+        typer.Argument(metavar="[RIGHT]", show_default=False, help="[default: all]"),
+    ] = None,
+    facts: Annotated[
+        bool,
+        typer.Option(
+            "--facts",
+            help="Compare figures: pair them by subject and unit, show the change, flag "
+            "different figures from two sources for the same subject and period.",
+        ),
+    ] = False,
+    only: Annotated[
+        list[Only] | None,
+        typer.Option(
+            "--only",
+            case_sensitive=False,
+            metavar="left|right|shared|changed",
+            help="Show only these (repeatable). The exit status still says whether the sides "
+            "differ.",
+        ),
+    ] = None,
+    actor: ActorOpt = None,
+    topic: TopicOpt = None,
+    from_: Annotated[
+        str | None,
+        typer.Option("--from", metavar="DATE", help="Both sides: from DATE (2012, Apr 2012...)."),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option("--to", metavar="DATE", help="Both sides: until DATE (2012: its end)."),
+    ] = None,
+    within: Annotated[
+        bool,
+        typer.Option("--within", help="Only events lying entirely inside --from/--to."),
+    ] = False,
+    source: SourceOpt = None,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search", "-q", metavar="TEXT", help="Both sides: full-text search (not files)."
+        ),
+    ] = None,
+    window: Annotated[
+        bool, typer.Option("--window", "-w", help="Only records in the core window 2009-2016.")
+    ] = False,
+    fmt: FormatOpt = None,
+    headers: HeadersOpt = None,
+) -> None:
+    from rusino import diff as core
+    from rusino import render, render_diff
+
+    try:
+        if within and not (from_ or to):
+            raise RusinoError("--within needs --from or --to", "e.g. --from 2012 --within")
+        start = end = None
+        if from_ or to:
+            from rusino import dates
+
+            start, end = dates.parse_range(from_, to)
+        options = core.Filters(
+            actors=tuple(actor or ()),
+            topics=tuple(topic or ()),
+            start=start,
+            end=end,
+            within=within,
+            source=source,
+            search=search,
+            window=window,
+        )
+        result = core.diff(
+            left, right, options, core.Sources(_connect), "facts" if facts else "events"
+        )
+    except RusinoError as e:
+        # diff(1)'s convention: 1 means "the sides differ", so every failure here is 2.
+        raise RusinoError(e.message, e.hint, ExitCode.USAGE) from None
+    which = [o.value for o in only or ()]
+    out = sys.stdout
+    if fmt is None and out.isatty():
+        fmt = render.Format.table
+    if headers is None:
+        headers = fmt is not None
+    opts = render.Options(headers=headers)
+    if isinstance(result, core.FactDiff):
+        fact_entries = result.only(which)
+        _emit(lambda: render_diff.write_facts(result, fact_entries, fmt, out, opts))
+    else:
+        event_entries = result.only(which)
+        _emit(lambda: render_diff.write_events(result, event_entries, fmt, out, opts))
+    if not result.same:
+        raise typer.Exit(1)

@@ -1,0 +1,619 @@
+"""Comparing two timelines (or two sets of figures): sides -> rows -> what each side has.
+
+Pure core: no typer, no rich. A *side* is what the user names on the command line:
+
+* a **selector** over the current database, made of ``timeline``'s filters: ``actor:Japan``,
+  ``actor:Russia,topic:energy`` (a comma means *and*), ``source:singh-2016``, ``search:pipeline``,
+  ``window``, a date or a range of dates (``2012``, ``2012-04..2012-06``, ``2014..``, ``..2010``),
+  or ``all`` (everything);
+* a **file** of JSONL as ``rusino timeline --format jsonl`` (or ``facts``) writes it, or ``-`` for
+  standard input (a JSON array, as ``--format json`` writes it, is read too);
+* another **database**, ``db:PATH``: everything in it.
+
+Filters given once for the whole command (``--topic energy``, ``--from 2012``) apply to both
+sides: through SQL for a selector or a database, in Python for a file (whose actor and topic
+names are matched after resolving the option through the current database's aliases).
+
+Events are matched by id. An id on both sides whose rows differ in any field is *changed*; the
+comparison keeps both sides in memory (two dicts keyed by id), which is what matching by id
+needs: a changed event may have moved in time, so a merge over two date-sorted streams could
+miss it.
+
+Facts (``--facts``) are paired by subject (case, spacing and punctuation ignored) and unit. A pair
+holds both figures, the absolute change and the relative one (a range counts as its midpoint),
+and is flagged as a *conflict* when two different sources give different figures for the same
+subject over the same period.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, NamedTuple, TextIO
+
+from rusino import query
+from rusino.errors import RusinoError
+
+Row = dict[str, Any]
+Kind = Literal["events", "facts"]
+SideKind = Literal["selector", "file", "stdin", "db"]
+
+# The marks of the piped view, as diff(1) and comm(1) readers expect.
+MARKS = {"left": "<", "right": ">", "shared": "=", "changed": "~"}
+CATEGORIES = ("left", "right", "shared", "changed")
+
+SELECTOR_KEYS = ("actor", "topic", "source", "search", "from", "to")
+SIDE_HINT = (
+    "a side is a selector (actor:Japan, topic:energy, source:singh-2016, search:gas, 2012, "
+    "2012-04..2012-06, 2014.., all; join terms with commas), a JSONL file, - for stdin, or db:PATH"
+)
+_DATE = re.compile(r"^\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?$")
+_PRECISION_RANK = {"day": 0, "month": 1, "season": 2, "year": 3, "decade": 4}
+
+
+# ---------------------------------------------------------------------------------------------
+# sides
+
+
+class Filters(NamedTuple):
+    """The filters a side (or the whole command) asks for, before alias resolution."""
+
+    actors: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    start: str | None = None
+    end: str | None = None
+    within: bool = False
+    source: str | None = None
+    search: str | None = None
+    window: bool = False
+
+    def merge(self, other: Filters, label: str) -> Filters:
+        """Both sets of filters at once (and): lists add up, date ranges intersect."""
+        if self.source and other.source and self.source.lower() != other.source.lower():
+            raise RusinoError(
+                f"side {label!r} asks for source {other.source} but --source is {self.source}",
+                "drop one of them",
+            )
+        starts = [s for s in (self.start, other.start) if s]
+        ends = [e for e in (self.end, other.end) if e]
+        searches = [s for s in (self.search, other.search) if s]
+        return Filters(
+            actors=self.actors + other.actors,
+            topics=self.topics + other.topics,
+            start=max(starts) if starts else None,
+            end=min(ends) if ends else None,
+            within=self.within or other.within,
+            source=self.source or other.source,
+            search=" ".join(searches) or None,
+            window=self.window or other.window,
+        )
+
+    def timeline_filter(self) -> query.TimelineFilter:
+        return query.TimelineFilter(
+            actors=self.actors,
+            topics=self.topics,
+            start=self.start,
+            end=self.end,
+            within=self.within,
+            source=self.source,
+            search=self.search,
+            window=self.window,
+        )
+
+
+class Side(NamedTuple):
+    label: str  # as the user wrote it
+    kind: SideKind
+    filters: Filters = Filters()  # a selector's own filters (the command's are added later)
+    path: Path | None = None  # a file or a database
+
+
+def _date_range(term: str) -> tuple[str | None, str | None]:
+    from rusino import dates
+
+    if ".." in term:
+        lo, hi = term.split("..", 1)
+        if not lo and not hi:
+            raise RusinoError(f"empty date range {term!r}", "e.g. 2012..2014, 2014.. or ..2010")
+        return dates.parse_range(lo or None, hi or None, start_opt="from", end_opt="to")
+    return dates.parse_range(term, term)
+
+
+def _is_date_term(term: str) -> bool:
+    if ".." in term:
+        return all(not p or _DATE.match(p) for p in term.split("..", 1))
+    return bool(_DATE.match(term))
+
+
+def parse_selector(text: str) -> Filters:
+    """``actor:Russia,topic:energy,2012..2014`` -> Filters (names are resolved when queried)."""
+    actors: list[str] = []
+    topics: list[str] = []
+    f = Filters()
+    for raw in text.split(","):
+        term = raw.strip()
+        if not term:
+            raise RusinoError(f"empty term in selector {text!r}", "join terms with single commas")
+        if term in ("all", "*"):
+            continue
+        if term == "window":
+            f = f._replace(window=True)
+            continue
+        if _is_date_term(term):
+            lo, hi = _date_range(term)
+            f = f.merge(Filters(start=lo, end=hi), text)
+            continue
+        key, sep, value = term.partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if not sep or key not in (*SELECTOR_KEYS, "q", "date"):
+            close = query.suggest(key, SELECTOR_KEYS) if sep else []
+            hint = f"did you mean {close[0]}:{value}?" if close else SIDE_HINT
+            raise RusinoError(f"cannot read {term!r} in side {text!r}", hint)
+        if not value:
+            raise RusinoError(f"{key}: needs a value in side {text!r}", f"e.g. {key}:…")
+        if key == "actor":
+            actors.append(value)
+        elif key == "topic":
+            topics.append(value)
+        elif key == "source":
+            f = f.merge(Filters(source=value), text)
+        elif key in ("search", "q"):
+            f = f.merge(Filters(search=value), text)
+        elif key == "date":
+            lo, hi = _date_range(value)
+            f = f.merge(Filters(start=lo, end=hi), text)
+        else:
+            from rusino import dates
+
+            lo, hi = dates.parse_range(
+                value if key == "from" else None, value if key == "to" else None
+            )
+            f = f.merge(Filters(start=lo, end=hi), text)
+    return f._replace(actors=tuple(actors), topics=tuple(topics))
+
+
+def _looks_like_selector(text: str) -> bool:
+    first = text.split(",", 1)[0].strip()
+    if first in ("all", "*", "window") or _is_date_term(first):
+        return True
+    key, sep, _ = first.partition(":")
+    return bool(sep) and key.strip().lower() in (*SELECTOR_KEYS, "q", "date")
+
+
+def parse_side(text: str) -> Side:
+    """What the user wrote for LEFT or RIGHT -> a Side (see the module docstring)."""
+    if text == "-":
+        return Side("-", "stdin")
+    if text.startswith("db:"):
+        if not text[3:]:
+            raise RusinoError("db: needs a path", "e.g. db:~/my-events.sqlite")
+        return Side(text, "db", path=Path(text[3:]).expanduser())
+    if _looks_like_selector(text):
+        return Side(text, "selector", parse_selector(text))
+    path = Path(text).expanduser()
+    if path.is_file():
+        return Side(text, "file", path=path)
+    if path.is_dir():
+        raise RusinoError(f"{text} is a directory", SIDE_HINT)
+    if ":" in text:
+        parse_selector(text)  # raises, with a did-you-mean on the key
+    raise RusinoError(f"no such file {text!r}, and not a selector", SIDE_HINT)
+
+
+# ---------------------------------------------------------------------------------------------
+# loading a side's rows
+
+_EVENT_KEYS = frozenset(("id", "date", "start", "end", "summary"))
+_FACT_KEYS = frozenset(("id", "subject", "value", "unit", "date", "start", "end"))
+
+
+def _json_rows(lines: Iterable[str], label: str) -> Iterator[tuple[int, Any]]:
+    numbered = enumerate(lines, start=1)
+    for n, line in numbered:  # noqa: B007  (n and line are used after the loop)
+        if line.strip():
+            break
+    else:
+        return
+    if line.lstrip().startswith("["):  # a JSON array (--format json)
+        text = line + "".join(rest for _, rest in numbered)
+        try:
+            data = json.loads(text)
+        except ValueError as e:
+            raise RusinoError(f"{label} is not rusino JSON ({e})", _FILE_HINT) from None
+        yield from enumerate(data if isinstance(data, list) else [data], start=1)
+        return
+    yield n, _loads(line, label, n)
+    for n, line in numbered:
+        if line.strip():
+            yield n, _loads(line, label, n)
+
+
+_FILE_HINT = "write one with `rusino timeline --format jsonl > FILE` (or `rusino facts`)"
+
+
+def _loads(line: str, label: str, n: int) -> Any:
+    try:
+        return json.loads(line)
+    except ValueError:
+        raise RusinoError(f"{label}, line {n}: not a JSON object", _FILE_HINT) from None
+
+
+def read_rows(lines: Iterable[str], label: str, kind: Kind) -> list[Row]:
+    """Rows of a JSONL (or JSON array) text, checked to be rusino events (or facts)."""
+    need, other = (_EVENT_KEYS, _FACT_KEYS) if kind == "events" else (_FACT_KEYS, _EVENT_KEYS)
+    rows: list[Row] = []
+    for n, item in _json_rows(lines, label):
+        if not isinstance(item, dict):
+            raise RusinoError(f"{label}, record {n}: not a JSON object", _FILE_HINT)
+        missing = need - item.keys()
+        if missing:
+            if not other - item.keys():
+                what = "a fact" if kind == "events" else "an event"
+                flag = "add --facts" if kind == "events" else "drop --facts"
+                raise RusinoError(f"{label}, record {n} is {what}", f"{flag} to compare them")
+            raise RusinoError(
+                f"{label}, record {n} is not a rusino {kind[:-1]} "
+                f"(no {', '.join(sorted(missing))})",
+                _FILE_HINT,
+            )
+        rows.append(item)
+    return rows
+
+
+def _overlaps(row: Row, f: Filters) -> bool:
+    start, end = str(row.get("start") or ""), str(row.get("end") or "")
+    if f.within:
+        return (f.start is None or start >= f.start) and (f.end is None or end <= f.end)
+    return (f.start is None or end >= f.start) and (f.end is None or start <= f.end)
+
+
+def filter_rows(rows: Iterable[Row], f: Filters, conn: sqlite3.Connection | None) -> list[Row]:
+    """The rows of a file that pass the filters (``timeline``'s meaning, in Python)."""
+    if f.search:
+        raise RusinoError(
+            "--search cannot filter a file side", "filter the file before: rusino timeline -q ..."
+        )
+    actors: tuple[str, ...]
+    topics: tuple[str, ...]
+    if (f.actors or f.topics) and conn is not None:
+        actors = tuple(query.resolve_actor(conn, a) for a in f.actors)
+        topics = tuple(query.resolve_topic(conn, t) for t in f.topics)
+    else:
+        actors, topics = f.actors, f.topics
+    out = []
+    for row in rows:
+        if f.source and str(row.get("source", "")).lower() != f.source.lower():
+            continue
+        if f.window and not row.get("in_window", True):
+            continue
+        if (f.start or f.end) and not _overlaps(row, f):
+            continue
+        if actors and not all(a in (row.get("actors") or ()) for a in actors):
+            continue
+        if topics and not all(t in (row.get("topics") or ()) for t in topics):
+            continue
+        out.append(row)
+    return out
+
+
+@dataclass
+class Sources:
+    """Where sides are read from: the current database (opened on first use) and stdin."""
+
+    current: Callable[[], sqlite3.Connection]
+    stdin: TextIO = field(default_factory=lambda: sys.stdin)
+    _conn: sqlite3.Connection | None = None
+
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = self.current()
+        return self._conn
+
+
+def _fact_filter(f: Filters) -> query.FactFilter:
+    if f.search:
+        return query.FactFilter(query=f.search, actors=f.actors, topics=f.topics, source=f.source)
+    return query.FactFilter(actors=f.actors, topics=f.topics, source=f.source)
+
+
+def _query(conn: sqlite3.Connection, f: Filters, kind: Kind) -> list[Row]:
+    if kind == "events":
+        return list(query.timeline(conn, f.timeline_filter()))
+    rows = query.facts(conn, _fact_filter(f))
+    return [r for r in rows if (not f.window or r["in_window"]) and _overlaps(r, f)]
+
+
+def load_side(side: Side, options: Filters, sources: Sources, kind: Kind) -> list[Row]:
+    """The rows of one side, with the command's filters applied."""
+    from rusino import db
+
+    f = options.merge(side.filters, side.label)
+    if side.kind == "selector":
+        return _query(sources.conn(), f, kind)
+    if side.kind == "db":
+        assert side.path is not None
+        conn = db.connect(side.path)
+        try:
+            return _query(conn, f, kind)
+        finally:
+            conn.close()
+    if side.kind == "stdin":
+        rows = read_rows(sources.stdin, "stdin", kind)
+    else:
+        assert side.path is not None
+        try:
+            with side.path.open(encoding="utf-8") as fh:
+                rows = read_rows(fh, side.label, kind)
+        except (OSError, UnicodeDecodeError) as e:
+            raise RusinoError(f"cannot read {side.label}: {e}", _FILE_HINT) from None
+    if f == Filters():
+        return rows
+    needs_conn = bool(f.actors or f.topics)
+    return filter_rows(rows, f, sources.conn() if needs_conn else None)
+
+
+# ---------------------------------------------------------------------------------------------
+# comparing events
+
+
+class Entry(NamedTuple):
+    """One line of a diff: which side(s) hold the event, the event, and for a changed one the
+    fields that differ as {name: (left value, right value)}."""
+
+    side: str  # left | right | shared | changed
+    row: Row
+    fields: dict[str, tuple[Any, Any]] | None = None
+
+
+@dataclass
+class EventDiff:
+    left: str
+    right: str
+    entries: list[Entry]  # chronological, as timeline orders events
+    counts: dict[str, int]
+
+    @property
+    def same(self) -> bool:
+        return not (self.counts["left"] or self.counts["right"] or self.counts["changed"])
+
+    def only(self, which: Sequence[str]) -> list[Entry]:
+        return [e for e in self.entries if e.side in which] if which else self.entries
+
+
+def _order(row: Row) -> tuple[str, int, str]:
+    return (
+        str(row.get("start") or ""),
+        _PRECISION_RANK.get(str(row.get("precision")), 5),
+        str(row.get("id")),
+    )
+
+
+def compare_events(left: Iterable[Row], right: Iterable[Row], labels: tuple[str, str]) -> EventDiff:
+    """Match by id: left only, right only, shared (equal) and changed (some field differs)."""
+    by_id = {str(r["id"]): r for r in left}
+    entries: list[Entry] = []
+    counts = dict.fromkeys(CATEGORIES, 0)
+    for r in right:
+        key = str(r["id"])
+        old = by_id.pop(key, None)
+        if old is None:
+            entries.append(Entry("right", r))
+        elif old == r:
+            entries.append(Entry("shared", r))
+        else:
+            names = [k for k in r if old.get(k) != r.get(k)]
+            names += [k for k in old if k not in r]
+            entries.append(Entry("changed", r, {k: (old.get(k), r.get(k)) for k in names}))
+    entries.extend(Entry("left", r) for r in by_id.values())
+    entries.sort(key=lambda e: _order(e.row))
+    for e in entries:
+        counts[e.side] += 1
+    return EventDiff(labels[0], labels[1], entries, counts)
+
+
+def summary(counts: dict[str, int], kind: Kind = "events") -> str:
+    """``12 only left, 9 only right, 3 shared, 1 changed``."""
+    if kind == "facts":
+        return (
+            f"{counts['left']} only left, {counts['right']} only right, "
+            f"{counts['shared']} same, {counts['changed']} different"
+            + (f" ({counts['conflict']} conflicting)" if counts.get("conflict") else "")
+        )
+    return (
+        f"{counts['left']} only left, {counts['right']} only right, "
+        f"{counts['shared']} shared, {counts['changed']} changed"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# comparing facts
+
+
+def normalise_subject(subject: str) -> str:
+    """Case, spacing and punctuation ignored: "Russia-China trade  volume." -> "russia china
+    trade volume"."""
+    return " ".join(re.findall(r"\w+", subject.lower()))
+
+
+def _midpoint(row: Row) -> float | None:
+    try:
+        lo = float(row["value"])
+        hi = row.get("value_max")
+        return (lo + float(hi)) / 2 if hi not in (None, "", 0) else lo
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
+class FactEntry(NamedTuple):
+    """A fact on one side only (``left``/``right``), or a pair (``shared``: same figure,
+    ``changed``: different figures) with its change."""
+
+    side: str
+    subject: str
+    unit: str
+    left: Row | None
+    right: Row | None
+    change: float | None = None
+    relative: float | None = None  # percent
+    conflict: bool = False  # two sources, same subject and period, different figures
+
+
+@dataclass
+class FactDiff:
+    left: str
+    right: str
+    entries: list[FactEntry]
+    counts: dict[str, int]
+
+    @property
+    def same(self) -> bool:
+        return not (self.counts["left"] or self.counts["right"] or self.counts["changed"])
+
+    def only(self, which: Sequence[str]) -> list[FactEntry]:
+        return [e for e in self.entries if e.side in which] if which else self.entries
+
+
+def _pair(a: Row, b: Row) -> FactEntry:
+    va, vb = _midpoint(a), _midpoint(b)
+    figures_a = (a.get("value"), a.get("value_max"), a.get("qualifier"))
+    figures_b = (b.get("value"), b.get("value_max"), b.get("qualifier"))
+    same_figure = figures_a == figures_b
+    change = relative = None
+    if va is not None and vb is not None:
+        change = vb - va
+        relative = (vb - va) / abs(va) * 100 if va else None
+    conflict = (
+        not same_figure
+        and a.get("source") != b.get("source")
+        and (a.get("start"), a.get("end")) == (b.get("start"), b.get("end"))
+    )
+    side = "shared" if same_figure and (a.get("id") != b.get("id") or a == b) else "changed"
+    return FactEntry(side, str(b["subject"]), str(b["unit"]), a, b, change, relative, conflict)
+
+
+def compare_facts(left: Iterable[Row], right: Iterable[Row], labels: tuple[str, str]) -> FactDiff:
+    """Pair facts by (normalised subject, unit). A fact whose id is on both sides is paired with
+    its twin only; the others of a key are paired with every fact of that key on the other side."""
+    groups: dict[tuple[str, str], tuple[list[Row], list[Row]]] = {}
+    for i, rows in enumerate((left, right)):
+        for r in rows:
+            key = (normalise_subject(str(r["subject"])), str(r["unit"]))
+            groups.setdefault(key, ([], []))[i].append(r)
+    entries: list[FactEntry] = []
+    for ls, rs in groups.values():
+        lids = {str(x["id"]) for x in ls}
+        rids = {str(x["id"]) for x in rs}
+        paired_l: set[int] = set()
+        paired_r: set[int] = set()
+        for i, a in enumerate(ls):
+            for j, b in enumerate(rs):
+                twins = a["id"] == b["id"]
+                if twins or (str(a["id"]) not in rids and str(b["id"]) not in lids):
+                    entries.append(_pair(a, b))
+                    paired_l.add(i)
+                    paired_r.add(j)
+        for i, a in enumerate(ls):
+            if i not in paired_l:
+                entries.append(FactEntry("left", str(a["subject"]), str(a["unit"]), a, None))
+        for j, b in enumerate(rs):
+            if j not in paired_r:
+                entries.append(FactEntry("right", str(b["subject"]), str(b["unit"]), None, b))
+
+    def order(e: FactEntry) -> tuple[str, str, tuple[str, int, str], tuple[str, int, str]]:
+        blank = ("", 0, "")
+        first = e.left or e.right or {}
+        return (
+            normalise_subject(e.subject),
+            e.unit,
+            _order(first),
+            _order(e.right) if e.right and e.left else blank,
+        )
+
+    entries.sort(key=order)
+    counts = dict.fromkeys(CATEGORIES, 0)
+    counts["conflict"] = 0
+    for e in entries:
+        counts[e.side] += 1
+        counts["conflict"] += e.conflict
+    return FactDiff(labels[0], labels[1], entries, counts)
+
+
+# ---------------------------------------------------------------------------------------------
+# the whole thing
+
+
+def diff(
+    left: str,
+    right: str | None,
+    options: Filters,
+    sources: Sources,
+    kind: Kind = "events",
+) -> EventDiff | FactDiff:
+    """Compare LEFT and RIGHT (RIGHT omitted: LEFT against ``all`` of the current database)."""
+    if right is None:
+        left, right = "all", left
+    sides = (parse_side(left), parse_side(right))
+    if sides[0].kind == sides[1].kind == "stdin":
+        raise RusinoError("only one side can be - (stdin)", "save the other to a file")
+    rows = [load_side(s, options, sources, kind) for s in sides]
+    labels = (sides[0].label, sides[1].label)
+    if kind == "events":
+        return compare_events(rows[0], rows[1], labels)
+    return compare_facts(rows[0], rows[1], labels)
+
+
+# ---------------------------------------------------------------------------------------------
+# flat records, for the writers
+
+FACT_DIFF_FIELDS = (
+    "side",
+    "subject",
+    "unit",
+    "left_id",
+    "left_value",
+    "left_value_max",
+    "left_date",
+    "left_source",
+    "right_id",
+    "right_value",
+    "right_value_max",
+    "right_date",
+    "right_source",
+    "change",
+    "relative",
+    "conflict",
+)
+
+
+def fact_record(e: FactEntry) -> Row:
+    """A fact entry as one flat row (FACT_DIFF_FIELDS); ``relative`` is a percentage."""
+    out: Row = {"side": e.side, "subject": e.subject, "unit": e.unit}
+    for name, row in (("left", e.left), ("right", e.right)):
+        out[f"{name}_id"] = row["id"] if row else None
+        out[f"{name}_value"] = row["value"] if row else None
+        out[f"{name}_value_max"] = row.get("value_max") if row else None
+        out[f"{name}_date"] = row["date"] if row else None
+        out[f"{name}_source"] = row["source"] if row else None
+    out["change"] = e.change
+    out["relative"] = None if e.relative is None else round(e.relative, 2)
+    out["conflict"] = e.conflict
+    return out
+
+
+def fact_json(e: FactEntry) -> Row:
+    """A fact entry for json/jsonl: both whole facts and the change."""
+    return {
+        "side": e.side,
+        "subject": e.subject,
+        "unit": e.unit,
+        "left": e.left,
+        "right": e.right,
+        "change": e.change,
+        "relative": None if e.relative is None else round(e.relative, 2),
+        "conflict": e.conflict,
+    }
