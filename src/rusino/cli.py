@@ -24,6 +24,8 @@ from rusino.render import Format
 if TYPE_CHECKING:
     import sqlite3
 
+    from rich.console import Console
+
     from rusino.render import Row, View
 
 HELP = """Russia-China relations in the Asia-Pacific, 2009-2016: a timeline and figures, each
@@ -142,6 +144,15 @@ LimitOpt = Annotated[
     typer.Option("--limit", "-n", min=0, metavar="N", help="At most N records."),
 ]
 ReverseOpt = Annotated[bool, typer.Option("--reverse", "-r", help="Latest first.")]
+SaveOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--save",
+        metavar="FILE",
+        show_default=False,
+        help="Save the drawn view as a picture, FILE.svg or FILE.html, instead of printing it.",
+    ),
+]
 
 
 def _connect() -> "sqlite3.Connection":
@@ -162,16 +173,50 @@ def _emit(write: Callable[[], object]) -> None:
         raise typer.Exit(0) from None
 
 
+def _draw(
+    draw_fn: Callable[["Console"], int],
+    fmt: Format | None,
+    save: Path | None,
+    width: int | None = None,
+    title: str = "rusino",
+) -> None:
+    """Draw a view on the terminal, or with ``save`` into an SVG/HTML picture (rich's export).
+
+    ``draw_fn(console)`` draws and returns how much it drew (0: nothing, and no file is written).
+    """
+    from rusino import draw
+
+    if fmt not in (None, Format.table):
+        what = "--save saves" if save is not None else "this view is"
+        raise RusinoError(f"{what} a picture, not --format {fmt.value}", "drop --format")
+    if save is not None:
+        draw.check_save_path(save)
+    drawn: list[int] = []
+    _emit(lambda: drawn.append(draw.show(draw_fn, save=save, width=width, title=title)))
+    if save is not None and drawn and drawn[0]:
+        typer.echo(f"saved {save}", err=True)
+
+
 def _output(
     rows: Iterable["Row"],
     view: "View",
     fmt: Format | None,
     headers: bool | None,
     highlight: list[str] | None = None,
+    save: Path | None = None,
 ) -> None:
     from rusino import render
 
     out = sys.stdout
+    if save is not None:
+        table = render.Options(highlight=highlight or [])
+        _draw(
+            lambda c: render.render(rows, view, Format.table, out, table._replace(console=c)),
+            fmt,
+            save,
+            title=f"rusino {view.name}",
+        )
+        return
     if fmt is None:
         piped = not out.isatty()
         fmt = Format.tsv if piped else Format.table
@@ -254,6 +299,7 @@ def timeline(
     reverse: ReverseOpt = False,
     fmt: FormatOpt = None,
     headers: HeadersOpt = None,
+    save: SaveOpt = None,
 ) -> None:
     """Events in date order (start, then precision, then id), filtered."""
     from rusino import query, render
@@ -283,7 +329,7 @@ def timeline(
         ),
     )
     words = query.highlight_words(search) if search else None
-    _output(rows, render.EVENTS, fmt, headers, words)
+    _output(rows, render.EVENTS, fmt, headers, words, save)
 
 
 @app.command()
@@ -323,8 +369,15 @@ def facts(
     source: SourceOpt = None,
     limit: LimitOpt = None,
     reverse: ReverseOpt = False,
+    chart: Annotated[
+        bool,
+        typer.Option(
+            "--chart", help="Draw the figures as bars, grouped by unit; ranges and targets marked."
+        ),
+    ] = False,
     fmt: FormatOpt = None,
     headers: HeadersOpt = None,
+    save: SaveOpt = None,
 ) -> None:
     """Figures (money, volumes, lengths, shares...), by the period they refer to."""
     from rusino import query, render
@@ -346,7 +399,13 @@ def facts(
             reverse=reverse,
         ),
     )
-    _output(rows, render.FACTS, fmt, headers, query.highlight_words(text) if text else None)
+    if chart:
+        from rusino import draw
+
+        _draw(lambda c: draw.draw_fact_bars(rows, c), fmt, save, title="rusino facts --chart")
+        return
+    words = query.highlight_words(text) if text else None
+    _output(rows, render.FACTS, fmt, headers, words, save)
 
 
 @app.command()
@@ -607,3 +666,6 @@ def main() -> NoReturn:
 
 
 from rusino import cli_diff  # noqa: E402,F401,I001  (registers `rusino diff`)
+
+
+from rusino import cli_chart  # noqa: E402,F401  (registers `rusino chart`)

@@ -43,6 +43,7 @@ class Options(NamedTuple):
     headers: bool = True
     width: int | None = None  # table width; None: the terminal's (or $COLUMNS, or 80)
     highlight: Sequence[str] = ()  # words to highlight in the table view (search)
+    console: Any = None  # a rich Console to draw on instead of a new one (--save records one)
 
 
 EVENT_FIELDS = (
@@ -287,6 +288,8 @@ class _RStrip:
 
 
 def _console(out: TextIO, opts: Options) -> Console:
+    if opts.console is not None:
+        return opts.console  # type: ignore[no-any-return]
     from rich.console import Console
 
     class _Console(Console):

@@ -1,0 +1,203 @@
+"""`rusino chart`: events per period as bars, or as swimlanes; its numbers when piped.
+
+Registered on :data:`rusino.cli.app` when cli.py imports this module. Top-level imports are typer,
+the standard library and rusino.cli only: the counting (rusino.chart) and drawing (rusino.draw,
+rich) are imported when the command runs.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from rusino.cli import (
+    ActorOpt,
+    AnyOpt,
+    FormatOpt,
+    HeadersOpt,
+    SaveOpt,
+    SourceOpt,
+    TopicOpt,
+    _connect,
+    _draw,
+    _output,
+    app,
+)
+from rusino.errors import RusinoError
+from rusino.render import Format, View
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+CHART = View("chart", ("period", "series", "count"))
+
+
+class Per(StrEnum):
+    year = "year"
+    month = "month"
+
+
+class By(StrEnum):
+    none = "none"
+    actor = "actor"
+    topic = "topic"
+    source = "source"
+
+
+class Coarse(StrEnum):
+    drop = "drop"
+    spread = "spread"
+
+
+@app.command()
+def chart(
+    actor: ActorOpt = None,
+    any_: AnyOpt = False,
+    topic: TopicOpt = None,
+    from_: Annotated[
+        str | None,
+        typer.Option("--from", metavar="DATE", help="From DATE (2012, 2012-04, April 2012...)."),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option("--to", metavar="DATE", help="Until DATE (2012 means to the end of 2012)."),
+    ] = None,
+    within: Annotated[
+        bool,
+        typer.Option(
+            "--within",
+            help="Only events lying entirely inside --from/--to (default: overlapping it).",
+        ),
+    ] = False,
+    source: SourceOpt = None,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", "-q", metavar="TEXT", help="Only events matching TEXT."),
+    ] = None,
+    window: Annotated[
+        bool, typer.Option("--window", "-w", help="Only events in the core window 2009-2016.")
+    ] = False,
+    per: Annotated[
+        Per, typer.Option("--per", case_sensitive=False, help="One bar per year or per month.")
+    ] = Per.year,
+    by: Annotated[
+        By | None,
+        typer.Option(
+            "--by",
+            case_sensitive=False,
+            show_default=False,
+            help="Split by actor, topic or source [default: none; actor with --lanes].",
+        ),
+    ] = None,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top",
+            min=1,
+            metavar="N",
+            show_default=False,
+            help='Keep the N largest series, the rest as "other" [default: 5; 10 with --lanes].',
+        ),
+    ] = None,
+    side: Annotated[
+        bool, typer.Option("--side", help="Series side by side rather than stacked.")
+    ] = False,
+    lanes: Annotated[
+        bool,
+        typer.Option("--lanes", help="Swimlanes: a row per actor (--by topic...), years across."),
+    ] = False,
+    coarse: Annotated[
+        Coarse,
+        typer.Option(
+            "--coarse",
+            case_sensitive=False,
+            help="With --per month, dates coarser than a month: leave them out, or count them "
+            "in each month they cover.",
+        ),
+    ] = Coarse.drop,
+    width: Annotated[
+        int | None,
+        typer.Option(
+            "--width",
+            min=40,
+            metavar="COLS",
+            show_default=False,
+            help="Draw this wide [default: the terminal's; 100 for --save in a pipe].",
+        ),
+    ] = None,
+    fmt: FormatOpt = None,
+    headers: HeadersOpt = None,
+    save: SaveOpt = None,
+) -> None:
+    """Events per year (or month) as bars, split by actor, topic or source; or swimlanes.
+
+    Takes timeline's filters and counts each event once in every period it overlaps. On a
+    terminal it draws; in a pipe (or with --format) it prints the numbers: period, series, count.
+    """
+    from rusino import chart as core
+    from rusino import query
+
+    if within and not (from_ or to):
+        raise RusinoError("--within needs --from or --to", "e.g. --from 2012 --to 2013 --within")
+    split = by.value if by is not None else ("actor" if lanes else "none")
+    if lanes and split == "none":
+        raise RusinoError("--lanes needs rows to draw", "use --by actor, topic or source")
+    start = end = None
+    if from_ or to:
+        from rusino import dates
+
+        start, end = dates.parse_range(from_, to)
+    clip = (start, end)
+    if window:
+        lo, hi = query.WINDOW
+        clip = (max(start or lo, lo), min(end or hi, hi))
+    keep = top if top is not None else (10 if lanes else 5)
+    conn = _connect()
+    rows = query.timeline(
+        conn,
+        query.TimelineFilter(
+            actors=actor or (),
+            topics=topic or (),
+            any=any_,
+            start=start,
+            end=end,
+            within=within,
+            source=source,
+            search=search,
+            window=window,
+        ),
+    )
+    drawing = save is not None or fmt is Format.table or (fmt is None and sys.stdout.isatty())
+    if drawing and lanes:
+        from rusino import draw
+
+        swim = core.lanes(rows, by=split, top=keep, clip=clip)  # type: ignore[arg-type]
+
+        def draw_lanes(console: Console) -> int:
+            return draw.draw_lanes(swim, console)
+
+        _draw(draw_lanes, fmt, save, width, "rusino chart --lanes")
+        return
+    counts = core.count(
+        rows,
+        per=per.value,
+        by=split,  # type: ignore[arg-type]
+        top=keep,
+        coarse=coarse.value,
+        clip=clip,
+    )
+    if drawing:
+        from rusino import draw
+
+        def draw_bars(console: Console) -> int:
+            return draw.draw_chart(counts, console, side=side)
+
+        _draw(draw_bars, fmt, save, width, "rusino chart")
+        return
+    _output(counts.rows(), CHART, fmt, headers)
+    if counts.dropped or counts.spread:
+        for note in counts.notes()[:1]:
+            typer.echo(f"rusino: note: {note}", err=True)
