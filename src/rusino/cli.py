@@ -669,3 +669,5 @@ from rusino import cli_diff  # noqa: E402,F401,I001  (registers `rusino diff`)
 
 
 from rusino import cli_chart  # noqa: E402,F401  (registers `rusino chart`)
+
+from rusino import cli_data  # noqa: E402,F401  (registers `rusino db init`, add, import, export)

@@ -1,0 +1,555 @@
+"""Your own data: `rusino db init`, `add event|fact|source`, `import` and `export`.
+
+Thin Typer layer over rusino.store (validated, transactional writes) and rusino.export (streaming
+writers and the import readers). Top-level imports are typer, the standard library and
+rusino.cli only, so registering these commands costs nothing at start-up.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from rusino.cli import STATE, ActorOpt, AnyOpt, SourceOpt, TopicOpt, _emit, app, db_app
+from rusino.errors import RusinoError
+
+if TYPE_CHECKING:
+    import sqlite3
+
+add_app = typer.Typer(
+    name="add",
+    help="Add one event, fact or source to your own database (see `rusino db init`).",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+)
+app.add_typer(add_app, name="add")
+
+WaitOpt = Annotated[
+    float,
+    typer.Option(
+        "--wait",
+        min=0,
+        metavar="SECONDS",
+        help="How long to wait for another writer before giving up with 'database is busy'.",
+    ),
+]
+NewActorOpt = Annotated[
+    bool, typer.Option("--new-actor", help="Add unknown actors instead of refusing them.")
+]
+NewTopicOpt = Annotated[
+    bool, typer.Option("--new-topic", help="Add unknown topics instead of refusing them.")
+]
+ActorKindOpt = Annotated[
+    str,
+    typer.Option("--actor-kind", metavar="KIND", help="The kind of actors added by --new-actor."),
+]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")]
+
+
+def _writable(wait: float) -> sqlite3.Connection:
+    from rusino import db, store
+
+    return store.connect_writable(db.resolve_path(STATE.db), timeout_ms=int(wait * 1000))
+
+
+def _options(
+    new_actor: bool, new_topic: bool, actor_kind: str, dry_run: bool, replace: bool = False
+) -> Any:
+    from rusino import build, store
+
+    if actor_kind not in build.ACTOR_KINDS:
+        raise RusinoError(
+            f"--actor-kind {actor_kind!r} is not one of {', '.join(build.ACTOR_KINDS)}"
+        )
+    return store.Options(
+        replace=replace,
+        new_actors=new_actor,
+        new_topics=new_topic,
+        actor_kind=actor_kind,
+        dry_run=dry_run,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# db init
+
+
+@db_app.command("init")
+def db_init(
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[PATH]",
+            show_default=False,
+            help="Where to create it [default: events.sqlite in rusino's user data folder].",
+        ),
+    ] = None,
+    empty: Annotated[
+        bool, typer.Option("--empty", help="Schema only, without the bundled records.")
+    ] = False,
+) -> None:
+    """Create your own database, seeded with the bundled records, to add and import into."""
+    from rusino import store
+
+    target = path or Path(typer.get_app_dir("rusino")) / "events.sqlite"
+    counts = store.init_database(target, empty=empty)
+    what = "empty" if empty else f"{counts['events']} events, {counts['facts']} facts"
+    typer.echo(f"created {target} ({what})", err=True)
+    typer.echo(f"use it with: rusino --db {target} ...   or: export RUSINO_DB={target}", err=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# add
+
+
+def _ask(value: Any, label: str, *, many: bool = False) -> Any:
+    """A missing field, prompted for on a terminal (left missing otherwise: validation says so)."""
+    if value not in (None, []) or not sys.stdin.isatty():
+        return value
+    answer = typer.prompt(label + (" (separate several with ;)" if many else ""))
+    if many:
+        return [a.strip() for a in answer.split(";") if a.strip()]
+    return answer
+
+
+def _record_date(date: str | None) -> tuple[str | None, str | None]:
+    """(EDTF, the words the user gave) for --date: EDTF or any form `timeline --from` takes."""
+    from rusino import store
+
+    date = _ask(date, "Date (EDTF or e.g. 22 April 2012)")
+    if date is None:
+        return None, None
+    return store.to_edtf(date), date
+
+
+def _add(kind: str, fields: dict[str, Any], opts: Any, wait: float) -> None:
+    from rusino import store
+
+    conn = _writable(wait)
+    try:
+        rid, summary = store.add_record(conn, kind, fields, opts)
+    except store.InvalidRows as exc:
+        raise RusinoError(exc.problems[0] if exc.problems else exc.message) from None
+    finally:
+        conn.close()
+    verb = "would add" if opts.dry_run else "added"
+    if summary.unchanged:
+        verb = "unchanged:"
+    elif summary.replaced:
+        verb = "replaced"
+    extra = "".join(
+        f"; new {what} {', '.join(names)}"
+        for what, names in (("actor", summary.new_actors), ("topic", summary.new_topics))
+        if names
+    )
+    _emit(lambda: sys.stdout.write(rid + "\n"))
+    typer.echo(f"{verb} {kind} {rid}{extra}", err=True)
+
+
+IdOpt = Annotated[
+    str | None,
+    typer.Option("--id", metavar="ID", help="[default: made from the date and summary/subject]"),
+]
+DateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date", "-d", metavar="DATE", help="EDTF (2012-04-22/2012-04-27) or 22 April 2012."
+    ),
+]
+DateTextOpt = Annotated[
+    str | None,
+    typer.Option("--date-text", metavar="TEXT", help="The date as worded [default: --date]."),
+]
+QuoteOpt = Annotated[
+    str | None, typer.Option("--quote", metavar="TEXT", help="The verbatim quote stating it.")
+]
+NoteOpt = Annotated[
+    list[int] | None,
+    typer.Option("--note", metavar="N", help="A note number of the source it cites. Repeatable."),
+]
+CommentOpt = Annotated[
+    str | None, typer.Option("--comment", metavar="TEXT", help="An editorial comment.")
+]
+InferredOpt = Annotated[
+    bool, typer.Option("--inferred", help="The date was resolved from relative wording.")
+]
+ReplaceOpt = Annotated[bool, typer.Option("--replace", help="Overwrite a record with the same id.")]
+
+
+@add_app.command("event")
+def add_event(
+    date: DateOpt = None,
+    summary: Annotated[
+        str | None, typer.Option("--summary", metavar="TEXT", help="One neutral line.")
+    ] = None,
+    actor: ActorOpt = None,
+    topic: TopicOpt = None,
+    source: SourceOpt = None,
+    quote: QuoteOpt = None,
+    note: NoteOpt = None,
+    comment: CommentOpt = None,
+    date_text: DateTextOpt = None,
+    inferred: InferredOpt = False,
+    id_: IdOpt = None,
+    new_actor: NewActorOpt = False,
+    new_topic: NewTopicOpt = False,
+    actor_kind: ActorKindOpt = "state",
+    replace: ReplaceOpt = False,
+    dry_run: DryRunOpt = False,
+    wait: WaitOpt = 5.0,
+) -> None:
+    """Add one event; prints its id. On a terminal, missing fields are asked for."""
+    opts = _options(new_actor, new_topic, actor_kind, dry_run, replace)
+    edtf, words = _record_date(date)
+    fields = {
+        "id": id_,
+        "date": edtf,
+        "date_text": date_text or words,
+        "inferred": inferred,
+        "summary": _ask(summary, "Summary"),
+        "actors": _ask(actor, "Actors", many=True),
+        "topics": _ask(topic, "Topics", many=True),
+        "source": _ask(source, "Source id"),
+        "notes": note or [],
+        "quote": _ask(quote, "Quote"),
+        "comment": comment or "",
+    }
+    _add("event", fields, opts, wait)
+
+
+@add_app.command("fact")
+def add_fact(
+    subject: Annotated[
+        str | None, typer.Option("--subject", metavar="TEXT", help="What is measured.")
+    ] = None,
+    value: Annotated[float | None, typer.Option("--value", metavar="NUMBER")] = None,
+    value_max: Annotated[
+        float | None,
+        typer.Option("--value-max", metavar="NUMBER", help="Upper end of a range."),
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", metavar="UNIT", help="USD, percent, km, t...")
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", metavar="KIND", help="actual, target, contract, estimate..."),
+    ] = None,
+    qualifier: Annotated[
+        str, typer.Option("--qualifier", metavar="Q", help="exact, about, more-than...")
+    ] = "exact",
+    as_written: Annotated[
+        str | None,
+        typer.Option("--as-written", metavar="TEXT", help="[default: VALUE UNIT]"),
+    ] = None,
+    date: DateOpt = None,
+    actor: ActorOpt = None,
+    topic: TopicOpt = None,
+    source: SourceOpt = None,
+    quote: QuoteOpt = None,
+    event: Annotated[
+        str | None, typer.Option("--event", metavar="ID", help="The event it belongs to.")
+    ] = None,
+    note: NoteOpt = None,
+    comment: CommentOpt = None,
+    date_text: DateTextOpt = None,
+    inferred: InferredOpt = False,
+    id_: IdOpt = None,
+    new_actor: NewActorOpt = False,
+    new_topic: NewTopicOpt = False,
+    actor_kind: ActorKindOpt = "state",
+    replace: ReplaceOpt = False,
+    dry_run: DryRunOpt = False,
+    wait: WaitOpt = 5.0,
+) -> None:
+    """Add one figure; prints its id. On a terminal, missing fields are asked for."""
+    opts = _options(new_actor, new_topic, actor_kind, dry_run, replace)
+    subject = _ask(subject, "Subject")
+    if value is None and sys.stdin.isatty():
+        value = float(typer.prompt("Value", type=float))
+    unit = _ask(unit, "Unit")
+    edtf, words = _record_date(date)
+
+    def number(x: float | None) -> int | float | None:
+        return int(x) if x is not None and x.is_integer() else x
+
+    fields = {
+        "id": id_,
+        "subject": subject,
+        "value": number(value),
+        "value_max": number(value_max),
+        "unit": unit,
+        "qualifier": qualifier,
+        "as_written": as_written
+        or (f"{number(value)} {unit}" if value is not None and unit else None),
+        "date": edtf,
+        "date_text": date_text or words,
+        "inferred": inferred,
+        "kind": _ask(kind, "Kind (actual, target, contract...)"),
+        "actors": _ask(actor, "Actors", many=True),
+        "topics": _ask(topic, "Topics", many=True),
+        "source": _ask(source, "Source id"),
+        "notes": note or [],
+        "quote": _ask(quote, "Quote"),
+        "event": event or "",
+        "comment": comment or "",
+    }
+    _add("fact", fields, opts, wait)
+
+
+@add_app.command("source")
+def add_source(
+    author: Annotated[
+        list[str] | None,
+        typer.Option("--author", metavar="NAME", help="An author, in order. Repeatable."),
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", metavar="TEXT")] = None,
+    publication: Annotated[
+        str | None, typer.Option("--publication", metavar="TEXT", help="Journal or newspaper.")
+    ] = None,
+    date: DateOpt = None,
+    url: Annotated[str, typer.Option("--url", metavar="URL")] = "",
+    kind: Annotated[
+        str, typer.Option("--kind", metavar="KIND", help="journal article, op-ed, report...")
+    ] = "journal article",
+    id_: Annotated[
+        str | None,
+        typer.Option("--id", metavar="ID", help="[default: first author's family name-year]"),
+    ] = None,
+    wait: WaitOpt = 5.0,
+) -> None:
+    """Add a source (an article) that events and facts can cite; prints its id."""
+    from rusino import store
+
+    edtf, _ = _record_date(date)
+    fields = {
+        "id": id_,
+        "authors": _ask(author, "Authors", many=True),
+        "title": _ask(title, "Title"),
+        "publication": _ask(publication, "Publication") or "",
+        "date": edtf,
+        "kind": kind,
+        "url": url,
+    }
+    conn = _writable(wait)
+    try:
+        rid = store.add_source(conn, fields)
+    finally:
+        conn.close()
+    _emit(lambda: sys.stdout.write(rid + "\n"))
+    typer.echo(f"added source {rid}", err=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# import
+
+
+@app.command("import")
+def import_(
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE", help=".jsonl, .json or .csv; - reads stdin (with --format)."
+        ),
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            show_default=False,
+            help="jsonl, json or csv [default: from FILE's extension].",
+        ),
+    ] = None,
+    dry_run: DryRunOpt = False,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Overwrite records whose id exists with other content."),
+    ] = False,
+    new_actor: NewActorOpt = False,
+    new_topic: NewTopicOpt = False,
+    actor_kind: ActorKindOpt = "state",
+    wait: WaitOpt = 5.0,
+) -> None:
+    """Import events and facts (the fields of the JSON schema, as `export` writes them).
+
+    Every row is validated first: if any is invalid, nothing is written and each bad row is
+    reported with its line. Importing the same file twice changes nothing.
+    """
+    from rusino import export, store
+
+    opts = _options(new_actor, new_topic, actor_kind, dry_run, replace)
+    kind = (fmt or (Path(file).suffix.lstrip(".") if file != "-" else "")).lower()
+    readers = {"jsonl": export.read_jsonl, "json": export.read_json, "csv": export.read_csv}
+    if kind not in readers:
+        hint = "pass --format jsonl, json or csv"
+        if file == "-":
+            raise RusinoError("reading stdin needs --format", hint)
+        raise RusinoError(f"cannot tell the format of {file!r}", hint)
+    if file == "-":
+        handle = sys.stdin.buffer
+        name, size = "stdin", 0
+    else:
+        path = Path(file)
+        try:
+            handle = path.open("rb")
+            size = path.stat().st_size
+        except FileNotFoundError:
+            raise RusinoError(f"no such file: {file}", "check the path") from None
+        except IsADirectoryError:
+            raise RusinoError(
+                f"{file} is a directory", "pass a .jsonl, .json or .csv file"
+            ) from None
+        except OSError as exc:
+            raise RusinoError(f"cannot read {file}: {exc.strerror}") from None
+        name = path.name
+    rows = readers[kind](handle, name)
+    conn = _writable(wait)
+    try:
+        with _progress(handle, size) as tracked:
+            summary = store.import_or_dry_run(conn, tracked(rows), opts)
+    except store.InvalidRows as exc:
+        for problem in exc.problems:
+            typer.echo(f"rusino: {problem}", err=True)
+        raise
+    finally:
+        conn.close()
+        if handle is not sys.stdin.buffer:
+            handle.close()
+    label = "dry run, nothing written" if dry_run else name
+    typer.echo(f"{label}: {summary.line()}", err=True)
+
+
+class _progress:
+    """A rich progress bar over the bytes read, on a terminal and for files over 1 MB only."""
+
+    def __init__(self, handle: Any, size: int) -> None:
+        self.handle = handle
+        self.size = size
+        self.bar: Any = None
+
+    def __enter__(self) -> Any:
+        if self.size > 1_000_000 and sys.stderr.isatty():
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+                TransferSpeedColumn,
+            )
+
+            self.bar = Progress(
+                TextColumn("importing"),
+                BarColumn(),
+                TransferSpeedColumn(),
+                TimeRemainingColumn(),
+                transient=True,
+            )
+            self.bar.__enter__()
+            self.task = self.bar.add_task("import", total=self.size)
+        return self.track
+
+    def track(self, rows: Any) -> Any:
+        if self.bar is None:
+            yield from rows
+            return
+        for i, row in enumerate(rows):
+            if i % 2000 == 0:
+                self.bar.update(self.task, completed=self.handle.tell())
+            yield row
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+# ---------------------------------------------------------------------------------------------
+# export
+
+
+@app.command("export")
+def export_(
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="jsonl, json, csv (spreadsheet-safe, round-trips) or timelinejs.",
+        ),
+    ] = "jsonl",
+    what: Annotated[
+        str,
+        typer.Option("--what", metavar="WHAT", help="all, events or facts."),
+    ] = "all",
+    actor: ActorOpt = None,
+    any_: AnyOpt = False,
+    topic: TopicOpt = None,
+    from_: Annotated[
+        str | None, typer.Option("--from", metavar="DATE", help="As `timeline --from`.")
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help="As `timeline --to`.")
+    ] = None,
+    within: Annotated[
+        bool, typer.Option("--within", help="Only events entirely inside --from/--to.")
+    ] = False,
+    source: SourceOpt = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-q", metavar="TEXT", help="Full-text search.")
+    ] = None,
+    window: Annotated[
+        bool, typer.Option("--window", "-w", help="Only events in the core window 2009-2016.")
+    ] = False,
+) -> None:
+    """The whole database (events, then facts), or the events a timeline filter selects, in a form
+    `rusino import` reads back unchanged (jsonl, json, csv), or as TimelineJS JSON."""
+    import io
+
+    from rusino import db, export, query
+
+    try:
+        fmt_ = export.ExportFormat(fmt.lower())
+    except ValueError:
+        choices = ", ".join(f.value for f in export.ExportFormat)
+        raise RusinoError(f"unknown export format {fmt!r}", f"use one of {choices}") from None
+    try:
+        what_ = export.What(what.lower())
+    except ValueError:
+        raise RusinoError(f"unknown --what {what!r}", "use all, events or facts") from None
+    if within and not (from_ or to):
+        raise RusinoError("--within needs --from or --to", "e.g. --from 2012 --to 2013 --within")
+    flt = None
+    if actor or topic or from_ or to or source or search or window:
+        start = end = None
+        if from_ or to:
+            from rusino import dates
+
+            start, end = dates.parse_range(from_, to)
+        flt = query.TimelineFilter(
+            actors=actor or (),
+            topics=topic or (),
+            any=any_,
+            start=start,
+            end=end,
+            within=within,
+            source=source,
+            search=search,
+            window=window,
+        )
+    conn = db.connect(db.resolve_path(STATE.db))
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=False)
+    try:
+
+        def write() -> None:
+            export.write(conn, fmt_, out, what_, flt)
+            out.flush()
+
+        _emit(write)
+    finally:
+        out.detach()
+        conn.close()

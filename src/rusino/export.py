@@ -1,0 +1,428 @@
+"""`rusino export`: the database (or a filtered timeline) as jsonl, json, csv or TimelineJS JSON,
+streamed, and the readers `rusino import` uses to take jsonl, json and csv back.
+
+Pure core: no typer, no rich. Rows are rusino's JSON schema (see rusino.query) plus a `type`
+field ("event" | "fact"), so one file can hold both and `import` knows which is which.
+
+* jsonl / json of the whole database are written by SQLite itself (`json_object`), one string a
+  row, so a million events stream at the speed of the cursor; a filtered export goes through
+  rusino.query.timeline and is written compactly in the same shape.
+* csv: one header row; lists joined with `;`, booleans true/false, null empty (as rusino.render
+  writes them). It is safe to open in a spreadsheet: a cell starting with `=`, `+`, `-`, `@`, a
+  tab or a carriage return is prefixed with `'` so it is not run as a formula, and so is a cell
+  starting with `'` followed by one of those (or by another `'`). `import` removes exactly that
+  prefix, so csv round-trips unchanged.
+* timelinejs: TimelineJS's JSON ({"events": [slides]}), events only: date parts as deep as the
+  date's precision, `display_date` the date in words, `group` the first actor, headline the
+  summary, text the quote, and the citation as the slide's credit.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from enum import StrEnum
+from typing import IO, Any, TextIO
+
+from rusino import build
+from rusino.errors import RusinoError
+from rusino.query import FactFilter, TimelineFilter
+from rusino.render import EVENT_FIELDS, FACT_FIELDS, cell
+
+Row = dict[str, Any]
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    json = "json"
+    csv = "csv"
+    timelinejs = "timelinejs"
+
+
+class What(StrEnum):
+    all = "all"
+    events = "events"
+    facts = "facts"
+
+
+# --------------------------------------------------------------------------------------------
+# spreadsheet-safe cells
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPED = (*FORMULA_STARTS, "'")
+
+
+def neutralise(text: str) -> str:
+    """Prefix `'` to a cell a spreadsheet would run as a formula (reversed by `restore`)."""
+    if text.startswith(FORMULA_STARTS) or (text[:1] == "'" and text[1:2] in _ESCAPED and text[1:2]):
+        return "'" + text
+    return text
+
+
+def restore(text: str) -> str:
+    """The cell `neutralise` was given."""
+    if text[:1] == "'" and text[1:2] and text[1:2] in _ESCAPED:
+        return text[1:]
+    return text
+
+
+def csv_fields(what: What) -> tuple[str, ...]:
+    if what is What.events:
+        return ("type", *EVENT_FIELDS)
+    if what is What.facts:
+        return ("type", *FACT_FIELDS)
+    return ("type", *EVENT_FIELDS, *(f for f in FACT_FIELDS if f not in EVENT_FIELDS))
+
+
+# --------------------------------------------------------------------------------------------
+# rows
+
+_BOOL = "json(CASE WHEN {0} THEN 'true' ELSE 'false' END)"
+
+
+def _list(table: str, column: str, key: str, ref: str, order: str = "rowid") -> str:
+    return (
+        f"json((SELECT json_group_array({column}) FROM "
+        f"(SELECT {column} FROM {table} WHERE {key} = {ref} ORDER BY {order})))"
+    )
+
+
+_ORDER = (
+    "{t}.date_start, CASE {t}.precision WHEN 'day' THEN 0 WHEN 'month' THEN 1 WHEN 'season' "
+    "THEN 2 WHEN 'year' THEN 3 WHEN 'decade' THEN 4 ELSE 5 END, {t}.id"
+)
+
+EVENTS_JSON_SQL = (
+    "SELECT json_object('type', 'event', 'id', e.id, 'date', e.date, 'start', e.date_start, "
+    "'end', e.date_end, 'date_text', e.date_text, 'precision', e.precision, "
+    f"'inferred', {_BOOL.format('e.inferred')}, 'in_window', {_BOOL.format('e.in_window')}, "
+    "'summary', e.summary, "
+    f"'actors', {_list('event_actors', 'actor', 'event', 'e.id')}, "
+    f"'topics', {_list('event_topics', 'topic', 'event', 'e.id')}, "
+    "'source', e.source, "
+    f"'notes', {_list('event_notes', 'number', 'event', 'e.id', 'number')}, "
+    "'quote', e.quote, 'comment', coalesce(e.comment, '')) "
+    f"FROM events e ORDER BY {_ORDER.format(t='e')}"
+)
+
+FACTS_JSON_SQL = (
+    "SELECT json_object('type', 'fact', 'id', f.id, 'subject', f.subject, 'value', f.value, "
+    "'value_max', CASE WHEN f.value_max IN ('', 0) THEN NULL ELSE f.value_max END, "
+    "'unit', f.unit, 'qualifier', f.qualifier, 'as_written', f.as_written, 'date', f.date, "
+    "'start', f.date_start, 'end', f.date_end, 'date_text', f.date_text, "
+    f"'precision', f.precision, 'inferred', {_BOOL.format('f.inferred')}, "
+    f"'in_window', {_BOOL.format('f.in_window')}, 'kind', f.kind, "
+    f"'actors', {_list('fact_actors', 'actor', 'fact', 'f.id')}, "
+    f"'topics', {_list('fact_topics', 'topic', 'fact', 'f.id')}, "
+    "'source', f.source, "
+    f"'notes', {_list('fact_notes', 'number', 'fact', 'f.id', 'number')}, "
+    "'quote', f.quote, 'event', nullif(f.event, ''), 'comment', coalesce(f.comment, '')) "
+    f"FROM facts f ORDER BY {_ORDER.format(t='f')}"
+)
+
+
+def _json_texts(conn: sqlite3.Connection, what: What, flt: TimelineFilter | None) -> Iterator[str]:
+    """Each row as compact JSON text: written by SQLite when unfiltered, else by Python."""
+    if flt is not None:
+        for row in rows(conn, what, flt):
+            yield json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+        return
+    if what in (What.all, What.events):
+        for (text,) in conn.execute(EVENTS_JSON_SQL):
+            yield text
+    if what in (What.all, What.facts):
+        for (text,) in conn.execute(FACTS_JSON_SQL):
+            yield text
+
+
+def rows(conn: sqlite3.Connection, what: What, flt: TimelineFilter | None) -> Iterator[Row]:
+    """Rows as dicts with `type` first: a filtered timeline, or the whole database."""
+    from rusino import query
+
+    if flt is not None:
+        if what is What.facts:
+            raise RusinoError(
+                "timeline's filters select events, not facts",
+                "drop the filters, or pass --what events",
+            )
+        for row in query.timeline(conn, flt):
+            yield {"type": "event", **row}
+        return
+    if what in (What.all, What.events):
+        for row in query.timeline(conn, TimelineFilter()):
+            yield {"type": "event", **row}
+    if what in (What.all, What.facts):
+        for row in query.facts(conn, FactFilter()):
+            yield {"type": "fact", **row}
+
+
+# --------------------------------------------------------------------------------------------
+# writers
+
+
+def write(
+    conn: sqlite3.Connection,
+    fmt: ExportFormat,
+    out: TextIO,
+    what: What = What.all,
+    flt: TimelineFilter | None = None,
+) -> int:
+    """Write the rows as fmt to out, streaming; return how many. No rows, no output."""
+    if flt is not None and what is What.all:
+        what = What.events
+    if fmt is ExportFormat.jsonl:
+        n = 0
+        for text in _json_texts(conn, what, flt):
+            out.write(text + "\n")
+            n += 1
+        return n
+    if fmt is ExportFormat.json:
+        n = 0
+        for text in _json_texts(conn, what, flt):
+            out.write(("[\n" if n == 0 else ",\n") + text)
+            n += 1
+        if n:
+            out.write("\n]\n")
+        return n
+    if fmt is ExportFormat.csv:
+        return write_csv(rows(conn, what, flt), csv_fields(what), out)
+    if what is What.facts:
+        raise RusinoError("TimelineJS shows events, not facts", "pass --what events")
+    return write_timelinejs(conn, rows(conn, What.events, flt), out)
+
+
+def write_csv(items: Iterable[Row], fields: tuple[str, ...], out: TextIO) -> int:
+    w = csv.writer(out, lineterminator="\n")
+    n = 0
+    for row in items:
+        if n == 0:
+            w.writerow(fields)
+        w.writerow([neutralise(cell(row.get(k))) for k in fields])
+        n += 1
+    return n
+
+
+def _date_parts(iso: str, precision: str) -> dict[str, int]:
+    parts = {"year": int(iso[:4])}
+    if precision in ("day", "month"):
+        parts["month"] = int(iso[5:7])
+    if precision == "day":
+        parts["day"] = int(iso[8:10])
+    return parts
+
+
+def slide(row: Row, sources: dict[str, Row]) -> Row:
+    """One TimelineJS slide for an event row."""
+    from rusino.dates import display
+
+    start = _date_parts(row["start"], row["precision"])
+    end = _date_parts(row["end"], row["precision"])
+    source = sources.get(row["source"], {})
+    out: Row = {"unique_id": row["id"], "start_date": start}
+    if end != start:
+        out["end_date"] = end
+    out["display_date"] = display(row["date"])
+    out["text"] = {
+        "headline": html.escape(row["summary"]),
+        "text": f"<p>\u201c{html.escape(row['quote'])}\u201d</p>",
+    }
+    out["group"] = row["actors"][0] if row["actors"] else ""
+    out["media"] = {"url": source.get("url", ""), "credit": source.get("citation", "")}
+    return out
+
+
+def write_timelinejs(conn: sqlite3.Connection, items: Iterable[Row], out: TextIO) -> int:
+    from rusino import query
+
+    sources = {s["id"]: s for s in query.sources(conn)}
+    n = 0
+    for row in items:
+        text = json.dumps(slide(row, sources), ensure_ascii=False)
+        out.write(('{"events": [\n' if n == 0 else ",\n") + text)
+        n += 1
+    if n:
+        out.write("\n]}\n")
+    return n
+
+
+# --------------------------------------------------------------------------------------------
+# readers, for `rusino import`: (where, fields, problem) rows for rusino.store.import_rows
+
+MAX_LINE = 16 * 1024 * 1024  # bytes: a longer line is refused, never read whole
+
+
+def read_jsonl(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, str | None]]:
+    number = 0
+    while True:
+        line = handle.readline(MAX_LINE + 1)
+        if not line:
+            return
+        number += 1
+        where = f"{name}:{number}"
+        if len(line) > MAX_LINE:
+            yield where, None, f"{where}: line longer than {MAX_LINE // 1024 // 1024} MiB"
+            while line and not line.endswith(b"\n"):
+                line = handle.readline(MAX_LINE)
+            continue
+        if not line.strip():
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield where, None, f"{where}: not UTF-8 (byte {exc.start + 1} of the line)"
+            continue
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield where, None, f"{where}: not valid JSON: {exc.msg} (column {exc.colno})"
+            continue
+        if not isinstance(value, dict):
+            yield where, None, f"{where}: each line must be a JSON object, not {_kind(value)}"
+            continue
+        yield where, value, None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    return "a string" if isinstance(value, str) else "a scalar"
+
+
+def read_json(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, str | None]]:
+    """A JSON array of objects (as `export --format json` writes), each located by its line."""
+    data = handle.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        yield f"{name}:{line}", None, f"{name}:{line}: not UTF-8"
+        return
+    decoder = json.JSONDecoder()
+    pos = _skip(text, 0)
+    if pos == len(text):
+        return
+    if text[pos] != "[":
+        yield f"{name}:1", None, f"{name}: a .json file must hold an array of objects"
+        return
+    pos = _skip(text, pos + 1)
+    line, counted = 1, 0
+    while pos < len(text) and text[pos] != "]":
+        line += text.count("\n", counted, pos)
+        counted = pos
+        where = f"{name}:{line}"
+        try:
+            value, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            yield where, None, f"{name}:{exc.lineno}: not valid JSON: {exc.msg}"
+            return
+        if isinstance(value, dict):
+            yield where, value, None
+        else:
+            yield where, None, f"{where}: each item must be a JSON object, not {_kind(value)}"
+        pos = _skip(text, pos)
+        if pos < len(text) and text[pos] == ",":
+            pos = _skip(text, pos + 1)
+        elif pos < len(text) and text[pos] != "]":
+            line += text.count("\n", counted, pos)
+            yield f"{name}:{line}", None, f"{name}:{line}: not valid JSON: expected ',' or ']'"
+            return
+    if pos >= len(text):
+        yield f"{name}:{line}", None, f"{name}: not valid JSON: the array is not closed"
+
+
+def _skip(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+_CSV_KINDS = {**build._SPECS["event"], **build._SPECS["fact"]}
+
+
+def _from_cell(kind: str, value: str) -> Any:
+    """A csv cell as the type the field spec wants; left as text when it is not (then the
+    validation names the field and what it should be)."""
+    if kind in ("texts", "names"):
+        return [v for v in value.split(";")] if value else []
+    if kind == "ints":
+        try:
+            return [int(v) for v in value.split(";")] if value else []
+        except ValueError:
+            return value
+    if kind == "bool":
+        return {"true": True, "false": False}.get(value.lower(), value)
+    if kind == "number":
+        for convert in (int, float):
+            try:
+                return convert(value)
+            except ValueError:
+                pass
+    return value
+
+
+def read_csv(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, str | None]]:
+    """A csv with a header row (as `export --format csv` writes); cells restored, typed."""
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    reader = csv.reader(text, strict=True)
+    line = 1
+    try:
+        header = next(reader, None)
+        if header is None:
+            return
+        header = [h.strip() for h in header]
+        line = reader.line_num + 1
+        for cells in reader:
+            where = f"{name}:{line}"
+            line = reader.line_num + 1
+            if not any(cells):
+                continue
+            if len(cells) != len(header):
+                yield (
+                    where,
+                    None,
+                    f"{where}: {len(cells)} cells, but the header has {len(header)}",
+                )
+                continue
+            row = dict(zip(header, (restore(c) for c in cells), strict=True))
+            try:
+                kind = _csv_type(row)
+            except RusinoError as exc:
+                yield where, None, f"{where}: {exc}"
+                continue
+            spec = build._SPECS[kind]
+            fields: Row = {}
+            for key, value in row.items():
+                if key not in spec and key not in (
+                    "type",
+                    "start",
+                    "end",
+                    "precision",
+                    "in_window",
+                ):
+                    if value:
+                        fields[key] = value  # an unknown or the other type's field: reported
+                    continue
+                if value == "" and key in ("id", "value_max", "event", "start", "end"):
+                    continue
+                kind_ = spec[key][0] if key in spec else ("bool" if key == "in_window" else "str")
+                fields[key] = _from_cell(kind_, value)
+            yield where, fields, None
+    except UnicodeDecodeError:
+        yield f"{name}:{line}", None, f"{name}:{line}: not UTF-8"
+    except csv.Error as exc:
+        yield f"{name}:{line}", None, f"{name}:{line}: not valid CSV: {exc}"
+    finally:
+        text.detach()
+
+
+def _csv_type(row: Row) -> str:
+    from rusino.store import record_type
+
+    present = {k: v for k, v in row.items() if v != "" or k == "type"}
+    if not present.get("type"):
+        present.pop("type", None)
+    return record_type(present)

@@ -1,0 +1,711 @@
+"""Writing a user's own database: `db init`, `add` and `import`, validated and transactional.
+
+Pure core: no typer, no rich. Records are validated by the same rules as `rusino db build`
+(rusino.build's field specs, EDTF bounds, qualifiers, value ranges) and resolved against the
+database's own vocabularies (actors, topics, sources, notes). Every write is one `BEGIN IMMEDIATE`
+transaction that also brings the metadata (counts, content_hash) up to date, so a write killed
+half-way leaves the database as it was and `rusino check` passes on whatever was committed. The
+FTS indexes follow through the triggers the build created.
+
+Imports stream: rows are validated and written in batches inside the one transaction, so memory
+does not grow with the file; if any row is invalid the transaction is rolled back and nothing is
+written. The bundled database is never opened for writing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rusino import build, db
+from rusino.errors import ExitCode, RusinoError
+
+BUSY_TIMEOUT_MS = 5000  # how long a second writer waits for the first before "database is busy"
+MAX_FIELD = 65536  # characters; longer values are refused (a quote is a sentence, not a book)
+BATCH = 2000  # rows validated, then written with executemany, at a time
+
+# Fields an export carries that are derived from others (see rusino.query's JSON schema); on
+# import they may be left out, and when given they must agree with what `date` implies.
+DERIVED = ("start", "end", "precision", "in_window")
+
+_READONLY_HINT = "create your own with `rusino db init`, then select it with --db PATH or RUSINO_DB"
+
+EVENT_COLUMNS = (
+    "id",
+    "date",
+    "date_start",
+    "date_end",
+    "date_text",
+    "precision",
+    "inferred",
+    "in_window",
+    "summary",
+    "source",
+    "quote",
+    "comment",
+)
+FACT_COLUMNS = (
+    "id",
+    "subject",
+    "value",
+    "value_max",
+    "unit",
+    "qualifier",
+    "as_written",
+    "date",
+    "date_start",
+    "date_end",
+    "date_text",
+    "precision",
+    "inferred",
+    "in_window",
+    "kind",
+    "source",
+    "event",
+    "quote",
+    "comment",
+)
+_COLUMNS = {"event": EVENT_COLUMNS, "fact": FACT_COLUMNS}
+
+
+# --------------------------------------------------------------------------------------------
+# Opening for writing
+
+
+def is_bundled(path: Path) -> bool:
+    return db._is_bundled(path)
+
+
+def connect_writable(path: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
+    """Open a user database for writing; the bundled one is refused with a way out."""
+    if is_bundled(path):
+        raise RusinoError(f"the bundled database is read-only ({path})", _READONLY_HINT)
+    conn = db.connect(path, readonly=False)
+    conn.isolation_level = None  # transactions are explicit: BEGIN IMMEDIATE ... COMMIT
+    conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
+    conn.execute("PRAGMA cache_size = -32768")  # 32 MiB of page cache, whatever the file size
+    triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    missing = {"events_ai", "events_ad", "events_au", "facts_ai", "facts_ad", "facts_au"}
+    if missing - triggers:
+        conn.close()
+        raise RusinoError(
+            f"{path} has no full-text triggers, so a write would leave its index stale",
+            "create the database with `rusino db init` or `rusino db build`",
+        )
+    return conn
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _busy_error(path: str) -> RusinoError:
+    return RusinoError(
+        f"database is busy: another process is writing to {path}",
+        "try again when it has finished",
+        ExitCode.ERROR,
+    )
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE ... COMMIT, with the metadata brought up to date before the commit.
+
+    A second writer waits up to the busy timeout, then gets "database is busy". On any error
+    the transaction is rolled back.
+    """
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if _busy(exc):
+            raise _busy_error(path) from None
+        raise
+    try:
+        yield
+        update_metadata(conn)
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.OperationalError) and _busy(exc):
+            raise _busy_error(path) from None
+        raise
+
+
+def update_metadata(conn: sqlite3.Connection) -> None:
+    """Counts and content_hash as `rusino db build` writes them (rusino check compares them)."""
+    values = {key: str(n) for key, n in build.counts(conn).items()}
+    values["schema_version"] = str(db.SCHEMA_VERSION)
+    values["content_hash"] = build.content_hash(conn)
+    conn.executemany(
+        "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, ?)", sorted(values.items())
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# db init
+
+
+def init_database(target: Path, *, empty: bool = False) -> dict[str, int]:
+    """A new user database at target: a copy of the bundled one, or (empty) the schema only.
+
+    Written beside target and renamed into place; an existing file is never overwritten.
+    """
+    if target.exists():
+        raise RusinoError(
+            f"{target} already exists",
+            "pass another PATH, or use it as it is with --db PATH",
+        )
+    if is_bundled(target):
+        raise RusinoError(f"the bundled database is read-only ({target})", "pass another PATH")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RusinoError(
+            f"cannot create {target.parent}: {exc.strerror}", "pass another PATH"
+        ) from None
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    tmp = Path(name)
+    try:
+        os.chmod(tmp, 0o644)
+        if empty:
+            build._write(build.Records(), tmp)
+        else:
+            source = db.connect(db.bundled_path(), readonly=True)
+            dest = sqlite3.connect(tmp)
+            try:
+                source.backup(dest)
+            finally:
+                dest.close()
+                source.close()
+        conn = sqlite3.connect(tmp)
+        try:
+            found = build.counts(conn)
+        finally:
+            conn.close()
+        os.replace(tmp, target)
+    except sqlite3.Error as exc:
+        raise RusinoError(f"creating {target} failed: {exc}", code=ExitCode.ERROR) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# Dates: rusino.build's EDTF bounds, with a fast path for plain ISO dates
+
+
+_ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+@lru_cache(maxsize=65536)
+def date_bounds(edtf: str) -> tuple[str, str, str]:
+    """(start, end, precision) exactly as rusino.build.date_bounds gives them.
+
+    The `edtf` parser takes milliseconds a date; plain `YYYY`, `YYYY-MM` and `YYYY-MM-DD` (the
+    bulk of any import) are bounded here directly, everything else goes to build.date_bounds.
+    tests/test_store.py checks that both agree.
+    """
+    m = _ISO.fullmatch(edtf)
+    if m and int(m.group(1)) >= 1:
+        year = int(m.group(1))
+        if m.group(2) is None:
+            return f"{year:04d}-01-01", f"{year:04d}-12-31", "year"
+        month = int(m.group(2))
+        if 1 <= month <= 12:  # 13-24 are EDTF seasons: build.date_bounds knows them
+            last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+            if m.group(3) is None:
+                return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}", "month"
+            day = int(m.group(3))
+            if 1 <= day <= last:
+                return edtf, edtf, "day"
+    return build.date_bounds(edtf)
+
+
+def to_edtf(text: str) -> str:
+    """A date as EDTF: EDTF as it is, else any form `timeline --from` accepts (April 2012)."""
+    text = text.strip()
+    try:
+        date_bounds(text)
+        return text
+    except RusinoError:
+        pass
+    from rusino import dates
+
+    start = dates.parse_bound(text)
+    end = dates.parse_bound(text, end=True)
+    if start == end:
+        return start
+    if start[5:] == "01-01" and end[5:] == "12-31" and start[:4] == end[:4]:
+        return start[:4]
+    return start[:7]
+
+
+# --------------------------------------------------------------------------------------------
+# Ids
+
+
+def slug(text: str, words: int = 8) -> str:
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    parts = re.findall(r"[a-z0-9]+", ascii_.lower())
+    return "-".join(parts[:words])
+
+
+def make_id(edtf: str, text: str) -> str:
+    """An id from a date and a summary (or subject): "2012-04-russia-and-china-hold-..."."""
+    start, _, precision = date_bounds(edtf)
+    prefix = start[:7] if precision in ("day", "month") else start[:4]
+    return f"{prefix}-{slug(text)}".rstrip("-")
+
+
+# --------------------------------------------------------------------------------------------
+# Validation
+
+
+class InvalidRows(RusinoError):
+    """Some rows of an import are invalid: `problems` holds one line for each."""
+
+    def __init__(self, message: str, problems: list[str], hint: str = "") -> None:
+        super().__init__(message, hint, ExitCode.USAGE)
+        self.problems = problems
+
+
+@dataclass
+class Options:
+    replace: bool = False  # an existing id with different content is replaced, not an error
+    new_actors: bool = False  # unknown actors are created (kind `actor_kind`), not refused
+    new_topics: bool = False
+    actor_kind: str = "state"
+    dry_run: bool = False
+
+
+@dataclass
+class Summary:
+    added: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    new_actors: list[str] = field(default_factory=list)
+    new_topics: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        text = f"{self.added} added, {self.unchanged} unchanged, {self.replaced} replaced"
+        if self.new_actors:
+            text += f", {len(self.new_actors)} new actors"
+        if self.new_topics:
+            text += f", {len(self.new_topics)} new topics"
+        return text
+
+
+def record_type(row: dict[str, Any]) -> str:
+    """ "event" or "fact": the row's `type`, else a fact when it has a subject or a value."""
+    kind = row.get("type")
+    if kind in ("event", "fact"):
+        return str(kind)
+    if kind not in (None, ""):
+        raise RusinoError(f"type {kind!r} is not event or fact", "write type = event or fact")
+    return "fact" if ("subject" in row or "value" in row) else "event"
+
+
+class Validator:
+    """Validates rows against rusino.build's specs and the database's vocabularies."""
+
+    def __init__(self, conn: sqlite3.Connection, opts: Options) -> None:
+        self.conn = conn
+        self.opts = opts
+        self.actors = {
+            str(a): str(c) for a, c in conn.execute("SELECT alias, actor FROM actor_aliases")
+        }
+        self.topics = {
+            str(a): str(c) for a, c in conn.execute("SELECT alias, topic FROM topic_aliases")
+        }
+        self.sources = {str(r[0]) for r in conn.execute("SELECT id FROM sources")}
+        self.notes = {(str(s), int(n)) for s, n in conn.execute("SELECT source, number FROM notes")}
+        self.pending_actors: dict[str, str] = {}  # new canonical name -> itself, to create
+        self.pending_topics: dict[str, str] = {}
+
+    def _vocab(self, raw: build._Raw, what: str, names: list[str]) -> list[str]:
+        known = self.actors if what == "actor" else self.topics
+        pending = self.pending_actors if what == "actor" else self.pending_topics
+        allow = self.opts.new_actors if what == "actor" else self.opts.new_topics
+        out: list[str] = []
+        for name in names:
+            key = " ".join(name.split()).lower()
+            canonical = known.get(key) or pending.get(key)
+            if canonical is None:
+                if not allow:
+                    from rusino import query
+
+                    try:
+                        query._resolve(self.conn, what, name)
+                    except RusinoError as exc:
+                        hint = f"{exc.hint}; or pass --new-{what} to add it"
+                        raise raw.error(f"unknown {what} {name!r} in '{what}s'", hint) from None
+                canonical = " ".join(name.split())
+                pending[key] = canonical
+            if canonical in out:
+                raise raw.error(f"{what} {canonical!r} listed twice in '{what}s'")
+            out.append(canonical)
+        return sorted(out)
+
+    def validate(self, kind: str, fields: dict[str, Any], where: str) -> dict[str, Any]:
+        """A record ready to write (dates bounded, names canonical), or RusinoError."""
+        fields = dict(fields)
+        fields.pop("type", None)
+        derived = {k: fields.pop(k) for k in DERIVED if k in fields}
+        if kind == "fact":
+            if fields.get("value_max") is None and "value_max" in fields:
+                fields["value_max"] = 0  # null: not a range, as 0 is in data/*.toml
+            if fields.get("event") is None and "event" in fields:
+                fields["event"] = ""
+        generated = "id" not in fields or fields["id"] in ("", None)
+        if generated:
+            fields.pop("id", None)
+        for name, value in fields.items():
+            if isinstance(value, str) and len(value) > MAX_FIELD:
+                raise RusinoError(
+                    f"{where}: field {name!r} is {len(value)} characters long",
+                    f"at most {MAX_FIELD} characters a field",
+                )
+        if generated:
+            fields["id"] = "(generated)"
+        raw = build._Raw(where, kind, 0, fields)
+        record = build._normalise(raw)
+        try:
+            start, end, precision = date_bounds(record["date"])
+        except RusinoError as exc:
+            raise raw.error(f"field 'date': {exc.message}", exc.hint) from None
+        record["date_start"], record["date_end"] = start, end
+        record["precision"] = precision
+        record["in_window"] = build.in_window(start, end)
+        for name, value in derived.items():
+            ours = {
+                "start": start,
+                "end": end,
+                "precision": precision,
+                "in_window": record["in_window"],
+            }[name]
+            if value != ours and not (
+                name == "in_window" and str(value).lower() == str(ours).lower()
+            ):
+                raise raw.error(
+                    f"field {name!r} is {value!r}, but date {record['date']!r} gives {ours!r}",
+                    f"leave {name!r} out (it is derived from 'date') or fix 'date'",
+                )
+        if generated:
+            record["id"] = make_id(
+                record["date"], record["summary" if kind == "event" else "subject"]
+            )
+            raw.fields["id"] = record["id"]
+        if record["source"] not in self.sources:
+            from rusino import query
+
+            try:
+                query._check_source(self.conn, record["source"])
+            except RusinoError as exc:
+                hint = f"{exc.hint}; add it with `rusino add source`"
+                raise raw.error(f"unknown source {record['source']!r}", hint) from None
+            raise raw.error(f"unknown source {record['source']!r} (ids are case-sensitive)")
+        for number in record["notes"]:
+            if (record["source"], number) not in self.notes:
+                raise raw.error(f"note {number} is not among the notes of {record['source']!r}")
+        if len(set(record["notes"])) != len(record["notes"]):
+            raise raw.error("a note number is listed twice in 'notes'")
+        record["notes"] = sorted(record["notes"])
+        record["actors"] = self._vocab(raw, "actor", record["actors"])
+        record["topics"] = self._vocab(raw, "topic", record["topics"])
+        if kind == "fact":
+            if record["qualifier"] not in build.QUALIFIERS:
+                raise raw.error(
+                    f"qualifier {record['qualifier']!r} is not one of {', '.join(build.QUALIFIERS)}"
+                )
+            record["value_max"] = record["value_max"] or None
+            if record["value_max"] is not None and record["value"] > record["value_max"]:
+                raise raw.error(
+                    f"value {record['value']} is greater than value_max {record['value_max']}"
+                )
+            record["event"] = record["event"] or None
+        return record
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+
+
+def _stored(conn: sqlite3.Connection, kind: str, id_: str) -> dict[str, Any] | None:
+    columns = _COLUMNS[kind]
+    row = conn.execute(f"SELECT {', '.join(columns)} FROM {kind}s WHERE id = ?", (id_,)).fetchone()
+    if row is None:
+        return None
+    out = dict(zip(columns, row, strict=True))
+    for link, col in (("actors", "actor"), ("topics", "topic"), ("notes", "number")):
+        out[link] = sorted(
+            r[0] for r in conn.execute(f"SELECT {col} FROM {kind}_{link} WHERE {kind} = ?", (id_,))
+        )
+    return out
+
+
+def _comparable(kind: str, record: dict[str, Any]) -> dict[str, Any]:
+    out = {c: record[c] for c in _COLUMNS[kind]}
+    out["inferred"], out["in_window"] = int(record["inferred"]), int(record["in_window"])
+    for link in ("actors", "topics", "notes"):
+        out[link] = sorted(record[link])
+    return out
+
+
+class Writer:
+    """Writes validated records in batches; counts added, unchanged and replaced."""
+
+    def __init__(self, conn: sqlite3.Connection, validator: Validator, opts: Options) -> None:
+        self.conn = conn
+        self.validator = validator
+        self.opts = opts
+        self.summary = Summary()
+        self.seen: dict[str, str] = {}  # id -> where, for ids repeated inside one import
+
+    def _create_vocab(self) -> None:
+        v = self.validator
+        for key, name in sorted(v.pending_actors.items()):
+            self.conn.execute(
+                "INSERT INTO actors (name, kind, country) VALUES (?, ?, '')",
+                (name, self.opts.actor_kind),
+            )
+            self.conn.execute("INSERT INTO actor_aliases (alias, actor) VALUES (?, ?)", (key, name))
+            v.actors[key] = name
+            self.summary.new_actors.append(name)
+        for key, name in sorted(v.pending_topics.items()):
+            self.conn.execute("INSERT INTO topics (name, description) VALUES (?, '')", (name,))
+            self.conn.execute("INSERT INTO topic_aliases (alias, topic) VALUES (?, ?)", (key, name))
+            v.topics[key] = name
+            self.summary.new_topics.append(name)
+        v.pending_actors.clear()
+        v.pending_topics.clear()
+
+    def write(self, batch: list[tuple[str, str, dict[str, Any]]]) -> list[str]:
+        """Write (kind, where, record) rows; return problems (id clashes) instead of writing."""
+        problems: list[str] = []
+        self._create_vocab()
+        ids = [r["id"] for _, _, r in batch]
+        existing: dict[str, str] = {}
+        for kind in ("event", "fact"):
+            for (rid,) in self.conn.execute(
+                f"SELECT id FROM {kind}s WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(ids),),
+            ):
+                existing[str(rid)] = kind
+        new: dict[str, list[dict[str, Any]]] = {"event": [], "fact": []}
+        for kind, where, record in batch:
+            rid = record["id"]
+            if rid in self.seen and rid not in existing:
+                problems.append(f"{where}: id {rid!r} is also used at {self.seen[rid]}")
+                continue
+            self.seen.setdefault(rid, where)
+            if rid in existing:
+                if existing[rid] != kind:
+                    problems.append(f"{where}: id {rid!r} is already used by a {existing[rid]}")
+                    continue
+                if kind == "fact" and record["event"] is not None:
+                    problem = self._check_event(record, where)
+                    if problem:
+                        problems.append(problem)
+                        continue
+                stored = _stored(self.conn, kind, rid)
+                if stored == _comparable(kind, record):
+                    self.summary.unchanged += 1
+                elif not self.opts.replace:
+                    problems.append(
+                        f"{where}: id {rid!r} exists with different content "
+                        "(pass --replace to overwrite it)"
+                    )
+                elif not problems:
+                    self._replace(kind, record)
+                    self.summary.replaced += 1
+                continue
+            new[kind].append(record)
+            existing[rid] = kind
+        if problems:
+            return problems
+        self._insert("event", new["event"])
+        for record in new["fact"]:
+            if record["event"] is not None:
+                problem = self._check_event(record, "")
+                if problem:
+                    problems.append(problem)
+        if problems:
+            return problems
+        self._insert("fact", new["fact"])
+        self.summary.added += len(new["event"]) + len(new["fact"])
+        return []
+
+    def _check_event(self, record: dict[str, Any], where: str) -> str:
+        found = self.conn.execute("SELECT 1 FROM events WHERE id = ?", (record["event"],))
+        if found.fetchone() is None:
+            return f"{where or record['id']}: event {record['event']!r} is not the id of any event"
+        return ""
+
+    def _values(self, kind: str, record: dict[str, Any]) -> tuple[Any, ...]:
+        row = _comparable(kind, record)
+        return tuple(row[c] for c in _COLUMNS[kind])
+
+    def _insert(self, kind: str, records: list[dict[str, Any]]) -> None:
+        if not records:
+            return
+        columns = _COLUMNS[kind]
+        marks = ", ".join("?" * len(columns))
+        self.conn.executemany(
+            f"INSERT INTO {kind}s ({', '.join(columns)}) VALUES ({marks})",
+            (self._values(kind, r) for r in records),
+        )
+        self._links(kind, records)
+
+    def _links(self, kind: str, records: list[dict[str, Any]]) -> None:
+        self.conn.executemany(
+            f"INSERT INTO {kind}_actors ({kind}, actor) VALUES (?, ?)",
+            ((r["id"], a) for r in records for a in r["actors"]),
+        )
+        self.conn.executemany(
+            f"INSERT INTO {kind}_topics ({kind}, topic) VALUES (?, ?)",
+            ((r["id"], t) for r in records for t in r["topics"]),
+        )
+        self.conn.executemany(
+            f"INSERT INTO {kind}_notes ({kind}, source, number) VALUES (?, ?, ?)",
+            ((r["id"], r["source"], n) for r in records for n in r["notes"]),
+        )
+
+    def _replace(self, kind: str, record: dict[str, Any]) -> None:
+        columns = _COLUMNS[kind]
+        for link in ("actors", "topics", "notes"):
+            self.conn.execute(f"DELETE FROM {kind}_{link} WHERE {kind} = ?", (record["id"],))
+        sets = ", ".join(f"{c} = ?" for c in columns[1:])
+        values = self._values(kind, record)
+        self.conn.execute(f"UPDATE {kind}s SET {sets} WHERE id = ?", (*values[1:], values[0]))
+        self._links(kind, [record])
+
+
+Row = tuple[str, dict[str, Any] | None, str | None]  # (where, fields, or a problem found reading)
+
+
+def import_rows(
+    conn: sqlite3.Connection,
+    rows: Iterable[Row],
+    opts: Options,
+    *,
+    max_problems: int = 50,
+) -> Summary:
+    """Validate and write rows in one transaction; any invalid row rolls everything back.
+
+    `rows` yields (where, fields, problem): `where` names the file and line for messages, and a
+    row that could not even be read comes as (where, None, problem). Raises InvalidRows listing
+    the first `max_problems` problems (and how many there were in all).
+    """
+    validator = Validator(conn, opts)
+    writer = Writer(conn, validator, opts)
+    problems: list[str] = []
+    count = 0
+    total = 0
+
+    def note(problem: str) -> None:
+        nonlocal count
+        count += 1
+        if len(problems) < max_problems:
+            problems.append(problem)
+
+    with transaction(conn):
+        batch: list[tuple[str, str, dict[str, Any]]] = []
+        for where, fields, problem in rows:
+            total += 1
+            if fields is None:
+                note(problem or f"{where}: unreadable")
+                continue
+            try:
+                kind = record_type(fields)
+                record = validator.validate(kind, fields, where)
+            except RusinoError as exc:
+                note(str(exc) if exc.message.startswith(where) else f"{where}: {exc}")
+                continue
+            batch.append((kind, where, record))
+            if len(batch) >= BATCH:
+                for p in writer.write(batch) if not count else []:
+                    note(p)
+                batch = []
+        if batch and not count:
+            for p in writer.write(batch):
+                note(p)
+        if count:
+            more = f" (the first {len(problems)} shown)" if count > len(problems) else ""
+            raise InvalidRows(
+                f"{count} invalid row{'s' if count != 1 else ''} of {total}{more}: nothing written",
+                problems,
+                "fix them and import again",
+            )
+        if opts.dry_run:
+            raise _DryRun(writer.summary)
+    return writer.summary
+
+
+class _DryRun(Exception):
+    def __init__(self, summary: Summary) -> None:
+        super().__init__("dry run")
+        self.summary = summary
+
+
+def import_or_dry_run(
+    conn: sqlite3.Connection, rows: Iterable[Row], opts: Options, **kw: Any
+) -> Summary:
+    """import_rows; with opts.dry_run the transaction is rolled back after a full validation."""
+    try:
+        return import_rows(conn, rows, opts, **kw)
+    except _DryRun as done:
+        return done.summary
+
+
+def add_source(conn: sqlite3.Connection, fields: dict[str, Any]) -> str:
+    """Add one source (authors, title, publication, date, kind, url...); return its id."""
+    fields = {k: v for k, v in fields.items() if v is not None}
+    if not fields.get("id"):
+        authors = fields.get("authors") or []
+        family = slug(authors[0].split()[-1] if authors else fields.get("publication", ""), 1)
+        fields["id"] = f"{family or 'source'}-{str(fields.get('date', ''))[:4]}".strip("-")
+    raw = build._Raw("add source", "source", 0, fields)
+    record = build._normalise(raw)
+    try:
+        record["date_start"], record["date_end"], _ = date_bounds(record["date"])
+    except RusinoError as exc:
+        raise raw.error(f"field 'date': {exc.message}", exc.hint) from None
+    record["authors"] = json.dumps(record["authors"], ensure_ascii=False)
+    with transaction(conn):
+        if conn.execute("SELECT 1 FROM sources WHERE id = ?", (record["id"],)).fetchone():
+            raise RusinoError(f"source {record['id']!r} already exists", "pass another --id")
+        columns = list(record)
+        conn.execute(
+            f"INSERT INTO sources ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [record[c] for c in columns],
+        )
+    return str(record["id"])
+
+
+def add_record(
+    conn: sqlite3.Connection, kind: str, fields: dict[str, Any], opts: Options
+) -> tuple[str, Summary]:
+    """Add one event or fact; the id is made from date and summary (subject) unless given."""
+    fields = {k: v for k, v in fields.items() if v is not None}
+    text = fields.get("summary" if kind == "event" else "subject")
+    if not fields.get("id") and isinstance(fields.get("date"), str) and isinstance(text, str):
+        with contextlib.suppress(RusinoError):  # a bad date is reported by the validation
+            fields["id"] = make_id(fields["date"], text)
+    fields["type"] = kind
+    summary = import_or_dry_run(conn, [(f"new {kind}", fields, None)], opts)
+    return str(fields.get("id", "")), summary
