@@ -17,6 +17,7 @@ can save its drawn view this way::
 from __future__ import annotations
 
 import math
+import re
 import shutil
 import sys
 from collections.abc import Callable, Iterable
@@ -333,8 +334,8 @@ def draw_lanes(lanes: Lanes, console: Console) -> int:
             style = looks[name][1]
             cells = "".join(_lane_cells(spans, y0, y1, cell))
             t = _text((_fit(label, label_w).ljust(label_w) + " ", "bold"))
-            for ch in cells:
-                t.append(ch, style="dim" if ch == "┊" else style)
+            for run in re.findall(r"┊+|[^┊]+", cells):  # one append per run: rich is slow per char
+                t.append(run, style="dim" if run[0] == "┊" else style)
             console.print(t)
             n += 1
     legend = f"● an event   2{DASH}9 events at one spot   ━ an event over a range of dates"
