@@ -398,3 +398,13 @@ def test_save_into_a_missing_folder_is_a_usage_error(
 ) -> None:
     code, _, err = cli(capsys, fixture_db, "timeline", "--save", str(tmp_path / "no" / "x.svg"))
     assert code == 2 and "create it first" in err
+
+
+def test_piped_lanes_print_the_counts_per_lane(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = cli(capsys, fixture_db, "chart", "--lanes")
+    assert code == 0
+    rows = tsv(out)
+    assert {r[1] for r in rows} == {"Russia", "China", "Japan", "Vietnam", "Vladimir Putin"}
+    assert ["2012", "Russia", "3"] in rows  # the 2008-2013 sales, the exercise, the summer
