@@ -27,6 +27,7 @@ subject over the same period.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import sqlite3
@@ -321,9 +322,79 @@ def _fact_filter(f: Filters) -> query.FactFilter:
     return query.FactFilter(actors=f.actors, topics=f.topics, source=f.source)
 
 
+_BULK_EVENTS = (
+    "SELECT id, date, date_start, date_end, date_text, precision, inferred, in_window, summary,"
+    " source, quote, comment FROM events"
+)
+
+
+def _links(conn: sqlite3.Connection, sql: str) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for key, value in conn.execute(sql):
+        out.setdefault(key, []).append(value)
+    return out
+
+
+def bulk_events(conn: sqlite3.Connection, f: Filters) -> list[Row]:
+    """The events passing ``f`` (anything but a full-text search), as ``query.timeline`` gives
+    them, in four plain scans instead of three subqueries a row: about five times faster on a
+    large database, which is what diffing two whole databases reads."""
+    where: list[str] = []
+    params: list[Any] = []
+    for names, table, col, resolve in (
+        (f.actors, "event_actors", "actor", query.resolve_actor),
+        (f.topics, "event_topics", "topic", query.resolve_topic),
+    ):
+        for name in dict.fromkeys(resolve(conn, n) for n in names):
+            where.append(f"id IN (SELECT event FROM {table} WHERE {col} = ?)")
+            params.append(name)
+    if f.start is not None and f.end is not None and f.start > f.end:
+        raise RusinoError(f"the range {f.start} .. {f.end} is empty", "swap the dates")
+    lo, hi = ("date_start", "date_end") if f.within else ("date_end", "date_start")
+    if f.start is not None:
+        where.append(f"{lo} >= ?")
+        params.append(f.start)
+    if f.end is not None:
+        where.append(f"{hi} <= ?")
+        params.append(f.end)
+    if f.source is not None:
+        where.append("source = ?")
+        params.append(query._check_source(conn, f.source))
+    if f.window:
+        where.append("in_window = 1")
+    sql = _BULK_EVENTS + (" WHERE " + " AND ".join(where) if where else "")
+    base = conn.execute(sql, params).fetchall()
+    # The link tables in the order query.timeline lists them (rowid; notes by number).
+    actors = _links(conn, "SELECT event, actor FROM event_actors ORDER BY rowid")
+    topics = _links(conn, "SELECT event, topic FROM event_topics ORDER BY rowid")
+    notes = _links(conn, "SELECT event, number FROM event_notes ORDER BY event, number")
+    return [
+        {
+            "id": r[0],
+            "date": r[1],
+            "start": r[2],
+            "end": r[3],
+            "date_text": r[4],
+            "precision": r[5],
+            "inferred": bool(r[6]),
+            "in_window": bool(r[7]),
+            "summary": r[8],
+            "actors": actors.get(r[0]) or [],
+            "topics": topics.get(r[0]) or [],
+            "source": r[9],
+            "notes": notes.get(r[0]) or [],
+            "quote": r[10],
+            "comment": r[11] or "",
+        }
+        for r in base
+    ]
+
+
 def _query(conn: sqlite3.Connection, f: Filters, kind: Kind) -> list[Row]:
     if kind == "events":
-        return list(query.timeline(conn, f.timeline_filter()))
+        if f.search:
+            return list(query.timeline(conn, f.timeline_filter()))
+        return bulk_events(conn, f)
     rows = query.facts(conn, _fact_filter(f))
     return [r for r in rows if (not f.window or r["in_window"]) and _overlaps(r, f)]
 
@@ -560,11 +631,19 @@ def diff(
     sides = (parse_side(left), parse_side(right))
     if sides[0].kind == sides[1].kind == "stdin":
         raise RusinoError("only one side can be - (stdin)", "save the other to a file")
-    rows = [load_side(s, options, sources, kind) for s in sides]
     labels = (sides[0].label, sides[1].label)
-    if kind == "events":
-        return compare_events(rows[0], rows[1], labels)
-    return compare_facts(rows[0], rows[1], labels)
+    # Hundreds of thousands of small dicts and lists, none of them cyclic: the cyclic collector
+    # would rescan the growing heap again and again (half the time of a large diff) for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        rows = [load_side(s, options, sources, kind) for s in sides]
+        if kind == "events":
+            return compare_events(rows[0], rows[1], labels)
+        return compare_facts(rows[0], rows[1], labels)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 # ---------------------------------------------------------------------------------------------

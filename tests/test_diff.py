@@ -1,0 +1,405 @@
+"""`rusino diff`: every kind of side, every format, the exit codes, a changed field between two
+databases built here, and --facts (pairs, change, conflicts)."""
+
+# ruff: noqa: RUF001, RUF003  (en dashes in dates and subjects are the point)
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rusino import diff as core
+from rusino.build import build_database
+from rusino.cli import run
+from rusino.errors import RusinoError
+from rusino.render import EVENT_FIELDS
+
+RUSINO = [sys.executable, "-m", "rusino"]
+
+# The fixture's events by actor (see tests/fixtures/data): Vietnam has one, Japan one.
+VIETNAM = "2008-2013-russia-vietnam-fighter-sales"
+JAPAN = "2015-05-japan-russia-talks"
+SUMMER = "2012-summer-russia-china-missile-defence-concern"
+
+
+def diff(
+    capsys: pytest.CaptureFixture[str], db: Path, *args: str, code: int = 1
+) -> tuple[str, str]:
+    assert run(["--db", str(db), "diff", *args]) == code, capsys.readouterr()
+    captured = capsys.readouterr()
+    return captured.out, captured.err
+
+
+def fail(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> str:
+    out, err = diff(capsys, db, *args, code=2)
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("rusino: "), err  # one line, no traceback
+    return lines[0]
+
+
+def proc(
+    db: Path, *args: str, stdin: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    e = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    return subprocess.run(
+        [*RUSINO, *args],
+        env=e | {"RUSINO_DB": str(db)} | env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def timeline_jsonl(db: Path, *args: str) -> str:
+    p = proc(db, "timeline", "--format", "jsonl", *args)
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+@pytest.fixture(scope="module")
+def changed_db(tmp_path_factory: pytest.TempPathFactory, fixture_data_dir: Path) -> Path:
+    """The fixture data with one event's summary reworded, one event removed, one fact added."""
+    data = tmp_path_factory.mktemp("changed") / "data"
+    shutil.copytree(fixture_data_dir, data)
+    (data / "events.sqlite").unlink(missing_ok=True)
+    beta = data / "events-beta-2016.toml"
+    text = beta.read_text(encoding="utf-8")
+    old = 'summary = "Japan and Russia agree to hold talks"'
+    assert old in text
+    text = text.replace(old, 'summary = "Japan and Russia agree to hold peace-treaty talks"')
+    start = text.index('[[event]]\nid = "2017-s400-deliveries-to-china"')
+    end = text.index("[[event]]", start + 1)
+    beta.write_text(text[:start] + text[end:], encoding="utf-8")
+    facts = data / "facts-beta-2016.toml"
+    facts.write_text(
+        facts.read_text(encoding="utf-8")
+        + """
+[[fact]]
+id = "2012-russia-china-trade-beta"
+subject = "Russia–China trade  volume"
+value = 88000000000
+unit = "USD"
+qualifier = "exact"
+as_written = "USD88 billion"
+date = "2012"
+date_text = "in 2012"
+kind = "actual"
+actors = ["Russia", "China"]
+topics = ["trade"]
+source = "beta-2016"
+quote = "Japan imported more than 25 million tons of coal from Russia in 2015"
+""",
+        encoding="utf-8",
+    )
+    out = data.parent / "changed.sqlite"
+    build_database(data, out)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# sides
+
+
+def test_selectors_parse_into_timeline_filters() -> None:
+    f = core.parse_selector("actor:Russia,topic:energy,source:beta-2016,2012-04..2012-06")
+    assert f.actors == ("Russia",) and f.topics == ("energy",) and f.source == "beta-2016"
+    assert (f.start, f.end) == ("2012-04-01", "2012-06-30")
+    assert core.parse_selector("2014..") == core.Filters(start="2014-01-01")
+    assert core.parse_selector("..2010").end == "2010-12-31"
+    assert core.parse_selector("2012") == core.Filters(start="2012-01-01", end="2012-12-31")
+    assert core.parse_selector("all") == core.Filters()
+    assert core.parse_selector("window,search:gas") == core.Filters(window=True, search="gas")
+    # two date terms intersect
+    f = core.parse_selector("2012..2014,2013..")
+    assert (f.start, f.end) == ("2013-01-01", "2014-12-31")
+
+
+def test_side_kinds(tmp_path: Path) -> None:
+    file = tmp_path / "side.jsonl"
+    file.write_text("", encoding="utf-8")
+    assert core.parse_side("-").kind == "stdin"
+    assert core.parse_side(f"db:{file}") == core.Side(f"db:{file}", "db", path=file)
+    assert core.parse_side(str(file)).kind == "file"
+    assert core.parse_side("actor:Japan").kind == "selector"
+    assert core.parse_side("2012").kind == "selector"
+
+
+@pytest.mark.parametrize(
+    ("side", "words"),
+    [
+        ("actr:Japan", "did you mean actor:Japan?"),
+        ("no-such-file.jsonl", "no such file 'no-such-file.jsonl'"),
+        ("2012-13", "no such month"),
+        ("db:", "db: needs a path"),
+        ("actor:", "needs a value"),
+    ],
+)
+def test_bad_sides(side: str, words: str) -> None:
+    with pytest.raises(RusinoError) as e:
+        core.parse_side(side)
+    assert words in str(e.value)
+
+
+def test_two_selectors(capsys: pytest.CaptureFixture[str], fixture_db: Path) -> None:
+    out, err = diff(capsys, fixture_db, "actor:Vietnam", "actor:tokyo")  # aliases resolve
+    assert err == ""
+    lines = [line.split("\t") for line in out.splitlines()]
+    assert [(cells[0], cells[1]) for cells in lines] == [("<", VIETNAM), (">", JAPAN)]
+    assert all(len(cells) == 1 + len(EVENT_FIELDS) for cells in lines)  # timeline's columns
+
+
+def test_same_sides_exit_0(capsys: pytest.CaptureFixture[str], fixture_db: Path) -> None:
+    out, _ = diff(capsys, fixture_db, "actor:Japan", "actor:tokyo", code=0)
+    assert [line.split("\t")[:2] for line in out.splitlines()] == [["=", JAPAN]]
+
+
+def test_options_apply_to_both_sides(capsys: pytest.CaptureFixture[str], fixture_db: Path) -> None:
+    out, _ = diff(capsys, fixture_db, "source:alpha-2013", "source:beta-2016", "--from", "2012")
+    marks = {tuple(line.split("\t")[:2]) for line in out.splitlines()}
+    assert ("<", VIETNAM) in marks  # 2008-2013 overlaps 2012 on
+    assert ("<", SUMMER) in marks and (">", JAPAN) in marks
+    out, _ = diff(capsys, fixture_db, "source:alpha-2013", "source:beta-2016", "--actor", "Hanoi")
+    assert [line.split("\t")[:2] for line in out.splitlines()] == [["<", VIETNAM]]
+
+
+def test_file_side_against_a_selector(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, tmp_path: Path
+) -> None:
+    file = tmp_path / "japan.jsonl"
+    file.write_text(timeline_jsonl(fixture_db, "--actor", "Japan"), encoding="utf-8")
+    out, _ = diff(capsys, fixture_db, str(file), "actor:Japan", code=0)
+    assert out.split("\t")[:2] == ["=", JAPAN]
+    # the command's filters apply to the file too (names through the current database's aliases)
+    everything = tmp_path / "all.jsonl"
+    everything.write_text(timeline_jsonl(fixture_db), encoding="utf-8")
+    out, _ = diff(capsys, fixture_db, str(everything), "all", "--actor", "hanoi", code=0)
+    assert [line.split("\t")[:2] for line in out.splitlines()] == [["=", VIETNAM]]
+    # a JSON array (timeline --format json) reads as well
+    array = tmp_path / "all.json"
+    array.write_text(json.dumps([json.loads(x) for x in everything.read_text().splitlines()]))
+    diff(capsys, fixture_db, str(array), "all", code=0)
+
+
+def test_stdin_side_through_a_pipe(fixture_db: Path) -> None:
+    p = proc(
+        fixture_db, "diff", "-", "actor:Russia", stdin=timeline_jsonl(fixture_db, "-a", "China")
+    )
+    assert p.returncode == 1, p.stderr
+    marks = dict(line.split("\t")[1::-1] for line in p.stdout.splitlines())
+    assert marks["2016-03-putin-china-south-china-sea"] == "<"  # China and Putin, not Russia
+    assert marks[VIETNAM] == ">" and marks["2012-04-russia-china-naval-exercise"] == "="
+    assert "\x1b" not in p.stdout
+
+
+def test_database_side_with_a_changed_field(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, changed_db: Path
+) -> None:
+    out, _ = diff(capsys, fixture_db, "all", f"db:{changed_db}", "--format", "json")
+    doc = json.loads(out)
+    assert (doc["left"], doc["right"]) == ("all", f"db:{changed_db}")
+    assert [e["id"] for e in doc["left_only"]] == ["2017-s400-deliveries-to-china"]
+    assert doc["right_only"] == []
+    assert doc["changed"] == [
+        {
+            "id": JAPAN,
+            "fields": {
+                "summary": [
+                    "Japan and Russia agree to hold talks",
+                    "Japan and Russia agree to hold peace-treaty talks",
+                ]
+            },
+        }
+    ]
+    assert len(doc["shared"]) == 4 and set(doc["shared"][0]) == set(EVENT_FIELDS)
+    # RIGHT left out: LEFT against all of the current database (here, from the other side)
+    out, _ = diff(capsys, changed_db, f"db:{fixture_db}", "--only", "changed", "-f", "jsonl")
+    (row,) = [json.loads(line) for line in out.splitlines()]
+    assert row["side"] == "changed" and row["summary"].endswith("hold talks")
+
+
+# ---------------------------------------------------------------------------------------------
+# formats
+
+
+def test_piped_marks_for_every_category(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, changed_db: Path
+) -> None:
+    out, _ = diff(capsys, fixture_db, f"db:{changed_db}", "--only", "left", "--only", "changed")
+    assert [line.split("\t")[:2] for line in out.splitlines()] == [
+        ["~", JAPAN],
+        ["<", "2017-s400-deliveries-to-china"],
+    ]
+    out, _ = diff(capsys, fixture_db, f"db:{changed_db}", "--only", "shared")
+    assert {line[0] for line in out.splitlines()} == {"="}
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv"])
+def test_tsv_and_csv_have_a_side_column(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, fmt: str
+) -> None:
+    out, _ = diff(capsys, fixture_db, "actor:Vietnam", "actor:Japan", "--format", fmt)
+    reader = csv.reader(io.StringIO(out), delimiter="\t" if fmt == "tsv" else ",")
+    header, *rows = list(reader)
+    assert header == ["side", *EVENT_FIELDS]
+    assert [(r[0], r[1]) for r in rows] == [("left", VIETNAM), ("right", JAPAN)]
+
+
+def test_jsonl_has_a_side_field(capsys: pytest.CaptureFixture[str], fixture_db: Path) -> None:
+    out, _ = diff(capsys, fixture_db, "actor:Vietnam", "actor:Russia", "-f", "jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert {r["side"] for r in rows} == {"shared", "right"}
+    assert next(r for r in rows if r["id"] == VIETNAM)["side"] == "shared"
+    assert all(set(r) == {"side", *EVENT_FIELDS} for r in rows)
+
+
+def test_markdown_is_a_table(capsys: pytest.CaptureFixture[str], fixture_db: Path) -> None:
+    out, _ = diff(capsys, fixture_db, "actor:Vietnam", "actor:Japan", "-f", "markdown")
+    lines = out.splitlines()
+    assert lines[0] == "| side | date | event | source | id |"
+    assert lines[1] == "|---|---|---|---|---|"
+    assert lines[2].startswith("| < left | 2008–2013 | Russia sells fighter jets")
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_terminal_view_side_by_side(fixture_db: Path, changed_db: Path, width: int) -> None:
+    p = proc(fixture_db, "diff", "2012..", f"db:{changed_db}", "-f", "table",
+             COLUMNS=str(width), NO_COLOR="1")  # fmt: skip
+    assert p.returncode == 1, p.stderr
+    lines = p.stdout.splitlines()
+    assert all(len(line) <= width for line in lines)
+    assert lines[0].split() [:3] == ["date", "left:", "2012.."]  # fmt: skip
+    assert lines[-1] == "1 only left, 0 only right, 4 shared, 1 changed"
+    left_only = next(line for line in lines if " < " in line)
+    assert left_only.startswith("2017") and left_only.rstrip().endswith("│")  # left column
+    changed = next(i for i, line in enumerate(lines) if " ~ " in line)
+    assert lines[changed].startswith("May 2015")  # dates at their own precision
+    assert any("summary: Japan and Russia agree to hold talks →" in line for line in lines)
+    assert "\x1b" not in p.stdout
+
+
+def test_colour_on_a_terminal_only_with_table(fixture_db: Path) -> None:
+    p = proc(fixture_db, "diff", "actor:Vietnam", "actor:Japan", "-f", "table",
+             COLUMNS="100", FORCE_COLOR="1", TERM="xterm-256color")  # fmt: skip
+    assert "\x1b[" in p.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# exit status 2: bad input, one line
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["actor:Japn", "actor:Vietnam"], "unknown actor 'Japn' (did you mean Japan?"),
+        (["actor:Japan", "topic:enrgy"], "unknown topic 'enrgy'"),
+        (["source:gamma", "all"], "unknown source 'gamma'"),
+        (["nowhere.jsonl", "all"], "no such file 'nowhere.jsonl'"),
+        (["db:/no/such.sqlite", "all"], "no database at /no/such.sqlite"),
+        (["-", "-"], "only one side can be -"),
+        (["all", "all", "--within"], "--within needs --from or --to"),
+        (["all", "all", "--from", "2014", "--to", "2012"], "--from 2014 is after --to 2012"),
+        (["all", "all", "--only", "both"], "Invalid value for '--only'"),
+    ],
+)
+def test_bad_input_exits_2(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, args: list[str], words: str
+) -> None:
+    assert words in fail(capsys, fixture_db, *args)
+
+
+def test_files_that_are_not_rusino_jsonl(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "date": "2012", "start": "2012-01-01", "end": "2012-12-31",'
+                   ' "summary": "s"}\nnot json\n')  # fmt: skip
+    assert "bad.jsonl, line 2: not a JSON object" in fail(capsys, fixture_db, str(bad), "all")
+    bad.write_text('{"name": "Japan"}\n')
+    assert "is not a rusino event" in fail(capsys, fixture_db, str(bad), "all")
+    facts = tmp_path / "facts.jsonl"
+    p = proc(fixture_db, "facts", "-f", "jsonl")
+    facts.write_text(p.stdout)
+    assert "is a fact (add --facts" in fail(capsys, fixture_db, str(facts), "all")
+    assert "directory" in fail(capsys, fixture_db, str(tmp_path), "all")
+
+
+def test_bad_stdin_in_a_real_process(fixture_db: Path) -> None:
+    p = proc(fixture_db, "diff", "-", "all", stdin="hello\n")
+    assert p.returncode == 2 and p.stdout == ""
+    assert (
+        p.stderr.startswith("rusino: stdin, line 1: not a JSON object")
+        and "Traceback" not in p.stderr
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# facts
+
+
+def test_facts_pairs_change_and_conflict(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, changed_db: Path
+) -> None:
+    out, _ = diff(
+        capsys, changed_db, "--facts", "source:alpha-2013", "source:beta-2016", "-f", "json"
+    )
+    doc = json.loads(out)
+    (pair,) = doc["pairs"]  # "Russia-China trade volume" and "Russia–China trade  volume", USD
+    assert pair["left"]["id"] == "2012-russia-china-trade"
+    assert pair["right"]["id"] == "2012-russia-china-trade-beta"
+    assert pair["change"] == 8_000_000_000 and pair["relative"] == 10.0
+    assert pair["conflict"] is True and pair["side"] == "changed"
+    assert {f["id"] for f in doc["right_only"]} == {"2015-japan-coal-imports-from-russia"}
+    assert len(doc["left_only"]) == 2
+    out, _ = diff(
+        capsys, changed_db, "--facts", "source:alpha-2013", "source:beta-2016", "-f", "tsv"
+    )
+    header, *rows = [line.split("\t") for line in out.splitlines()]
+    assert header == list(core.FACT_DIFF_FIELDS)
+    row = dict(zip(header, next(r for r in rows if r[0] == "changed"), strict=True))
+    assert (row["relative"], row["conflict"]) == ("10", "true")
+
+
+def test_facts_between_databases_and_terminal_view(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, changed_db: Path
+) -> None:
+    out, _ = diff(capsys, fixture_db, "--facts", f"db:{changed_db}")
+    marks = sorted(line.split("\t")[0] for line in out.splitlines())
+    assert marks == ["=", "=", "=", "=", ">"]
+    p = proc(fixture_db, "diff", "--facts", "source:alpha-2013", "source:beta-2016",
+             "-f", "table", COLUMNS="80", NO_COLOR="1", RUSINO_DB=str(changed_db))  # fmt: skip
+    assert p.returncode == 1
+    assert "+USD 8 bn (+10%)" in p.stdout and "conflict" in p.stdout
+    assert (
+        p.stdout.splitlines()[-1]
+        == "2 only left, 1 only right, 0 same, 1 different (1 conflicting)"
+    )
+    assert all(len(line) <= 80 for line in p.stdout.splitlines())
+
+
+def test_compare_facts_relative_change_and_ranges() -> None:
+    def fact(
+        id_: str, value: float, date: str, source: str, value_max: float | None = None
+    ) -> dict:
+        return {"id": id_, "subject": "Trade volume", "value": value, "value_max": value_max,
+                "unit": "USD", "qualifier": "exact", "date": date, "start": date + "-01-01",
+                "end": date + "-12-31", "source": source}  # fmt: skip
+
+    d = core.compare_facts(
+        [fact("a", 80e9, "2012", "kim")], [fact("b", 200e9, "2020", "kim")], ("2012", "2020")
+    )
+    (e,) = d.entries
+    assert (e.change, e.relative, e.conflict) == (120e9, 150.0, False)  # a target, not a conflict
+    d = core.compare_facts(
+        [fact("a", 10, "2012", "x", 20)], [fact("a", 10, "2012", "x", 20)], ("l", "r")
+    )
+    assert d.same and d.entries[0].side == "shared" and d.entries[0].change == 0
