@@ -145,7 +145,7 @@ def main() -> None:
     floor = next(iter(results.values()))
     print(f"median of {args.runs} runs, Python {sys.version.split()[0]}; {counts.counts}")
     print(f"| {'measure':46} | {'median ms':>9} | {'x timeline':>10} |")
-    print(f"|{'-' * 48}|{'-' * 11}:|{'-' * 11}:|")
+    print(f"|{'-' * 48}|{'-' * 10}:|{'-' * 11}:|")
     for name, seconds in results.items():
         print(f"| {name:46} | {seconds * 1000:9.0f} | {seconds / floor:10.2f} |")
     if not args.keep:

@@ -98,6 +98,7 @@ def diff(
     from rusino import diff as core
     from rusino import render, render_diff
 
+    which = [o.value for o in only or ()]
     try:
         if within and not (from_ or to):
             raise RusinoError("--within needs --from or --to", "e.g. --from 2012 --within")
@@ -116,13 +117,11 @@ def diff(
             search=search,
             window=window,
         )
-        result = core.diff(
-            left, right, options, core.Sources(_connect), "facts" if facts else "events"
-        )
+        kind: core.Kind = "facts" if facts else "events"
+        result = core.diff(left, right, options, core.Sources(_connect), kind, which)
     except RusinoError as e:
         # diff(1)'s convention: 1 means "the sides differ", so every failure here is 2.
         raise RusinoError(e.message, e.hint, ExitCode.USAGE) from None
-    which = [o.value for o in only or ()]
     out = sys.stdout
     if fmt is None and out.isatty():
         fmt = render.Format.table

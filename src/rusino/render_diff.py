@@ -67,13 +67,35 @@ def _changes_text(fields: dict[str, tuple[Any, Any]]) -> str:
     return "; ".join(f"{k}: {cell(a)} → {cell(b)}" for k, (a, b) in fields.items())
 
 
+def _fast_cell(value: Any) -> str:
+    """render._tsv_cell, with a short way for the plain strings most cells are."""
+    if type(value) is str and "\t" not in value and "\n" not in value and "\r" not in value:
+        return value
+    return _tsv_cell(value)
+
+
+def _write_marked(entries: Sequence[Entry], out: TextIO) -> None:
+    """The piped view, written in blocks: this is most of the time of a large diff."""
+    block: list[str] = []
+    for e in entries:
+        row = e.row
+        block.append(
+            MARKS[e.side] + "\t" + "\t".join([_fast_cell(row.get(k)) for k in EVENT_FIELDS]) + "\n"
+        )
+        if len(block) >= 2048:
+            out.write("".join(block))
+            block.clear()
+    out.write("".join(block))
+
+
 def write_events(
     d: EventDiff, entries: Sequence[Entry], fmt: Format | None, out: TextIO, opts: Options
 ) -> None:
     """``fmt`` None is the piped view: a mark (< > = ~) then timeline's TSV columns."""
     if fmt is None:
-        rows = ([MARKS[e.side], *(e.row.get(k) for k in EVENT_FIELDS)] for e in entries)
-        _write_flat(rows, ("mark", *EVENT_FIELDS), Format.tsv, out, opts)
+        if opts.headers and entries:
+            out.write("\t".join(("mark", *EVENT_FIELDS)) + "\n")
+        _write_marked(entries, out)
     elif fmt in (Format.tsv, Format.csv):
         rows = ([e.side, *(e.row.get(k) for k in EVENT_FIELDS)] for e in entries)
         _write_flat(rows, ("side", *EVENT_FIELDS), fmt, out, opts)
