@@ -403,3 +403,31 @@ def test_compare_facts_relative_change_and_ranges() -> None:
         [fact("a", 10, "2012", "x", 20)], [fact("a", 10, "2012", "x", 20)], ("l", "r")
     )
     assert d.same and d.entries[0].side == "shared" and d.entries[0].change == 0
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        core.Filters(),
+        core.Filters(actors=("tokyo",)),
+        core.Filters(start="2012-01-01", end="2015-12-31", within=True, window=True),
+        core.Filters(source="Beta-2016", topics=("diplomacy",)),
+    ],
+)
+def test_bulk_loading_gives_timeline_rows(fixture_db: Path, f: core.Filters) -> None:
+    from rusino import db, query
+
+    conn = db.connect(fixture_db)
+    expected = list(query.timeline(conn, f.timeline_filter()))
+    assert sorted(core.bulk_events(conn, f), key=lambda r: r["id"]) == sorted(
+        expected, key=lambda r: r["id"]
+    )
+    assert expected  # each case selects something
+
+
+def test_a_closed_pipe_ends_quietly(fixture_db: Path) -> None:
+    cmd = " ".join([*RUSINO, "diff", "actor:Russia", "actor:China"])
+    p = subprocess.run(["bash", "-o", "pipefail", "-c", f"{cmd} | head -1"],
+                       env=os.environ | {"RUSINO_DB": str(fixture_db)},
+                       capture_output=True, text=True, check=False)  # fmt: skip
+    assert p.stderr == "" and len(p.stdout.splitlines()) == 1

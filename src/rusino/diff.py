@@ -326,10 +326,6 @@ _EVENT_BASE = (
     "id, date, date_start, date_end, date_text, precision, inferred, in_window, summary, source,"
     " quote, comment"
 )
-_RANK_SQL = (
-    "CASE {e}precision WHEN 'day' THEN 0 WHEN 'month' THEN 1 WHEN 'season' THEN 2 "
-    "WHEN 'year' THEN 3 WHEN 'decade' THEN 4 ELSE 5 END"
-)
 
 
 def _event_where(
