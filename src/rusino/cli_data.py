@@ -413,6 +413,8 @@ def import_(
         with _progress(handle, size) as tracked:
             summary = store.import_or_dry_run(conn, tracked(rows), opts)
     except store.InvalidRows as exc:
+        if len(exc.problems) == 1 and exc.count == 1:  # one bad row: one line, as any bad input
+            raise RusinoError(f"{exc.problems[0]}: nothing written") from None
         for problem in exc.problems:
             typer.echo(f"rusino: {problem}", err=True)
         raise

@@ -1,0 +1,310 @@
+"""`rusino import` and `rusino export`: the round trip (jsonl, json, csv), spreadsheet-safe csv,
+TimelineJS, and every bad input as one line on stderr with exit 2 and nothing written."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rusino import build, export, store
+from rusino.check import check_database
+from rusino.cli import run
+
+LINKS = ("actors", "topics", "notes")
+
+
+def emptied(path: Path) -> Path:
+    """The database at path with every event and fact deleted (vocabularies and sources kept)."""
+    conn = store.connect_writable(path)
+    with store.transaction(conn):
+        for kind in ("fact", "event"):
+            for link in LINKS:
+                conn.execute(f"DELETE FROM {kind}_{link}")
+            conn.execute(f"DELETE FROM {kind}s")
+    conn.close()
+    return path
+
+
+def digest(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return build.content_hash(conn)
+    finally:
+        conn.close()
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
+def test_round_trip(
+    fmt: str, fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a record with every awkward value: formula-like text, quotes, newlines, unicode
+    conn = store.connect_writable(fixture_db)
+    store.add_record(
+        conn,
+        "event",
+        {
+            "date": "2013-05",
+            "date_text": "=in May 2013",
+            "summary": '-Russia says "no"; China, 2\nlines',
+            "actors": ["Russia", "China"],
+            "topics": ["energy", "trade"],
+            "source": "alpha-2013",
+            "notes": [1, 3],
+            "quote": "'=SUM(A1) @me \u00e9\u4e2d",
+            "comment": "\tstarts with a tab",
+        },
+        store.Options(),
+    )
+    conn.close()
+    original = digest(fixture_db)
+    code, first, err = cli(capsys, "--db", str(fixture_db), "export", "--format", fmt)
+    assert code == 0, err
+    file = tmp_path / f"export.{fmt}"
+    file.write_text(first, encoding="utf-8")
+
+    copy = tmp_path / "copy.sqlite"
+    copy.write_bytes(fixture_db.read_bytes())
+    emptied(copy)
+    assert digest(copy) != original
+    code, out, err = cli(capsys, "--db", str(copy), "import", str(file))
+    assert (code, out) == (0, ""), err
+    assert err.strip().endswith("11 added, 0 unchanged, 0 replaced")
+    assert digest(copy) == original  # nothing lost
+    assert check_database(copy) == []
+    code, second, _ = cli(capsys, "--db", str(copy), "export", "--format", fmt)
+    assert second == first
+    # importing again changes nothing
+    code, _, err = cli(capsys, "--db", str(copy), "import", str(file))
+    assert code == 0 and err.strip().endswith("0 added, 11 unchanged, 0 replaced")
+
+
+def test_export_rows_match_timeline(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "--db", str(fixture_db), "export", "--what", "events")
+    rows = [json.loads(line) for line in out.splitlines()]
+    code, tl, _ = cli(capsys, "--db", str(fixture_db), "timeline", "--format", "jsonl")
+    expected = [{"type": "event", **json.loads(line)} for line in tl.splitlines()]
+    assert rows == expected
+    code, out, _ = cli(capsys, "--db", str(fixture_db), "export", "--what", "facts")
+    assert code == 0
+    _code, fa, _ = cli(capsys, "--db", str(fixture_db), "facts", "--format", "jsonl")
+    assert [json.loads(x) for x in out.splitlines()] == [
+        {"type": "fact", **json.loads(x)} for x in fa.splitlines()
+    ]
+
+
+def test_filtered_export_is_the_timeline(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--actor", "Japan", "--from", "2012", "--to", "2016"]
+    code, out, _ = cli(capsys, "--db", str(fixture_db), "export", *args)
+    assert code == 0
+    _code, tl, _ = cli(capsys, "--db", str(fixture_db), "timeline", *args, "--format", "jsonl")
+    assert out and [json.loads(x) for x in out.splitlines()] == [
+        {"type": "event", **json.loads(x)} for x in tl.splitlines()
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "'=x", "''", "'a", "'", "plain", ""]
+)
+def test_neutralise_is_safe_and_reversible(text: str) -> None:
+    cell = export.neutralise(text)
+    assert not cell.startswith(export.FORMULA_STARTS)
+    assert export.restore(cell) == text
+
+
+def test_csv_cells_are_neutralised(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    conn = store.connect_writable(fixture_db)
+    store.add_record(
+        conn,
+        "event",
+        {
+            "id": "formula",
+            "date": "2013",
+            "date_text": "in 2013",
+            "summary": '=HYPERLINK("http://x")',
+            "actors": ["Russia"],
+            "topics": ["energy"],
+            "source": "alpha-2013",
+            "quote": "@evil",
+        },
+        store.Options(),
+    )
+    conn.close()
+    _code, out, _ = cli(capsys, "--db", str(fixture_db), "export", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["type"] for r in rows} == {"event", "fact"}
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(export.FORMULA_STARTS), value
+    formula = next(r for r in rows if r["id"] == "formula")
+    assert formula["summary"] == '\'=HYPERLINK("http://x")' and formula["quote"] == "'@evil"
+
+
+def test_timelinejs(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "--db", str(fixture_db), "export", "--format", "timelinejs")
+    assert code == 0
+    doc = json.loads(out)
+    slides = {s["unique_id"]: s for s in doc["events"]}
+    _code, tl, _ = cli(capsys, "--db", str(fixture_db), "timeline", "--format", "jsonl")
+    events = [json.loads(x) for x in tl.splitlines()]
+    assert len(slides) == len(events)
+    for event in events:
+        slide = slides[event["id"]]
+        depth = {"day": 3, "month": 2}.get(event["precision"], 1)
+        assert len(slide["start_date"]) == depth
+        assert slide["start_date"]["year"] == int(event["start"][:4])
+        assert slide["group"] == event["actors"][0]
+        assert slide["text"]["headline"] and event["quote"][:10] in slide["text"]["text"]
+        assert (
+            slide["media"]["credit"].startswith(("Author", "Beta", "Alpha"))
+            or slide["media"]["credit"]
+        )
+    day = next(e for e in events if e["precision"] == "day" and e["start"] != e["end"])
+    s = slides[day["id"]]
+    assert s["end_date"]["day"] == int(day["end"][8:])
+    assert s["display_date"] != day["date"]  # words, not EDTF
+
+
+def bad_jsonl(tmp_path: Path, text: str | bytes, name: str = "bad.jsonl") -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+GOOD: dict[str, Any] = {
+    "date": "2013",
+    "date_text": "in 2013",
+    "summary": "Something happens",
+    "actors": ["Russia"],
+    "topics": ["energy"],
+    "source": "alpha-2013",
+    "quote": "something",
+}
+FACT = {
+    "subject": "s",
+    "value": 5,
+    "value_max": 3,
+    "unit": "km",
+    "as_written": "5 km",
+    "date": "2013",
+    "date_text": "2013",
+    "kind": "actual",
+    "actors": ["Russia"],
+    "topics": ["energy"],
+    "source": "alpha-2013",
+    "quote": "q",
+}
+
+
+def line(**change: Any) -> str:
+    return json.dumps(GOOD | change) + "\n"
+
+
+BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
+    "malformed json": (line() + '{"date": "2013",\n', "bad.jsonl", "bad.jsonl:2: not valid JSON"),
+    "malformed csv": ('type,id,date\nevent,"x,2013\n', "bad.csv", "not valid CSV"),
+    "non-utf-8": (
+        line().encode() + b'{"summary": "\xe9"}\n',
+        "bad.jsonl",
+        "bad.jsonl:2: not UTF-8",
+    ),
+    "missing field": (
+        json.dumps({k: v for k, v in GOOD.items() if k != "quote"}) + "\n",
+        "bad.jsonl",
+        "missing required field 'quote'",
+    ),
+    "invalid edtf": (line(date="2013-99"), "bad.jsonl", "not a usable EDTF date"),
+    "start after end": (line(date="2014/2013"), "bad.jsonl", "ends before it starts"),
+    "unknown source": (line(source="gamma-2020"), "bad.jsonl", "unknown source 'gamma-2020'"),
+    "value above max": (json.dumps(FACT) + "\n", "bad.jsonl", "greater than value_max"),
+    "10 MB field": (line(quote="x" * 10_000_000), "bad.jsonl", "characters long"),
+    "10 MB csv field": (
+        "type,id,quote\nevent,x," + "y" * 10_000_000 + "\n",
+        "big.csv",
+        "not valid CSV",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_one_line_exit_2(
+    case: str, fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text, name, expected = BAD_INPUTS[case]
+    path = bad_jsonl(tmp_path, text, name)
+    before = digest(fixture_db)
+    code, out, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
+    assert code == 2
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("rusino: ") and expected in lines[0], lines[0]
+    assert "nothing written" in lines[0]
+    assert digest(fixture_db) == before
+
+
+def test_missing_file_and_not_a_rusino_db(
+    fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(tmp_path / "nope.jsonl"))
+    assert code == 2 and err.count("\n") == 1 and "no such file" in err
+    other = tmp_path / "other.sqlite"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    good = bad_jsonl(tmp_path, line(), "good.jsonl")
+    for args in (["import", str(good)], ["export"], ["add", "event", "--date", "2013"]):
+        code, out, err = cli(capsys, "--db", str(other), *args)
+        assert (code, out) == (2, "") and err.count("\n") == 1, err
+        assert "is not a rusino database" in err
+
+
+def test_several_bad_rows_each_reported(
+    fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = line() + line(date="nope") + line(actors=["Japn"]) + "[1]\n"
+    path = bad_jsonl(tmp_path, text)
+    before = digest(fixture_db)
+    code, out, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
+    assert (code, out) == (2, "")
+    lines = err.splitlines()
+    assert [x.split(":")[2] for x in lines[:3]] == ["2", "3", "4"]
+    assert "did you mean Japan?" in lines[1]
+    assert lines[-1].startswith("rusino: 3 invalid rows of 4")
+    assert digest(fixture_db) == before
+
+
+def test_import_stdin_dry_run_and_replace(
+    fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: Any
+) -> None:
+    path = bad_jsonl(tmp_path, line(id="mine"), "one.jsonl")
+    before = digest(fixture_db)
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path), "--dry-run")
+    assert code == 0 and "1 added" in err and digest(fixture_db) == before
+    assert cli(capsys, "--db", str(fixture_db), "import", str(path))[0] == 0
+    changed = bad_jsonl(tmp_path, line(id="mine", summary="Other"), "two.jsonl")
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(changed))
+    assert code == 2 and "--replace" in err
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(changed), "--replace")
+    assert code == 0 and "1 replaced" in err
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(line(id="piped").encode())))
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", "-")
+    assert code == 2 and "needs --format" in err
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(line(id="piped").encode())))
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", "-", "--format", "jsonl")
+    assert code == 0 and "stdin: 1 added" in err
+    assert check_database(fixture_db) == []

@@ -1,0 +1,223 @@
+"""rusino.store: validation by build.py's rules, one-transaction writes, metadata and FTS kept
+right (so `rusino check` passes), db init, and the bundled database never written."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rusino import build, db, store
+from rusino.check import check_database
+from rusino.errors import RusinoError
+
+EVENT: dict[str, Any] = {
+    "date": "2013-05-14",
+    "date_text": "on 14 May 2013",
+    "summary": "Russia and China sign a test accord on Arctic shipping",
+    "actors": ["moscow", "China"],  # an alias resolves
+    "topics": ["energy"],
+    "source": "alpha-2013",
+    "notes": [2],
+    "quote": "a test accord on Arctic shipping",
+}
+
+FACT: dict[str, Any] = {
+    "subject": "Test pipeline length",
+    "value": 1300,
+    "value_max": 1500.5,
+    "unit": "km",
+    "qualifier": "about",
+    "as_written": "1,300 to 1,500.5 kilometres",
+    "date": "2013",
+    "date_text": "in 2013",
+    "kind": "target",
+    "actors": ["Russia"],
+    "topics": ["energy"],
+    "source": "alpha-2013",
+    "quote": "1,300 to 1,500.5 kilometres",
+}
+
+
+def count(path: Path, sql: str, *params: Any) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute(sql, params).fetchone()[0])
+    finally:
+        conn.close()
+
+
+def add(path: Path, kind: str, fields: dict[str, Any], **opts: Any) -> tuple[str, store.Summary]:
+    conn = store.connect_writable(path)
+    try:
+        return store.add_record(conn, kind, dict(fields), store.Options(**opts))
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    "edtf",
+    [
+        "2012",
+        "2012-04",
+        "2012-02",
+        "2011-02",
+        "2000-02",
+        "2012-12",
+        "2012-02-29",
+        "2013-02-29",
+        "2012-04-31",
+        "2012-13",
+        "2012-22",
+        "2012-00",
+        "0000",
+        "2012/2013",
+        "2013/2012",
+        "2012-04-22/2012-04-27",
+        "2008/2013-12",
+        "1999-12/2000-01-01",
+        "2016-03~",
+        "201X",
+        "2012-04-22 ",
+        "April 2012",
+    ],
+)
+def test_fast_date_bounds_agree_with_build(edtf: str) -> None:
+    def outcome(f: Any) -> Any:
+        try:
+            return f(edtf)
+        except RusinoError as exc:
+            return ("error", exc.message)
+
+    assert outcome(store.date_bounds) == outcome(build.date_bounds)
+
+
+def test_content_hash_is_builds(fixture_db: Path) -> None:
+    add(fixture_db, "fact", FACT)  # a REAL value_max: the per-row path
+    add(fixture_db, "event", EVENT | {"summary": 'Tricky "text"\\ with\ttab, \x01 and é 😀'})
+    conn = sqlite3.connect(fixture_db)
+    try:
+        assert store.content_hash(conn) == build.content_hash(conn)
+    finally:
+        conn.close()
+
+
+def test_add_event_passes_check_and_is_searchable(fixture_db: Path) -> None:
+    before = count(fixture_db, "SELECT count(*) FROM events")
+    rid, summary = add(fixture_db, "event", EVENT)
+    assert rid == "2013-05-russia-and-china-sign-a-test-accord-on"
+    assert (summary.added, summary.unchanged, summary.replaced) == (1, 0, 0)
+    assert count(fixture_db, "SELECT count(*) FROM events") == before + 1
+    assert count(fixture_db, "SELECT count(*) FROM event_actors WHERE event = ?", rid) == 2
+    assert count(fixture_db, "SELECT value FROM metadata WHERE key = 'events'") == before + 1
+    hits = "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'arctic'"
+    assert count(fixture_db, hits) == 1
+    assert check_database(fixture_db) == []
+    # the same record again changes nothing
+    _, again = add(fixture_db, "event", EVENT)
+    assert (again.added, again.unchanged) == (0, 1)
+
+
+def test_add_fact_passes_check(fixture_db: Path) -> None:
+    rid, summary = add(fixture_db, "fact", FACT)
+    assert summary.added == 1 and rid.startswith("2013-test-pipeline-length")
+    assert check_database(fixture_db) == []
+
+
+def test_replace_keeps_fts_right(fixture_db: Path) -> None:
+    _rid, _ = add(fixture_db, "event", EVENT | {"id": "x-1"})
+    changed = EVENT | {"id": "x-1", "summary": "A different summary about tundra"}
+    with pytest.raises(store.InvalidRows) as err:
+        add(fixture_db, "event", changed)
+    assert "--replace" in err.value.problems[0]
+    _, summary = add(fixture_db, "event", changed, replace=True)
+    assert summary.replaced == 1
+    assert count(fixture_db, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'tundra'") == 1
+    assert check_database(fixture_db) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"actors": ["Japn"]}, "unknown actor 'Japn'"),
+        ({"topics": ["enrgy"]}, "unknown topic 'enrgy'"),
+        ({"source": "alpha-2014"}, "unknown source 'alpha-2014'"),
+        ({"date": "2013-99-99"}, "not a usable EDTF date"),
+        ({"date": "2014/2013"}, "not a usable EDTF date"),
+        ({"notes": [99]}, "note 99 is not among the notes"),
+        ({"summary": ""}, "field 'summary' must be a non-empty string"),
+        ({"quote": "x" * (store.MAX_FIELD + 1)}, "characters long"),
+        ({"start": "1999-01-01"}, "field 'start' is '1999-01-01'"),
+        ({"colour": "red"}, "unknown field 'colour'"),
+    ],
+)
+def test_bad_event_refused_and_nothing_written(
+    fixture_db: Path, change: dict[str, Any], expected: str
+) -> None:
+    before = build.content_hash(sqlite3.connect(fixture_db))
+    with pytest.raises(store.InvalidRows) as err:
+        add(fixture_db, "event", EVENT | change)
+    assert expected in err.value.problems[0]
+    assert build.content_hash(sqlite3.connect(fixture_db)) == before
+
+
+def test_unknown_actor_suggests_and_new_actor_adds(fixture_db: Path) -> None:
+    with pytest.raises(store.InvalidRows) as err:
+        add(fixture_db, "event", EVENT | {"actors": ["Japn"]})
+    assert "did you mean Japan?" in err.value.problems[0]
+    assert "--new-actor" in err.value.problems[0]
+    _, summary = add(fixture_db, "event", EVENT | {"actors": ["Mongolia"]}, new_actors=True)
+    assert summary.new_actors == ["Mongolia"]
+    assert count(fixture_db, "SELECT count(*) FROM actor_aliases WHERE alias = 'mongolia'") == 1
+    assert check_database(fixture_db) == []
+
+
+def test_value_above_value_max_refused(fixture_db: Path) -> None:
+    with pytest.raises(store.InvalidRows) as err:
+        add(fixture_db, "fact", FACT | {"value": 2000})
+    assert "greater than value_max" in err.value.problems[0]
+
+
+def test_add_source(fixture_db: Path) -> None:
+    conn = store.connect_writable(fixture_db)
+    fields = {"authors": ["Jane Doe"], "title": "T", "publication": "P", "date": "2015-03"}
+    fields |= {"kind": "op-ed"}
+    assert store.add_source(conn, fields) == "doe-2015"
+    with pytest.raises(RusinoError, match="already exists"):
+        store.add_source(conn, fields)
+    conn.close()
+    _, summary = add(fixture_db, "event", EVENT | {"source": "doe-2015", "notes": []})
+    assert summary.added == 1
+    assert check_database(fixture_db) == []
+
+
+def test_bundled_database_is_refused() -> None:
+    with pytest.raises(RusinoError, match="read-only") as err:
+        store.connect_writable(db.bundled_path())
+    assert "rusino db init" in err.value.hint
+
+
+def test_init_seeded_and_empty(tmp_path: Path) -> None:
+    seeded = tmp_path / "sub" / "mine.sqlite"
+    counts = store.init_database(seeded)
+    assert counts["events"] == count(db.bundled_path(), "SELECT count(*) FROM events")
+    bundled_hash = build.content_hash(sqlite3.connect(db.bundled_path()))
+    assert build.content_hash(sqlite3.connect(seeded)) == bundled_hash
+    with pytest.raises(RusinoError, match="already exists"):
+        store.init_database(seeded)
+    empty = tmp_path / "empty.sqlite"
+    assert store.init_database(empty, empty=True)["events"] == 0
+    assert check_database(empty) == []
+    assert check_database(seeded) == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
+
+
+def test_to_edtf_takes_timeline_dates() -> None:
+    assert store.to_edtf("22 April 2012") == "2012-04-22"
+    assert store.to_edtf("April 2012") == "2012-04"
+    assert store.to_edtf("2012") == "2012"
+    assert store.to_edtf("2012-22") == "2012-22"
+    with pytest.raises(RusinoError):
+        store.to_edtf("someday")

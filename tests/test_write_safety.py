@@ -1,0 +1,157 @@
+"""Writes through real processes: a write killed half-way (SIGKILL) leaves the database as it
+was; two writers both succeed, or one gets "database is busy" after its timeout; the bundled
+database is never written."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from rusino import build, db
+from rusino.check import check_database
+
+RUSINO = [sys.executable, "-m", "rusino"]
+
+
+def env(**extra: str) -> dict[str, str]:
+    e = {k: v for k, v in os.environ.items() if k != "RUSINO_DB"}
+    return e | extra
+
+
+def rusino(*args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*RUSINO, *args], env=env(**extra), capture_output=True, text=True, check=False
+    )
+
+
+def digest(path: Path) -> str:
+    conn = sqlite3.connect(path)  # writable: rolls back a hot journal left by a killed writer
+    try:
+        return build.content_hash(conn)
+    finally:
+        conn.close()
+
+
+def events_file(path: Path, n: int, prefix: str) -> Path:
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            row = {
+                "id": f"{prefix}-{i:06d}",
+                "date": f"{2000 + i % 20}-{i % 12 + 1:02d}",  # few dates: check parses each
+                "date_text": "then",
+                "summary": f"Synthetic event number {i} about pipelines and ports",
+                "actors": ["Russia", "China"] if i % 2 else ["Japan", "Vietnam"],
+                "topics": ["energy"],
+                "source": "alpha-2013",
+                "quote": "a synthetic quote of some length " * 6,
+            }
+            out.write(json.dumps(row) + "\n")
+    return path
+
+
+def test_sigkill_half_way_leaves_the_database_as_it_was(fixture_db: Path, tmp_path: Path) -> None:
+    before = digest(fixture_db)
+    source = events_file(tmp_path / "many.jsonl", 60_000, "k")
+    journal = fixture_db.with_name(fixture_db.name + "-journal")
+    proc = subprocess.Popen(
+        [*RUSINO, "--db", str(fixture_db), "import", str(source)],
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while not journal.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.5)  # well inside the import: rows are being written
+    proc.send_signal(signal.SIGKILL)
+    assert proc.wait() == -signal.SIGKILL, "the import finished before it could be killed"
+    assert journal.exists()  # it died inside its transaction
+    # a reader sees the old database, before any writer has recovered it
+    p = rusino("--db", str(fixture_db), "timeline", "--format", "jsonl")
+    assert p.returncode == 0, p.stderr
+    assert len(p.stdout.splitlines()) == 6
+    assert digest(fixture_db) == before
+    assert check_database(fixture_db) == []
+
+
+def test_second_writer_gets_database_is_busy(fixture_db: Path, tmp_path: Path) -> None:
+    holder = sqlite3.connect(fixture_db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        args = ["--db", str(fixture_db), "add", "event", "--date", "2013", "--summary", "S"]
+        args += ["--actor", "Russia", "--topic", "energy", "--source", "alpha-2013"]
+        start = time.monotonic()
+        p = rusino(*args, "--quote", "q", "--wait", "0.3")
+        waited = time.monotonic() - start
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert p.returncode == 1 and p.stdout == ""
+    lines = p.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("rusino: database is busy"), p.stderr
+    assert waited >= 0.3
+    p = rusino(*args, "--quote", "q")  # free again: it goes through
+    assert p.returncode == 0, p.stderr
+    assert check_database(fixture_db) == []
+
+
+def test_two_writers_at_once_both_succeed(fixture_db: Path, tmp_path: Path) -> None:
+    files = [events_file(tmp_path / f"{p}.jsonl", 3000, p) for p in ("a", "b")]
+    procs = [
+        subprocess.Popen(
+            [*RUSINO, "--db", str(fixture_db), "import", str(f), "--wait", "30"],
+            env=env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in files
+    ]
+    results = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    assert all("3000 added" in err for _, err in results)
+    conn = sqlite3.connect(fixture_db)
+    assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 6 + 6000
+    conn.close()
+    assert check_database(fixture_db) == []
+
+
+def test_bundled_database_is_never_written(tmp_path: Path) -> None:
+    bundled = db.bundled_path()
+    before = hashlib.sha256(bundled.read_bytes()).hexdigest()
+    good = events_file(tmp_path / "one.jsonl", 1, "z")
+    commands = [
+        ["import", str(good)],
+        ["add", "event", "--date", "2013", "--summary", "S", "--actor", "Russia"],
+        ["add", "source", "--author", "A B", "--title", "T", "--date", "2013"],
+    ]
+    for args in commands:
+        for how in ([], ["--db", str(bundled)]):
+            p = rusino(*how, *args)
+            assert p.returncode == 2 and p.stdout == "", p.stderr
+            lines = p.stderr.splitlines()
+            assert len(lines) == 1 and "bundled database is read-only" in lines[0]
+            assert "rusino db init" in lines[0]
+    assert hashlib.sha256(bundled.read_bytes()).hexdigest() == before
+
+
+def test_db_init_tells_how_to_use_it(tmp_path: Path) -> None:
+    target = tmp_path / "mine.sqlite"
+    p = rusino("db", "init", str(target))
+    assert p.returncode == 0 and p.stdout == ""
+    assert f"--db {target}" in p.stderr and f"RUSINO_DB={target}" in p.stderr
+    p = rusino("db", "init", str(target))
+    assert p.returncode == 2 and "already exists" in p.stderr
+    p = rusino("db", "init", "--empty", str(tmp_path / "e.sqlite"))
+    assert p.returncode == 0 and "(empty)" in p.stderr
+    home = tmp_path / "home"
+    p = rusino("db", "init", HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"))
+    assert p.returncode == 0, p.stderr
+    assert list(home.rglob("events.sqlite"))
