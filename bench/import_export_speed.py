@@ -257,7 +257,7 @@ def run(work: Path, n: int, runs: int) -> None:
         "(SELECT group_concat(topic, ';') FROM event_topics WHERE event = e.id), "
         "(SELECT group_concat(number, ';') FROM event_notes WHERE event = e.id) "
         "FROM events e ORDER BY "
-        + EVENTS_JSON_SQL.split(" ORDER BY ", 1)[1]
+        + EVENTS_JSON_SQL.rsplit(" ORDER BY ", 1)[1]
         + "; SELECT * FROM facts;"
     )
     assert FACTS_JSON_SQL

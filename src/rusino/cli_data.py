@@ -13,7 +13,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from rusino.cli import STATE, ActorOpt, AnyOpt, SourceOpt, TopicOpt, _emit, app, db_app
+from rusino.cli import (
+    STATE,
+    ActorOpt,
+    AnyOpt,
+    SourceOpt,
+    TopicOpt,
+    _emit,
+    app,
+    complete_actor,
+    complete_topic,
+    db_app,
+)
 from rusino.errors import RusinoError
 
 if TYPE_CHECKING:
@@ -150,6 +161,32 @@ def _add(kind: str, fields: dict[str, Any], opts: Any, wait: float) -> None:
     typer.echo(f"{verb} {kind} {rid}{extra}", err=True)
 
 
+NewActorsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--actor",
+        "-a",
+        metavar="NAME",
+        autocompletion=complete_actor,
+        help="An actor taking part (name or alias, any case). Repeatable.",
+    ),
+]
+NewTopicsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--topic",
+        "-t",
+        metavar="TOPIC",
+        autocompletion=complete_topic,
+        help="A topic (name or alias). Repeatable.",
+    ),
+]
+CiteOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--source", "-s", metavar="ID", help="The source it comes from (`rusino sources`)."
+    ),
+]
 IdOpt = Annotated[
     str | None,
     typer.Option("--id", metavar="ID", help="[default: made from the date and summary/subject]"),
@@ -186,9 +223,9 @@ def add_event(
     summary: Annotated[
         str | None, typer.Option("--summary", metavar="TEXT", help="One neutral line.")
     ] = None,
-    actor: ActorOpt = None,
-    topic: TopicOpt = None,
-    source: SourceOpt = None,
+    actor: NewActorsOpt = None,
+    topic: NewTopicsOpt = None,
+    source: CiteOpt = None,
     quote: QuoteOpt = None,
     note: NoteOpt = None,
     comment: CommentOpt = None,
@@ -246,9 +283,9 @@ def add_fact(
         typer.Option("--as-written", metavar="TEXT", help="[default: VALUE UNIT]"),
     ] = None,
     date: DateOpt = None,
-    actor: ActorOpt = None,
-    topic: TopicOpt = None,
-    source: SourceOpt = None,
+    actor: NewActorsOpt = None,
+    topic: NewTopicsOpt = None,
+    source: CiteOpt = None,
     quote: QuoteOpt = None,
     event: Annotated[
         str | None, typer.Option("--event", metavar="ID", help="The event it belongs to.")

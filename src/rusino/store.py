@@ -35,6 +35,8 @@ from rusino.errors import ExitCode, RusinoError
 BUSY_TIMEOUT_MS = 5000  # how long a second writer waits for the first before "database is busy"
 MAX_FIELD = 65536  # characters; longer values are refused (a quote is a sentence, not a book)
 BATCH = 2000  # rows validated, then written with executemany, at a time
+BULK = 50_000  # an import adding more rows than this (and than the db held) rebuilds indexes
+_LINK_SUFFIXES = ("s", "_actors", "_topics", "_notes")
 
 # Fields an export carries that are derived from others (see rusino.query's JSON schema); on
 # import they may be left out, and when given they must agree with what `date` implies.
@@ -433,7 +435,7 @@ class Validator:
                     f"at most {MAX_FIELD} characters a field",
                 )
         if generated:
-            fields["id"] = "(generated)"
+            fields["id"] = "(no id)"
         raw = build._Raw(where, kind, 0, fields)
         record = build._normalise(raw)
         try:
@@ -698,6 +700,8 @@ def import_rows(
                 for p in writer.write(batch) if not count else []:
                     note(p)
                 batch = []
+                if not count:
+                    deferred.bulk(writer.summary.added)
         if batch and not count:
             for p in writer.write(batch):
                 note(p)
@@ -724,6 +728,10 @@ class _DeferredFts:
     the triggers are recreated from their own SQL: DDL is transactional in SQLite, so no other
     connection ever sees the database without them, and a failed import restores them with
     everything else. Updates (--replace) still go through the update triggers.
+
+    The same goes for the secondary indexes once an import has added more rows than the tables
+    held (and at least BULK rows): inserting into five indexes in random key order is slower than
+    building them again, sorted, at the end.
     """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
@@ -740,8 +748,24 @@ class _DeferredFts:
             ).fetchone()[0]
             self.triggers.append(str(row[0]))
             conn.execute(f"DROP TRIGGER {table}_ai")
+        self.indexes: list[str] = []
+
+    def bulk(self, added: int) -> None:
+        if self.indexes or added < max(BULK, self.after["events"] + self.after["facts"]):
+            return
+        tables = [f"{kind}{link}" for kind in ("event", "fact") for link in _LINK_SUFFIXES]
+        marks = ", ".join("?" * len(tables))
+        for name, sql in self.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({marks}) ORDER BY name",
+            tables,
+        ).fetchall():
+            self.indexes.append(str(sql))
+            self.conn.execute(f'DROP INDEX "{name}"')
 
     def finish(self) -> None:
+        for sql in self.indexes:
+            self.conn.execute(sql)
         for table, columns in build.FTS_COLUMNS.items():
             names = ", ".join(columns)
             self.conn.execute(
