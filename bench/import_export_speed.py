@@ -250,7 +250,7 @@ def run(work: Path, n: int, runs: int) -> None:
     )
 
     # 3. export jsonl vs sqlite3 -json on the same rows
-    from rusino.export import EVENTS_JSON_SQL, FACTS_JSON_SQL
+    from rusino.export import EVENTS_JSON_SQL
 
     plain = (
         "SELECT e.*, (SELECT group_concat(actor, ';') FROM event_actors WHERE event = e.id), "
@@ -260,7 +260,6 @@ def run(work: Path, n: int, runs: int) -> None:
         + EVENTS_JSON_SQL.rsplit(" ORDER BY ", 1)[1]
         + "; SELECT * FROM facts;"
     )
-    assert FACTS_JSON_SQL
     sqlite3_bin = shutil.which("sqlite3")
     t_export, m_export = peak_of([*RUSINO, "--db", str(big), "export", "--format", "jsonl"])
     if sqlite3_bin:

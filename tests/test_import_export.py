@@ -67,6 +67,10 @@ def test_round_trip(
         },
         store.Options(),
     )
+    fact = {"subject": "Share", "value": 0.1 + 0.2, "value_max": 1 / 3, "unit": "percent"}
+    fact |= {"as_written": "a third", "date": "2013", "date_text": "2013", "kind": "estimate"}
+    fact |= {"actors": ["Russia"], "topics": ["trade"], "source": "alpha-2013", "quote": "q"}
+    store.add_record(conn, "fact", fact, store.Options())  # floats that 15 digits cannot hold
     conn.close()
     original = digest(fixture_db)
     code, first, err = cli(capsys, "--db", str(fixture_db), "export", "--format", fmt)
@@ -80,14 +84,14 @@ def test_round_trip(
     assert digest(copy) != original
     code, out, err = cli(capsys, "--db", str(copy), "import", str(file))
     assert (code, out) == (0, ""), err
-    assert err.strip().endswith("11 added, 0 unchanged, 0 replaced")
+    assert err.strip().endswith("12 added, 0 unchanged, 0 replaced")
     assert digest(copy) == original  # nothing lost
     assert check_database(copy) == []
     code, second, _ = cli(capsys, "--db", str(copy), "export", "--format", fmt)
     assert second == first
     # importing again changes nothing
     code, _, err = cli(capsys, "--db", str(copy), "import", str(file))
-    assert code == 0 and err.strip().endswith("0 added, 11 unchanged, 0 replaced")
+    assert code == 0 and err.strip().endswith("0 added, 12 unchanged, 0 replaced")
 
 
 def test_export_rows_match_timeline(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,9 +4,10 @@ streamed, and the readers `rusino import` uses to take jsonl, json and csv back.
 Pure core: no typer, no rich. Rows are rusino's JSON schema (see rusino.query) plus a `type`
 field ("event" | "fact"), so one file can hold both and `import` knows which is which.
 
-* jsonl / json of the whole database are written by SQLite itself (`json_object`), one string a
-  row, so a million events stream at the speed of the cursor; a filtered export goes through
-  rusino.query.timeline and is written compactly in the same shape.
+* jsonl / json of the whole database's events are written by SQLite itself (`json_object`), one
+  string a row, so a million events stream at the speed of the cursor; facts (whose REAL values
+  SQLite would print with only 15 digits) and a filtered export go through rusino.query and are
+  written compactly in the same shape.
 * csv: one header row; lists joined with `;`, booleans true/false, null empty (as rusino.render
   writes them). It is safe to open in a spreadsheet: a cell starting with `=`, `+`, `-`, `@`, a
   tab or a carriage return is prefixed with `'` so it is not run as a formula, and so is a cell
@@ -109,21 +110,6 @@ EVENTS_JSON_SQL = (
     f"FROM events e ORDER BY {_ORDER.format(t='e')}"
 )
 
-FACTS_JSON_SQL = (
-    "SELECT json_object('type', 'fact', 'id', f.id, 'subject', f.subject, 'value', f.value, "
-    "'value_max', CASE WHEN f.value_max IN ('', 0) THEN NULL ELSE f.value_max END, "
-    "'unit', f.unit, 'qualifier', f.qualifier, 'as_written', f.as_written, 'date', f.date, "
-    "'start', f.date_start, 'end', f.date_end, 'date_text', f.date_text, "
-    f"'precision', f.precision, 'inferred', {_BOOL.format('f.inferred')}, "
-    f"'in_window', {_BOOL.format('f.in_window')}, 'kind', f.kind, "
-    f"'actors', {_list('fact_actors', 'actor', 'fact', 'f.id')}, "
-    f"'topics', {_list('fact_topics', 'topic', 'fact', 'f.id')}, "
-    "'source', f.source, "
-    f"'notes', {_list('fact_notes', 'number', 'fact', 'f.id', 'number')}, "
-    "'quote', f.quote, 'event', nullif(f.event, ''), 'comment', coalesce(f.comment, '')) "
-    f"FROM facts f ORDER BY {_ORDER.format(t='f')}"
-)
-
 
 def _json_texts(conn: sqlite3.Connection, what: What, flt: TimelineFilter | None) -> Iterator[str]:
     """Each row as compact JSON text: written by SQLite when unfiltered, else by Python."""
@@ -135,8 +121,10 @@ def _json_texts(conn: sqlite3.Connection, what: What, flt: TimelineFilter | None
         for (text,) in conn.execute(EVENTS_JSON_SQL):
             yield text
     if what in (What.all, What.facts):
-        for (text,) in conn.execute(FACTS_JSON_SQL):
-            yield text
+        # Facts go through Python: SQLite prints a REAL with 15 digits, Python's repr with as
+        # many as it takes to read back the same float, and the round trip must lose nothing.
+        for row in rows(conn, What.facts, None):
+            yield json.dumps(row, ensure_ascii=False, separators=(",", ":"))
 
 
 def rows(conn: sqlite3.Connection, what: What, flt: TimelineFilter | None) -> Iterator[Row]:
