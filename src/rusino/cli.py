@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
+    from rusino import query
     from rusino.render import Row, View
 
 HELP = """Russia-China relations in the Asia-Pacific, 2009-2016: a timeline and figures, each
@@ -144,6 +145,36 @@ LimitOpt = Annotated[
     typer.Option("--limit", "-n", min=0, metavar="N", help="At most N records."),
 ]
 ReverseOpt = Annotated[bool, typer.Option("--reverse", "-r", help="Latest first.")]
+FromOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--from",
+        metavar="DATE",
+        help="From DATE: 2012, 2012-04, April 2012, Apr 2012, 22 April 2012, 2012-04-22.",
+    ),
+]
+ToOpt = Annotated[
+    str | None,
+    typer.Option("--to", metavar="DATE", help="Until DATE (2012 means to the end of 2012)."),
+]
+WithinOpt = Annotated[
+    bool,
+    typer.Option(
+        "--within", help="Only events lying entirely inside --from/--to (default: overlapping it)."
+    ),
+]
+SearchOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--search",
+        "-q",
+        metavar="TEXT",
+        help='Full-text search: words (prefixes, all must match), "a phrase", OR, NOT.',
+    ),
+]
+WindowOpt = Annotated[
+    bool, typer.Option("--window", "-w", help="Only events in the core window 2009-2016.")
+]
 SaveOpt = Annotated[
     Path | None,
     typer.Option(
@@ -153,6 +184,49 @@ SaveOpt = Annotated[
         help="Save the drawn view as a picture, FILE.svg or FILE.html, instead of printing it.",
     ),
 ]
+
+
+def date_range(from_: str | None, to: str | None, within: bool) -> tuple[str | None, str | None]:
+    """--from/--to as ISO bounds (a year or month given means all of it); --within needs one."""
+    if within and not (from_ or to):
+        raise RusinoError("--within needs --from or --to", "e.g. --from 2012 --to 2013 --within")
+    if not (from_ or to):
+        return None, None
+    from rusino import dates
+
+    return dates.parse_range(from_, to)
+
+
+def timeline_filter(
+    actor: list[str] | None,
+    topic: list[str] | None,
+    any_: bool,
+    from_: str | None,
+    to: str | None,
+    within: bool,
+    source: str | None,
+    search: str | None,
+    window: bool,
+    limit: int | None = None,
+    reverse: bool = False,
+) -> "query.TimelineFilter":
+    """The timeline filters as given on the command line (timeline, chart and export share them)."""
+    from rusino import query
+
+    start, end = date_range(from_, to, within)
+    return query.TimelineFilter(
+        actors=actor or (),
+        topics=topic or (),
+        any=any_,
+        start=start,
+        end=end,
+        within=within,
+        source=source,
+        search=search,
+        window=window,
+        limit=limit,
+        reverse=reverse,
+    )
 
 
 def _connect() -> "sqlite3.Connection":
@@ -263,38 +337,12 @@ def timeline(
     actor: ActorOpt = None,
     any_: AnyOpt = False,
     topic: TopicOpt = None,
-    from_: Annotated[
-        str | None,
-        typer.Option(
-            "--from",
-            metavar="DATE",
-            help="From DATE: 2012, 2012-04, April 2012, Apr 2012, 22 April 2012, 2012-04-22.",
-        ),
-    ] = None,
-    to: Annotated[
-        str | None,
-        typer.Option("--to", metavar="DATE", help="Until DATE (2012 means to the end of 2012)."),
-    ] = None,
-    within: Annotated[
-        bool,
-        typer.Option(
-            "--within",
-            help="Only events lying entirely inside --from/--to (default: overlapping it).",
-        ),
-    ] = False,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    within: WithinOpt = False,
     source: SourceOpt = None,
-    search: Annotated[
-        str | None,
-        typer.Option(
-            "--search",
-            "-q",
-            metavar="TEXT",
-            help='Full-text search: words (prefixes, all must match), "a phrase", OR, NOT.',
-        ),
-    ] = None,
-    window: Annotated[
-        bool, typer.Option("--window", "-w", help="Only events in the core window 2009-2016.")
-    ] = False,
+    search: SearchOpt = None,
+    window: WindowOpt = False,
     limit: LimitOpt = None,
     reverse: ReverseOpt = False,
     fmt: FormatOpt = None,
@@ -304,30 +352,10 @@ def timeline(
     """Events in date order (start, then precision, then id), filtered."""
     from rusino import query, render
 
-    if within and not (from_ or to):
-        raise RusinoError("--within needs --from or --to", "e.g. --from 2012 --to 2013 --within")
-    start = end = None
-    if from_ or to:
-        from rusino import dates
-
-        start, end = dates.parse_range(from_, to)
-    conn = _connect()
-    rows = query.timeline(
-        conn,
-        query.TimelineFilter(
-            actors=actor or (),
-            topics=topic or (),
-            any=any_,
-            start=start,
-            end=end,
-            within=within,
-            source=source,
-            search=search,
-            window=window,
-            limit=limit,
-            reverse=reverse,
-        ),
+    flt = timeline_filter(
+        actor, topic, any_, from_, to, within, source, search, window, limit, reverse
     )
+    rows = query.timeline(_connect(), flt)
     words = query.highlight_words(search) if search else None
     _output(rows, render.EVENTS, fmt, headers, words, save)
 

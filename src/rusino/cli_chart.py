@@ -17,14 +17,20 @@ from rusino.cli import (
     ActorOpt,
     AnyOpt,
     FormatOpt,
+    FromOpt,
     HeadersOpt,
     SaveOpt,
+    SearchOpt,
     SourceOpt,
+    ToOpt,
     TopicOpt,
+    WindowOpt,
+    WithinOpt,
     _connect,
     _draw,
     _output,
     app,
+    timeline_filter,
 )
 from rusino.errors import RusinoError
 from rusino.render import Format, View
@@ -57,29 +63,12 @@ def chart(
     actor: ActorOpt = None,
     any_: AnyOpt = False,
     topic: TopicOpt = None,
-    from_: Annotated[
-        str | None,
-        typer.Option("--from", metavar="DATE", help="From DATE (2012, 2012-04, April 2012...)."),
-    ] = None,
-    to: Annotated[
-        str | None,
-        typer.Option("--to", metavar="DATE", help="Until DATE (2012 means to the end of 2012)."),
-    ] = None,
-    within: Annotated[
-        bool,
-        typer.Option(
-            "--within",
-            help="Only events lying entirely inside --from/--to (default: overlapping it).",
-        ),
-    ] = False,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    within: WithinOpt = False,
     source: SourceOpt = None,
-    search: Annotated[
-        str | None,
-        typer.Option("--search", "-q", metavar="TEXT", help="Only events matching TEXT."),
-    ] = None,
-    window: Annotated[
-        bool, typer.Option("--window", "-w", help="Only events in the core window 2009-2016.")
-    ] = False,
+    search: SearchOpt = None,
+    window: WindowOpt = False,
     per: Annotated[
         Per, typer.Option("--per", case_sensitive=False, help="One bar per year or per month.")
     ] = Per.year,
@@ -140,36 +129,16 @@ def chart(
     from rusino import chart as core
     from rusino import query
 
-    if within and not (from_ or to):
-        raise RusinoError("--within needs --from or --to", "e.g. --from 2012 --to 2013 --within")
     split = by.value if by is not None else ("actor" if lanes else "none")
     if lanes and split == "none":
         raise RusinoError("--lanes needs rows to draw", "use --by actor, topic or source")
-    start = end = None
-    if from_ or to:
-        from rusino import dates
-
-        start, end = dates.parse_range(from_, to)
-    clip = (start, end)
+    flt = timeline_filter(actor, topic, any_, from_, to, within, source, search, window)
+    clip = (flt.start, flt.end)
     if window:
         lo, hi = query.WINDOW
-        clip = (max(start or lo, lo), min(end or hi, hi))
+        clip = (max(flt.start or lo, lo), min(flt.end or hi, hi))
     keep = top if top is not None else (10 if lanes else 5)
-    conn = _connect()
-    rows = query.timeline(
-        conn,
-        query.TimelineFilter(
-            actors=actor or (),
-            topics=topic or (),
-            any=any_,
-            start=start,
-            end=end,
-            within=within,
-            source=source,
-            search=search,
-            window=window,
-        ),
-    )
+    rows = query.timeline(_connect(), flt)
     drawing = save is not None or fmt is Format.table or (fmt is None and sys.stdout.isatty())
     if drawing and lanes:
         from rusino import draw

@@ -17,13 +17,19 @@ from rusino.cli import (
     STATE,
     ActorOpt,
     AnyOpt,
+    FromOpt,
+    SearchOpt,
     SourceOpt,
+    ToOpt,
     TopicOpt,
+    WindowOpt,
+    WithinOpt,
     _emit,
     app,
     complete_actor,
     complete_topic,
     db_app,
+    timeline_filter,
 )
 from rusino.errors import RusinoError
 
@@ -528,28 +534,18 @@ def export_(
     actor: ActorOpt = None,
     any_: AnyOpt = False,
     topic: TopicOpt = None,
-    from_: Annotated[
-        str | None, typer.Option("--from", metavar="DATE", help="As `timeline --from`.")
-    ] = None,
-    to: Annotated[
-        str | None, typer.Option("--to", metavar="DATE", help="As `timeline --to`.")
-    ] = None,
-    within: Annotated[
-        bool, typer.Option("--within", help="Only events entirely inside --from/--to.")
-    ] = False,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    within: WithinOpt = False,
     source: SourceOpt = None,
-    search: Annotated[
-        str | None, typer.Option("--search", "-q", metavar="TEXT", help="Full-text search.")
-    ] = None,
-    window: Annotated[
-        bool, typer.Option("--window", "-w", help="Only events in the core window 2009-2016.")
-    ] = False,
+    search: SearchOpt = None,
+    window: WindowOpt = False,
 ) -> None:
     """The whole database (events, then facts), or the events a timeline filter selects, in a form
     `rusino import` reads back unchanged (jsonl, json, csv), or as TimelineJS JSON."""
     import io
 
-    from rusino import db, export, query
+    from rusino import db, export
 
     try:
         fmt_ = export.ExportFormat(fmt.lower())
@@ -560,32 +556,15 @@ def export_(
         what_ = export.What(what.lower())
     except ValueError:
         raise RusinoError(f"unknown --what {what!r}", "use all, events or facts") from None
-    if within and not (from_ or to):
-        raise RusinoError("--within needs --from or --to", "e.g. --from 2012 --to 2013 --within")
-    flt = None
-    if actor or topic or from_ or to or source or search or window:
-        start = end = None
-        if from_ or to:
-            from rusino import dates
-
-            start, end = dates.parse_range(from_, to)
-        flt = query.TimelineFilter(
-            actors=actor or (),
-            topics=topic or (),
-            any=any_,
-            start=start,
-            end=end,
-            within=within,
-            source=source,
-            search=search,
-            window=window,
-        )
+    filtered = actor or topic or from_ or to or source or search or window
+    flt = timeline_filter(actor, topic, any_, from_, to, within, source, search, window)
+    # no filter: the whole database, facts too
     conn = db.connect(db.resolve_path(STATE.db))
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=False)
     try:
 
         def write() -> None:
-            export.write(conn, fmt_, out, what_, flt)
+            export.write(conn, fmt_, out, what_, flt if filtered else None)
             out.flush()
 
         _emit(write)

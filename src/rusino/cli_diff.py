@@ -11,12 +11,18 @@ import typer
 from rusino.cli import (
     ActorOpt,
     FormatOpt,
+    FromOpt,
     HeadersOpt,
+    SearchOpt,
     SourceOpt,
+    ToOpt,
     TopicOpt,
+    WindowOpt,
+    WithinOpt,
     _connect,
     _emit,
     app,
+    date_range,
 )
 from rusino.errors import ExitCode, RusinoError
 
@@ -70,28 +76,12 @@ def diff(
     ] = None,
     actor: ActorOpt = None,
     topic: TopicOpt = None,
-    from_: Annotated[
-        str | None,
-        typer.Option("--from", metavar="DATE", help="Both sides: from DATE (2012, Apr 2012...)."),
-    ] = None,
-    to: Annotated[
-        str | None,
-        typer.Option("--to", metavar="DATE", help="Both sides: until DATE (2012: its end)."),
-    ] = None,
-    within: Annotated[
-        bool,
-        typer.Option("--within", help="Only events lying entirely inside --from/--to."),
-    ] = False,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    within: WithinOpt = False,
     source: SourceOpt = None,
-    search: Annotated[
-        str | None,
-        typer.Option(
-            "--search", "-q", metavar="TEXT", help="Both sides: full-text search (not files)."
-        ),
-    ] = None,
-    window: Annotated[
-        bool, typer.Option("--window", "-w", help="Only records in the core window 2009-2016.")
-    ] = False,
+    search: SearchOpt = None,
+    window: WindowOpt = False,
     fmt: FormatOpt = None,
     headers: HeadersOpt = None,
 ) -> None:
@@ -100,13 +90,7 @@ def diff(
 
     which = [o.value for o in only or ()]
     try:
-        if within and not (from_ or to):
-            raise RusinoError("--within needs --from or --to", "e.g. --from 2012 --within")
-        start = end = None
-        if from_ or to:
-            from rusino import dates
-
-            start, end = dates.parse_range(from_, to)
+        start, end = date_range(from_, to, within)
         options = core.Filters(
             actors=tuple(actor or ()),
             topics=tuple(topic or ()),
