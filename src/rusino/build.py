@@ -14,7 +14,7 @@ import os
 import sqlite3
 import tempfile
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -552,25 +552,85 @@ def _primary_key(conn: sqlite3.Connection, table: str) -> list[str]:
     return [name for _, name in keyed] or [row[1] for row in info]
 
 
-def content_hash(conn: sqlite3.Connection) -> str:
-    """sha256 over every content table's columns and rows in primary-key order.
+HASH_VERSION = "2"  # metadata hash_version: content_hash is the sum of per-record digests
+_MOD = 1 << 256
 
-    Leaves out the FTS index (derived) and metadata (which holds this hash), and anything
-    time-dependent, so two builds of the same records hash the same.
+# Record tables whose link rows (actors, topics, notes) are digested with their record, so that
+# a writer adds one digest a record; a link row whose record is missing is digested on its own.
+_LINKS = {
+    "events": (("event_actors", "actor"), ("event_topics", "topic"), ("event_notes", "number")),
+    "facts": (("fact_actors", "actor"), ("fact_topics", "topic"), ("fact_notes", "number")),
+}
+_LINKED = {link: (table, table[:-1]) for table, links in _LINKS.items() for link, _ in links}
+
+
+def row_digest(table: str, row: Iterable[Any], links: Iterable[str] = ()) -> int:
+    """A row's digest as an integer: sha256 of its JSON text, plus its records' lists' texts.
+
+    `links` are the record's actors, topics and notes as `group_concat(..., char(31))` writes
+    them: sorted, joined by U+001F ('' for none).
     """
-    digest = hashlib.sha256()
+    text = json.dumps([table, *row], ensure_ascii=False)
+    for joined in links:
+        text += "\n" + joined
+    return int.from_bytes(hashlib.sha256(text.encode()).digest(), "big")
+
+
+def columns_of(conn: sqlite3.Connection, table: str) -> list[str]:
+    columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})").fetchall()]
+    if not columns:
+        raise sqlite3.OperationalError(f"no such table: {table}")
+    return columns
+
+
+def digest_sum(conn: sqlite3.Connection, table: str, where: str = "", params: Any = ()) -> int:
+    """The sum of the digests of `table`'s rows (those matching `where`, an SQL condition on
+    the alias t, when given): a record with its link rows, a link row of no record on its own."""
+    columns = columns_of(conn, table)
+    select = ", ".join(f"t.{c}" for c in columns)
+    if table in _LINKED:
+        owner, key = _LINKED[table]
+        orphan = f"NOT EXISTS (SELECT 1 FROM {owner} WHERE id = t.{key})"
+        where = f"({where}) AND {orphan}" if where else orphan
+    if table in _LINKS:
+        key = table[:-1]
+        for link, column in _LINKS[table]:
+            select += (
+                f", coalesce((SELECT group_concat({column}, char(31)) FROM (SELECT {column} "
+                f"FROM {link} WHERE {key} = t.id ORDER BY {column})), '')"
+            )
+    sql = f"SELECT {select} FROM {table} AS t" + (f" WHERE {where}" if where else "")
+    n = len(columns)
+    total = 0
+    for row in conn.execute(sql, params):
+        total += row_digest(table, row[:n], row[n:])
+    return total
+
+
+def layout_digest(conn: sqlite3.Connection) -> int:
+    """The digest of the tables' names and columns: a change of layout changes the hash."""
+    layout = [[table, columns_of(conn, table)] for table in CONTENT_TABLES]
+    return int.from_bytes(hashlib.sha256(json.dumps(layout).encode()).digest(), "big")
+
+
+def hash_text(total: int) -> str:
+    return f"{total % _MOD:064x}"
+
+
+def content_hash(conn: sqlite3.Connection) -> str:
+    """A digest of every content table's columns and rows, independent of the rows' order.
+
+    The sum (mod 2**256) of the sha256 digests of the tables' layout and of every record
+    (an event or fact with its actors, topics and notes; any other row on its own). A sum, not
+    one digest of the rows in key order, so that a write can add the digests of the records it
+    writes (and take away those it replaces) instead of reading the whole database again. Leaves
+    out the FTS index (derived) and metadata (which holds this hash), and anything
+    time-dependent, so two builds of the same records hash the same. Detects changes, not forgery.
+    """
+    total = layout_digest(conn)
     for table in CONTENT_TABLES:
-        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})").fetchall()]
-        if not columns:
-            raise sqlite3.OperationalError(f"no such table: {table}")
-        order = ", ".join(_primary_key(conn, table))
-        digest.update(json.dumps([table, columns]).encode())
-        digest.update(b"\n")
-        select = f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}"
-        for row in conn.execute(select):
-            digest.update(json.dumps(list(row), ensure_ascii=False).encode())
-            digest.update(b"\n")
-    return digest.hexdigest()
+        total += digest_sum(conn, table)
+    return hash_text(total)
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, int]:
@@ -606,6 +666,7 @@ def _write(records: Records, path: Path) -> dict[str, int]:
                 )
             found = counts(conn)
             metadata = {"schema_version": str(SCHEMA_VERSION), "content_hash": content_hash(conn)}
+            metadata["hash_version"] = HASH_VERSION
             metadata |= {key: str(value) for key, value in found.items()}
             db.table("metadata").insert_all(
                 [{"key": key, "value": metadata[key]} for key in sorted(metadata)]

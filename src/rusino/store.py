@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -121,12 +120,30 @@ def _busy_error(path: str) -> RusinoError:
     )
 
 
+class Ledger:
+    """What a write adds to and takes from the content_hash (rusino.build.content_hash is a sum
+    of per-record digests), so the commit need not read the whole database again."""
+
+    def __init__(self) -> None:
+        self.delta = 0
+        # Set by a writer that reports every row it changes; otherwise the commit computes the
+        # hash from all the rows, so any other use of transaction() stays correct.
+        self.exact = False
+
+    def add(self, conn: sqlite3.Connection, table: str, where: str, params: Any = ()) -> None:
+        """Count the rows of table matching where (on alias t), as they now are."""
+        self.delta += build.digest_sum(conn, table, where, params)
+
+    def remove(self, conn: sqlite3.Connection, table: str, where: str, params: Any = ()) -> None:
+        self.delta -= build.digest_sum(conn, table, where, params)
+
+
 @contextlib.contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+def transaction(conn: sqlite3.Connection) -> Iterator[Ledger]:
     """BEGIN IMMEDIATE ... COMMIT, with the metadata brought up to date before the commit.
 
-    A second writer waits up to the busy timeout, then gets "database is busy". On any error
-    the transaction is rolled back.
+    The writer reports what it writes to the Ledger it is given. A second writer waits up to
+    the busy timeout, then gets "database is busy". On any error the transaction is rolled back.
     """
     path = conn.execute("PRAGMA database_list").fetchone()[2]
     try:
@@ -135,9 +152,10 @@ def transaction(conn: sqlite3.Connection) -> Iterator[None]:
         if _busy(exc):
             raise _busy_error(path) from None
         raise
+    ledger = Ledger()
     try:
-        yield
-        update_metadata(conn)
+        yield ledger
+        update_metadata(conn, ledger)
         conn.execute("COMMIT")
     except BaseException as exc:
         if conn.in_transaction:
@@ -147,49 +165,33 @@ def transaction(conn: sqlite3.Connection) -> Iterator[None]:
         raise
 
 
-def update_metadata(conn: sqlite3.Connection) -> None:
-    """Counts and content_hash as `rusino db build` writes them (rusino check compares them)."""
+def update_metadata(conn: sqlite3.Connection, ledger: Ledger | None = None) -> None:
+    """Counts and content_hash as `rusino db build` writes them (rusino check compares them).
+
+    content_hash is the stored one plus the ledger's delta when the stored one is of the
+    current kind (hash_version); otherwise (a database from before, or no ledger) it is
+    computed from all the rows once.
+    """
     values = {key: str(n) for key, n in build.counts(conn).items()}
     values["schema_version"] = str(db.SCHEMA_VERSION)
-    values["content_hash"] = content_hash(conn)
+    stored = dict(
+        conn.execute(
+            "SELECT key, value FROM metadata WHERE key IN ('content_hash', 'hash_version')"
+        ).fetchall()
+    )
+    if ledger is not None and ledger.exact and stored.get("hash_version") == build.HASH_VERSION:
+        values["content_hash"] = build.hash_text(int(stored["content_hash"], 16) + ledger.delta)
+    else:
+        values["content_hash"] = build.content_hash(conn)
+    values["hash_version"] = build.HASH_VERSION
     conn.executemany(
         "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, ?)", sorted(values.items())
     )
 
 
 def content_hash(conn: sqlite3.Connection) -> str:
-    """build.content_hash, computed ~10x faster: the same digest of the same text.
-
-    build.content_hash digests `json.dumps(list(row), ensure_ascii=False)` for every row in
-    primary-key order, which at a million events takes longer than the import itself. Here
-    SQLite writes that very text (json_quote escapes strings as Python does, and prints integers
-    and null the same); a table holding any REAL value (facts) goes through build's own
-    per-row code, since SQLite and Python print floats differently. tests/test_store.py checks
-    both give the same digest.
-    """
-    digest = hashlib.sha256()
-    for table in build.CONTENT_TABLES:
-        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})").fetchall()]
-        if not columns:
-            raise sqlite3.OperationalError(f"no such table: {table}")
-        order = ", ".join(build._primary_key(conn, table))
-        digest.update(json.dumps([table, columns]).encode())
-        digest.update(b"\n")
-        real = " OR ".join(f"typeof({c}) = 'real'" for c in columns)
-        if conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {real})").fetchone()[0]:
-            select = f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}"
-            for row in conn.execute(select):
-                digest.update(json.dumps(list(row), ensure_ascii=False).encode())
-                digest.update(b"\n")
-            continue
-        line = " || ', ' || ".join(f"json_quote({c})" for c in columns)
-        cursor = conn.execute(f"SELECT '[' || {line} || ']' FROM {table} ORDER BY {order}")
-        while True:
-            chunk = cursor.fetchmany(4096)
-            if not chunk:
-                break
-            digest.update(("\n".join(r[0] for r in chunk) + "\n").encode())
-    return digest.hexdigest()
+    """build.content_hash (kept for callers of the store)."""
+    return build.content_hash(conn)
 
 
 # --------------------------------------------------------------------------------------------
@@ -492,6 +494,7 @@ class Validator:
                     f"value {record['value']} is greater than value_max {record['value_max']}"
                 )
             record["event"] = record["event"] or None
+        record["inferred"], record["in_window"] = int(record["inferred"]), int(record["in_window"])
         return record
 
 
@@ -529,6 +532,7 @@ class Writer:
         self.opts = opts
         self.summary = Summary()
         self.after = {"event": 0, "fact": 0}  # rowids above these were added by this import
+        self.ledger = Ledger()
 
     def _create_vocab(self) -> None:
         v = self.validator
@@ -538,11 +542,15 @@ class Writer:
                 (name, self.opts.actor_kind),
             )
             self.conn.execute("INSERT INTO actor_aliases (alias, actor) VALUES (?, ?)", (key, name))
+            self.ledger.add(self.conn, "actors", "t.name = ?", (name,))
+            self.ledger.add(self.conn, "actor_aliases", "t.alias = ?", (key,))
             v.actors[key] = name
             self.summary.new_actors.append(name)
         for key, name in sorted(v.pending_topics.items()):
             self.conn.execute("INSERT INTO topics (name, description) VALUES (?, '')", (name,))
             self.conn.execute("INSERT INTO topic_aliases (alias, topic) VALUES (?, ?)", (key, name))
+            self.ledger.add(self.conn, "topics", "t.name = ?", (name,))
+            self.ledger.add(self.conn, "topic_aliases", "t.alias = ?", (key,))
             v.topics[key] = name
             self.summary.new_topics.append(name)
         v.pending_actors.clear()
@@ -614,42 +622,54 @@ class Writer:
         return ""
 
     def _values(self, kind: str, record: dict[str, Any]) -> tuple[Any, ...]:
-        row = _comparable(kind, record)
-        return tuple(row[c] for c in _COLUMNS[kind])
+        return tuple(record[c] for c in _COLUMNS[kind])
 
     def _insert(self, kind: str, records: list[dict[str, Any]]) -> None:
         if not records:
             return
         columns = _COLUMNS[kind]
         marks = ", ".join("?" * len(columns))
-        self.conn.executemany(
-            f"INSERT INTO {kind}s ({', '.join(columns)}) VALUES ({marks})",
-            (self._values(kind, r) for r in records),
-        )
+        rows = [self._values(kind, r) for r in records]
+        if kind == "fact":  # NUMERIC values are read back as SQLite stores them, for the hash
+            last = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM facts").fetchone()[0]
+        self.conn.executemany(f"INSERT INTO {kind}s ({', '.join(columns)}) VALUES ({marks})", rows)
         self._links(kind, records)
+        if kind == "fact":
+            self.ledger.add(self.conn, "facts", "t.rowid > ?", (last,))
+            return
+        digest = build.row_digest
+        total = 0
+        for row, r in zip(rows, records, strict=True):
+            notes = "\x1f".join(map(str, r["notes"])) if r["notes"] else ""
+            total += digest(
+                "events", row, ("\x1f".join(r["actors"]), "\x1f".join(r["topics"]), notes)
+            )
+        self.ledger.delta += total
 
     def _links(self, kind: str, records: list[dict[str, Any]]) -> None:
         self.conn.executemany(
             f"INSERT INTO {kind}_actors ({kind}, actor) VALUES (?, ?)",
-            ((r["id"], a) for r in records for a in r["actors"]),
+            [(r["id"], a) for r in records for a in r["actors"]],
         )
         self.conn.executemany(
             f"INSERT INTO {kind}_topics ({kind}, topic) VALUES (?, ?)",
-            ((r["id"], t) for r in records for t in r["topics"]),
+            [(r["id"], t) for r in records for t in r["topics"]],
         )
         self.conn.executemany(
             f"INSERT INTO {kind}_notes ({kind}, source, number) VALUES (?, ?, ?)",
-            ((r["id"], r["source"], n) for r in records for n in r["notes"]),
+            [(r["id"], r["source"], n) for r in records for n in r["notes"]],
         )
 
     def _replace(self, kind: str, record: dict[str, Any]) -> None:
         columns = _COLUMNS[kind]
+        self.ledger.remove(self.conn, f"{kind}s", "t.id = ?", (record["id"],))
         for link in ("actors", "topics", "notes"):
             self.conn.execute(f"DELETE FROM {kind}_{link} WHERE {kind} = ?", (record["id"],))
         sets = ", ".join(f"{c} = ?" for c in columns[1:])
         values = self._values(kind, record)
         self.conn.execute(f"UPDATE {kind}s SET {sets} WHERE id = ?", (*values[1:], values[0]))
         self._links(kind, [record])
+        self.ledger.add(self.conn, f"{kind}s", "t.id = ?", (record["id"],))
 
 
 Row = tuple[str, dict[str, Any] | None, str | None]  # (where, fields, or a problem found reading)
@@ -680,7 +700,9 @@ def import_rows(
         if len(problems) < max_problems:
             problems.append(problem)
 
-    with transaction(conn):
+    with transaction(conn) as ledger:
+        writer.ledger = ledger
+        ledger.exact = True
         deferred = _DeferredFts(conn)
         writer.after = {"event": deferred.after["events"], "fact": deferred.after["facts"]}
         batch: list[tuple[str, str, dict[str, Any]]] = []
@@ -807,7 +829,8 @@ def add_source(conn: sqlite3.Connection, fields: dict[str, Any]) -> str:
     except RusinoError as exc:
         raise raw.error(f"field 'date': {exc.message}", exc.hint) from None
     record["authors"] = json.dumps(record["authors"], ensure_ascii=False)
-    with transaction(conn):
+    with transaction(conn) as ledger:
+        ledger.exact = True
         if conn.execute("SELECT 1 FROM sources WHERE id = ?", (record["id"],)).fetchone():
             raise RusinoError(f"source {record['id']!r} already exists", "pass another --id")
         columns = list(record)
@@ -815,6 +838,7 @@ def add_source(conn: sqlite3.Connection, fields: dict[str, Any]) -> str:
             f"INSERT INTO sources ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
             [record[c] for c in columns],
         )
+        ledger.add(conn, "sources", "t.id = ?", (record["id"],))
     return str(record["id"])
 
 
