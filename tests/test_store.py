@@ -97,9 +97,37 @@ def test_fast_date_bounds_agree_with_build(edtf: str) -> None:
 def test_content_hash_is_builds(fixture_db: Path) -> None:
     add(fixture_db, "fact", FACT)  # a REAL value_max: the per-row path
     add(fixture_db, "event", EVENT | {"summary": 'Tricky "text"\\ with\ttab, \x01 and é 😀'})
+    replaced = EVENT | {"summary": "Ünïcode ✓", "id": "x-hash"}
+    add(fixture_db, "event", EVENT | {"id": "x-hash"})
+    add(fixture_db, "event", replaced, replace=True)
+    add(fixture_db, "fact", FACT | {"value": 3.0, "id": "x-real"})  # stored as INTEGER 3
     conn = sqlite3.connect(fixture_db)
     try:
-        assert store.content_hash(conn) == build.content_hash(conn)
+        stored = conn.execute("SELECT value FROM metadata WHERE key = 'content_hash'").fetchone()
+        # the hash each write brought up to date by adding digests is the one computed afresh
+        assert stored[0] == store.content_hash(conn) == build.content_hash(conn)
+    finally:
+        conn.close()
+    assert check_database(fixture_db) == []
+
+
+def test_fast_event_path_gives_the_full_rules_record(fixture_db: Path) -> None:
+    conn = store.connect_writable(fixture_db)
+    try:
+        validator = store.Validator(conn, store.Options())
+        row = EVENT | {
+            "id": "x-fast",
+            "actors": ["russia", " China"],
+            "inferred": True,
+            "notes": [],
+        }
+        full = validator._validate("event", row, "here")
+        validator.validate("event", row, "here")  # caches the names as written
+        fast = validator._fast_event(row)
+        assert fast is not None and fast == full
+        assert validator._fast_event(row | {"actors": ["Russia", "russia"]}) is None
+        with pytest.raises(RusinoError, match="listed twice"):
+            validator.validate("event", row | {"actors": ["Russia", "russia"]}, "here")
     finally:
         conn.close()
 

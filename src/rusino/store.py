@@ -35,6 +35,7 @@ BUSY_TIMEOUT_MS = 5000  # how long a second writer waits for the first before "d
 MAX_FIELD = 65536  # characters; longer values are refused (a quote is a sentence, not a book)
 BATCH = 2000  # rows validated, then written with executemany, at a time
 BULK = 50_000  # an import adding more rows than this (and than the db held) rebuilds indexes
+FTS_HASH = 32 << 20  # bytes of full-text terms held in memory before FTS5 writes a segment
 _LINK_SUFFIXES = ("s", "_actors", "_topics", "_notes")
 
 # Fields an export carries that are derived from others (see rusino.query's JSON schema); on
@@ -79,6 +80,7 @@ FACT_COLUMNS = (
     "comment",
 )
 _COLUMNS = {"event": EVENT_COLUMNS, "fact": FACT_COLUMNS}
+_FAST_EVENT_KEYS = frozenset(build._SPECS["event"]) | {"type"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -392,6 +394,10 @@ class Validator:
         self.notes = {(str(s), int(n)) for s, n in conn.execute("SELECT source, number FROM notes")}
         self.pending_actors: dict[str, str] = {}  # new canonical name -> itself, to create
         self.pending_topics: dict[str, str] = {}
+        # the fast path's caches: names exactly as written -> canonical; date -> bounds
+        self._actor_names: dict[str, str] = {}
+        self._topic_names: dict[str, str] = {}
+        self._bounds: dict[str, tuple[str, str, str, int]] = {}
 
     def _vocab(self, raw: build._Raw, what: str, names: list[str]) -> list[str]:
         known = self.actors if what == "actor" else self.topics
@@ -417,8 +423,87 @@ class Validator:
             out.append(canonical)
         return sorted(out)
 
+    def _names(self, names: Any, canonical: dict[str, str]) -> list[str] | None:
+        """Known names, canonical and sorted; None when anything needs validate's full rules."""
+        if type(names) is not list or not names:
+            return None
+        out = []
+        for name in names:
+            found = canonical.get(name) if type(name) is str else None
+            if found is None:
+                return None
+            out.append(found)
+        if len(set(out)) != len(out):
+            return None
+        out.sort()
+        return out
+
+    def _fast_event(self, fields: dict[str, Any]) -> dict[str, Any] | None:
+        """The record validate would make of a plain event (all fields of their own types,
+        known names, a cached date), ~5x faster; None sends anything else to the full rules."""
+        if not _FAST_EVENT_KEYS.issuperset(fields) or fields.get("type", "event") != "event":
+            return None
+        get = fields.get
+        rid, date, source = get("id"), get("date"), get("source")
+        texts = (rid, date, get("date_text"), get("summary"), source, get("quote"))
+        for text in texts:
+            if type(text) is not str or not text.strip() or len(text) > MAX_FIELD:
+                return None
+        comment, inferred, notes = get("comment", ""), get("inferred", False), get("notes", [])
+        if type(comment) is not str or len(comment) > MAX_FIELD or type(inferred) is not bool:
+            return None
+        if type(notes) is not list or notes or source not in self.sources:
+            return None  # notes take the full rules
+        if date not in self._bounds:
+            try:
+                start, end, precision = date_bounds(date)
+            except RusinoError:
+                return None
+            self._bounds[date] = (start, end, precision, int(build.in_window(start, end)))
+        start, end, precision, window = self._bounds[date]
+        actors = self._names(get("actors"), self._actor_names)
+        topics = self._names(get("topics"), self._topic_names)
+        if actors is None or topics is None:
+            return None
+        return {
+            "id": rid,
+            "date": date,
+            "date_start": start,
+            "date_end": end,
+            "date_text": texts[2],
+            "precision": precision,
+            "inferred": int(inferred),
+            "in_window": window,
+            "summary": texts[3],
+            "source": source,
+            "quote": texts[5],
+            "comment": comment,
+            "actors": actors,
+            "topics": topics,
+            "notes": [],
+        }
+
     def validate(self, kind: str, fields: dict[str, Any], where: str) -> dict[str, Any]:
         """A record ready to write (dates bounded, names canonical), or RusinoError."""
+        if kind == "event":
+            fast = self._fast_event(fields)
+            if fast is not None:
+                return fast
+        record = self._validate(kind, fields, where)
+        # names as given that resolved, for the fast path (new names once they are pending)
+        for name in fields.get("actors", ()):
+            self._actor_names.setdefault(name, self._canonical(name, "actor"))
+        for name in fields.get("topics", ()):
+            self._topic_names.setdefault(name, self._canonical(name, "topic"))
+        return record
+
+    def _canonical(self, name: str, what: str) -> str:
+        key = " ".join(name.split()).lower()
+        if what == "actor":
+            return self.actors.get(key) or self.pending_actors[key]
+        return self.topics.get(key) or self.pending_topics[key]
+
+    def _validate(self, kind: str, fields: dict[str, Any], where: str) -> dict[str, Any]:
         fields = dict(fields)
         fields.pop("type", None)
         derived = {k: fields.pop(k) for k in DERIVED if k in fields}
@@ -790,11 +875,19 @@ class _DeferredFts:
             self.conn.execute(sql)
         for table, columns in build.FTS_COLUMNS.items():
             names = ", ".join(columns)
+            fts = f"{table}_fts"
+            # FTS5 flushes its pending terms to a new segment each `hashsize` bytes (1 MiB by
+            # default): 32 MiB means fewer segments to write and merge (~1/3 less time), and
+            # bounded memory; set back to the default afterwards.
             self.conn.execute(
-                f"INSERT INTO {table}_fts (rowid, {names}) "
+                f"INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', ?)", (FTS_HASH,)
+            )
+            self.conn.execute(
+                f"INSERT INTO {fts} (rowid, {names}) "
                 f"SELECT rowid, {names} FROM {table} WHERE rowid > ?",
                 (self.after[table],),
             )
+            self.conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', ?)", (1 << 20,))
         for sql in self.triggers:
             self.conn.execute(sql)
 
