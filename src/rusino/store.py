@@ -444,7 +444,11 @@ class Validator:
         if not _FAST_EVENT_KEYS.issuperset(fields) or fields.get("type", "event") != "event":
             return None
         get = fields.get
-        rid, date, source = get("id"), get("date"), get("source")
+        rid, source = get("id"), get("source")
+        raw_date = get("date")
+        if type(raw_date) is not str:
+            return None
+        date: str = raw_date
         texts = (rid, date, get("date_text"), get("summary"), source, get("quote"))
         for text in texts:
             if type(text) is not str or not text.strip() or len(text) > MAX_FIELD:
@@ -452,7 +456,7 @@ class Validator:
         comment, inferred, notes = get("comment", ""), get("inferred", False), get("notes", [])
         if type(comment) is not str or len(comment) > MAX_FIELD or type(inferred) is not bool:
             return None
-        if type(notes) is not list or notes or source not in self.sources:
+        if type(notes) is not list or notes or source not in self.sources or not date:
             return None  # notes take the full rules
         if date not in self._bounds:
             try:
