@@ -13,6 +13,7 @@ from rusino.cli import (
     FormatOpt,
     FromOpt,
     HeadersOpt,
+    SaveOpt,
     SearchOpt,
     SourceOpt,
     ToOpt,
@@ -20,6 +21,7 @@ from rusino.cli import (
     WindowOpt,
     WithinOpt,
     _connect,
+    _draw,
     _emit,
     app,
     date_range,
@@ -84,6 +86,7 @@ def diff(
     window: WindowOpt = False,
     fmt: FormatOpt = None,
     headers: HeadersOpt = None,
+    save: SaveOpt = None,
 ) -> None:
     from rusino import diff as core
     from rusino import render, render_diff
@@ -112,11 +115,26 @@ def diff(
     if headers is None:
         headers = fmt is not None
     opts = render.Options(headers=headers)
+    title = "rusino diff --facts" if facts else "rusino diff"
     if isinstance(result, core.FactDiff):
-        fact_entries = result.only(which)
-        _emit(lambda: render_diff.write_facts(result, fact_entries, fmt, out, opts))
+        fact_diff, fact_entries = result, result.only(which)
+
+        def write(fmt: render.Format | None, opts: render.Options) -> int:
+            render_diff.write_facts(fact_diff, fact_entries, fmt, out, opts)
+            return len(fact_entries)
+
     else:
-        event_entries = result.only(which)
-        _emit(lambda: render_diff.write_events(result, event_entries, fmt, out, opts))
+        event_diff, event_entries = result, result.only(which)
+
+        def write(fmt: render.Format | None, opts: render.Options) -> int:
+            render_diff.write_events(event_diff, event_entries, fmt, out, opts)
+            return len(event_entries)
+
+    if save is not None:
+        _draw(
+            lambda c: write(render.Format.table, opts._replace(console=c)), fmt, save, title=title
+        )
+    else:
+        _emit(lambda: write(fmt, opts))
     if not result.same:
         raise typer.Exit(1)
