@@ -128,9 +128,15 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+_TSV_BLANKS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
+
+
 def _tsv_cell(value: Any) -> str:
     # A tab or newline inside a value would break the one-record-a-line contract.
-    return cell(value).replace("\t", " ").replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    text = value if value.__class__ is str else cell(value)  # plain text is the common case
+    if "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\r\n", " ").translate(_TSV_BLANKS)
+    return text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,11 +145,17 @@ def _tsv_cell(value: Any) -> str:
 
 def write_tsv(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> int:
     n = 0
+    fields = view.fields
+    lines: list[str] = []
     for row in rows:
         if n == 0 and opts.headers:
-            out.write("\t".join(view.fields) + "\n")
-        out.write("\t".join(_tsv_cell(row.get(k)) for k in view.fields) + "\n")
+            out.write("\t".join(fields) + "\n")
+        lines.append("\t".join([_tsv_cell(row.get(k)) for k in fields]) + "\n")
         n += 1
+        if len(lines) == 512:  # a block at a time: fewer writes, and still streaming
+            out.write("".join(lines))
+            lines.clear()
+    out.write("".join(lines))
     return n
 
 
