@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from rusino.dates import display, parse_bound, parse_range, precision_of
+from rusino.dates import display, parse_bound, parse_range
 from rusino.errors import ExitCode, RusinoError
 
 
@@ -93,18 +93,3 @@ def test_parse_range() -> None:
 )
 def test_display(edtf: str, words: str) -> None:
     assert display(edtf) == words
-
-
-@pytest.mark.parametrize(
-    ("edtf", "precision"),
-    [
-        ("2012-04-22/2012-04-27", "day"),
-        ("2012-04", "month"),
-        ("2012-22", "season"),
-        ("2008/2013-12", "year"),
-        ("201X", "decade"),
-        ("nonsense", None),
-    ],
-)
-def test_precision_of(edtf: str, precision: str | None) -> None:
-    assert precision_of(edtf) == precision

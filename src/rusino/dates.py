@@ -197,17 +197,6 @@ def _point(text: str) -> _Point:
     return _Point(m)
 
 
-def precision_of(edtf: str) -> Precision | None:
-    """The coarsest part of an EDTF date, or None when it is outside the subset we read."""
-    try:
-        ends = [_point(p) for p in edtf.split("/") if p not in ("", "..")]
-    except ValueError:
-        return None
-    if not ends:
-        return None
-    return max((p.precision for p in ends), key=_RANK.__getitem__)
-
-
 def display(edtf: str) -> str:
     """EDTF in words at its own precision; the raw string when it is outside our subset."""
     try:

@@ -38,7 +38,6 @@ GLYPHS = ("█", "▓", "▒", "░", "▞", "▚", "▆", "▃")  # one a serie
 OTHER_GLYPH = "·"
 STYLES = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta")
 OTHER_STYLE = "bright_black"
-MAX_SERIES = len(GLYPHS)
 MIN_YEAR_CELL = 5  # "2012" and a space: below this the lanes fold the years into blocks
 
 
