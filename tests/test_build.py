@@ -379,3 +379,18 @@ def test_load_records_sorted_and_resolved(fixture_data_dir: Path) -> None:
         "day",
     )
     assert [s["id"] for s in records.sources] == ["alpha-2013", "beta-2016"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["events", "id-1", "2012-04", 0, 1, "Россия и Китай \u201cquoted\u201d \\ \n\t\x1f", ""],
+        ["facts", 1.5, 2, None, True, False, 1e300, -0.0, 10**30, float("nan")],
+        [],
+    ],
+)
+def test_dumps_list_is_json_dumps(values: list[object]) -> None:
+    """The digests' JSON text is json.dumps's, byte for byte (content_hash depends on it)."""
+    from rusino.build import dumps_list
+
+    assert dumps_list(values) == json.dumps(values, ensure_ascii=False)

@@ -564,13 +564,33 @@ _LINKS = {
 _LINKED = {link: (table, table[:-1]) for table, links in _LINKS.items() for link, _ in links}
 
 
+def _list_encoder() -> Callable[[list[Any]], str]:
+    """json.dumps(ensure_ascii=False) for a flat list, with the C encoder made once.
+
+    json.dumps builds its encoder on every call, which costs more than the encoding of a row; the
+    text is the same either way (tests/test_build.py compares them).
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython always has it
+        return json.JSONEncoder(ensure_ascii=False).encode
+    encode = make(None, None, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
+
+    def dumps(values: list[Any]) -> str:
+        return "".join(encode(values, 0))
+
+    return dumps
+
+
+dumps_list = _list_encoder()
+
+
 def row_digest(table: str, row: Iterable[Any], links: Iterable[str] = ()) -> int:
     """A row's digest as an integer: sha256 of its JSON text, plus its records' lists' texts.
 
     `links` are the record's actors, topics and notes as `group_concat(..., char(31))` writes
     them: sorted, joined by U+001F ('' for none).
     """
-    text = json.dumps([table, *row], ensure_ascii=False)
+    text = dumps_list([table, *row])
     for joined in links:
         text += "\n" + joined
     return int.from_bytes(hashlib.sha256(text.encode()).digest(), "big")
