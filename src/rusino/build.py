@@ -546,12 +546,6 @@ def _alias_rows(items: list[dict[str, Any]], column: str) -> list[dict[str, Any]
     return [{"alias": alias, column: aliases[alias]} for alias in sorted(aliases)]
 
 
-def _primary_key(conn: sqlite3.Connection, table: str) -> list[str]:
-    info = conn.execute(f"PRAGMA table_info({table})").fetchall()
-    keyed = sorted((row[5], row[1]) for row in info if row[5])
-    return [name for _, name in keyed] or [row[1] for row in info]
-
-
 HASH_VERSION = "2"  # metadata hash_version: content_hash is the sum of per-record digests
 _MOD = 1 << 256
 
