@@ -307,15 +307,29 @@ def _list_sql(table: str, column: str, key: str, ref: str) -> str:
     )
 
 
+# An event's own columns, in the order event_row() reads them; its lists come after.
+EVENT_BASE = (
+    "id",
+    "date",
+    "date_start",
+    "date_end",
+    "date_text",
+    "precision",
+    "inferred",
+    "in_window",
+    "summary",
+    "source",
+    "quote",
+    "comment",
+)
 _EVENT_COLUMNS = (
-    "e.id, e.date, e.date_start, e.date_end, e.date_text, e.precision, e.inferred, e.in_window, "
-    "e.summary, "
+    ", ".join(f"e.{c}" for c in EVENT_BASE)
+    + ", "
     + _list_sql("event_actors", "actor", "event", "e.id")
-    + " AS actors, "
+    + ", "
     + _list_sql("event_topics", "topic", "event", "e.id")
-    + " AS topics, e.source, "
+    + ", "
     + _list_sql("event_notes", "number", "event", "e.id")
-    + " AS notes, e.quote, e.comment"
 )
 
 _FACT_COLUMNS = (
@@ -330,7 +344,8 @@ _FACT_COLUMNS = (
 )
 
 
-def _event_row(r: Sequence[Any]) -> Row:
+def event_row(r: Sequence[Any], actors: list[str], topics: list[str], notes: list[int]) -> Row:
+    """An event in the JSON schema, from its EVENT_BASE columns and its lists."""
     return {
         "id": r[0],
         "date": r[1],
@@ -341,13 +356,17 @@ def _event_row(r: Sequence[Any]) -> Row:
         "inferred": bool(r[6]),
         "in_window": bool(r[7]),
         "summary": r[8],
-        "actors": _split(r[9]),
-        "topics": _split(r[10]),
-        "source": r[11],
-        "notes": _split_int(r[12]),
-        "quote": r[13],
-        "comment": r[14] or "",
+        "actors": actors,
+        "topics": topics,
+        "source": r[9],
+        "notes": notes,
+        "quote": r[10],
+        "comment": r[11] or "",
     }
+
+
+def _event_row(r: Sequence[Any]) -> Row:
+    return event_row(r, _split(r[12]), _split(r[13]), _split_int(r[14]))
 
 
 def _fact_row(r: Sequence[Any]) -> Row:
