@@ -697,16 +697,24 @@ def build_database(data_dir: Path, out: Path) -> dict[str, int]:
     Writes beside `out` and renames into place, so a failed build leaves `out` as it was.
     """
     records = load_records(data_dir)
+    return write_atomically(out, lambda tmp: _write(records, tmp), "building")
+
+
+def write_atomically(
+    out: Path, write: Callable[[Path], dict[str, int]], doing: str
+) -> dict[str, int]:
+    """Run ``write`` on a temporary file beside ``out``, then rename it into place: a failure
+    half-way leaves ``out`` as it was (or absent). Returns what ``write`` returns."""
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     os.close(handle)
     tmp = Path(name)
     try:
         os.chmod(tmp, 0o644)  # mkstemp makes it private; the database is meant to be shared
-        found = _write(records, tmp)
+        found = write(tmp)
         os.replace(tmp, out)
     except sqlite3.Error as exc:
-        raise RusinoError(f"building {out} failed: {exc}", code=ExitCode.ERROR) from None
+        raise RusinoError(f"{doing} {out} failed: {exc}", code=ExitCode.ERROR) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

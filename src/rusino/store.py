@@ -17,10 +17,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
 import re
 import sqlite3
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -218,11 +216,8 @@ def init_database(target: Path, *, empty: bool = False) -> dict[str, int]:
         raise RusinoError(
             f"cannot create {target.parent}: {exc.strerror}", "pass another PATH"
         ) from None
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    tmp = Path(name)
-    try:
-        os.chmod(tmp, 0o644)
+
+    def write(tmp: Path) -> dict[str, int]:
         if empty:
             build._write(build.Records(), tmp)
         else:
@@ -235,16 +230,11 @@ def init_database(target: Path, *, empty: bool = False) -> dict[str, int]:
                 source.close()
         conn = sqlite3.connect(tmp)
         try:
-            found = build.counts(conn)
+            return build.counts(conn)
         finally:
             conn.close()
-        os.replace(tmp, target)
-    except sqlite3.Error as exc:
-        raise RusinoError(f"creating {target} failed: {exc}", code=ExitCode.ERROR) from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-    return found
+
+    return build.write_atomically(target, write, "creating")
 
 
 # --------------------------------------------------------------------------------------------
