@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from rusino.build import refresh_derived
+
 ROOT = Path(__file__).resolve().parents[1]
 DB = ROOT / "data" / "events.sqlite"
 RUSINO = [sys.executable, "-m", "rusino"]
@@ -68,6 +70,7 @@ def grow(src: Path, dst: Path, events: int) -> None:
         rows,
     )
     conn.executemany("INSERT INTO event_actors (event, actor) VALUES (?, ?)", links)
+    refresh_derived(conn)  # the events' lists and digests, as every rusino writer writes them
     conn.commit()
     conn.close()
 

@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from rusino.build import schema_sql
+from rusino.build import refresh_derived, schema_sql
 
 ACTORS = ["Russia", "China", "Japan", "Vietnam", "United States", "South Korea", "ASEAN"]
 TOPICS = ["energy", "trade", "diplomacy", "military", "naval-exercise", "investment"]
@@ -67,11 +67,16 @@ def write_db(path: Path, ids: list[int], changed: set[int], seed: int) -> None:
         links_t.append((eid, r.choice(TOPICS)))
         links_n.append((eid, "synthetic", 1 + r.randrange(50)))
     rng.shuffle(events)  # insertion order must not matter
-    conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", events)
+    conn.executemany(
+        "INSERT INTO events (id, date, date_start, date_end, date_text, precision, inferred,"
+        " in_window, summary, source, quote, comment) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        events,
+    )
     conn.executemany("INSERT INTO event_actors VALUES (?, ?)", links_a)
     conn.executemany("INSERT INTO event_topics VALUES (?, ?)", links_t)
     conn.executemany("INSERT INTO event_notes VALUES (?, ?, ?)", links_n)
-    conn.execute("INSERT INTO metadata VALUES ('schema_version', '1')")
+    refresh_derived(conn)
+    conn.execute("INSERT INTO metadata VALUES ('schema_version', '2')")
     conn.commit()
     conn.close()
 

@@ -114,7 +114,7 @@ def test_counts_in_metadata_and_tables(conn: sqlite3.Connection) -> None:
     }
     meta = metadata(conn)
     assert {key: int(meta[key]) for key in expected} == expected
-    assert meta["schema_version"] == "1"
+    assert meta["schema_version"] == "2"
     for table in ("events", "facts", "actors", "topics", "sources", "notes"):
         assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == expected[table]
 

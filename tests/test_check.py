@@ -59,6 +59,12 @@ def test_quotes_are_matched_with_whitespace_folded(fixture_sources_dir: Path) ->
         ([f"UPDATE events SET date = 'April 2012' WHERE id = '{NAVAL}'"], NAVAL, "'April 2012'"),
         ([f"UPDATE events SET in_window = 0 WHERE id = '{NAVAL}'"], NAVAL, "in_window is 0"),
         ([f"DELETE FROM event_actors WHERE event = '{NAVAL}'"], NAVAL, "no actor"),
+        (
+            [f"INSERT INTO event_actors VALUES ('{NAVAL}', 'Japan')"],
+            NAVAL,
+            "stale actor_list, digest (`rusino db upgrade`",
+        ),
+        ([f"UPDATE events SET note_list = '' WHERE id = '{NAVAL}'"], NAVAL, "stale note_list"),
         ([f"DELETE FROM fact_topics WHERE fact = '{TRADE}'"], TRADE, "no topic"),
         ([f"UPDATE events SET quote = ' ' WHERE id = '{NAVAL}'"], NAVAL, "empty quote"),
         ([f"UPDATE facts SET unit = '' WHERE id = '{TRADE}'"], TRADE, "no unit"),
@@ -141,11 +147,12 @@ def test_each_problem_is_reported(
     assert has_line(problems, start, fragment), problems
 
 
-def test_any_content_change_breaks_the_hash(fixture_db: Path) -> None:
+def test_any_content_change_breaks_the_hash_and_the_digest(fixture_db: Path) -> None:
     corrupt(fixture_db, f"UPDATE events SET comment = 'edited by hand' WHERE id = '{NAVAL}'")
     assert check_database(fixture_db) == [
+        f"{NAVAL}: stale digest (`rusino db upgrade` rewrites them from its rows)",
         "metadata: content_hash does not match the rows "
-        "(changed after it was built? run `rusino db build`)"
+        "(changed after it was built? run `rusino db build`)",
     ]
 
 

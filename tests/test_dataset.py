@@ -173,4 +173,4 @@ def test_metadata_counts_match_the_readme(conn: sqlite3.Connection) -> None:
         f"{meta['sources']} sources and {meta['notes']} notes"
     )
     assert line in readme, f"README.md should say: {line}"
-    assert json.loads(json.dumps(meta))["schema_version"] == "1"
+    assert json.loads(json.dumps(meta))["schema_version"] == "2"

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from rusino import query
-from rusino.build import schema_sql
+from rusino.build import refresh_derived, schema_sql
 
 ACTORS = ["Russia", "China", "Japan", "Vietnam", "United States", "South Korea", "ASEAN", "Ä-land"]
 TOPICS = ["energy", "trade", "diplomacy", "military", "naval-exercise", "investment"]
@@ -106,6 +106,7 @@ def _write(path: Path) -> None:
         conn.executemany(
             f"INSERT INTO {kind}_notes ({kind}, source, number) VALUES (?, ?, ?)", links["notes"]
         )
+    refresh_derived(conn)  # what every rusino writer does: the events' lists and digests
     conn.commit()
     conn.close()
 

@@ -249,3 +249,43 @@ def test_to_edtf_takes_timeline_dates() -> None:
     assert store.to_edtf("2012-22") == "2012-22"
     with pytest.raises(RusinoError):
         store.to_edtf("someday")
+
+
+def _as_schema_1(path: Path) -> None:
+    """What a database made before schema 2 looks like: events without the derived columns."""
+    conn = sqlite3.connect(path)
+    for column in build.DERIVED["events"]:
+        conn.execute(f"ALTER TABLE events DROP COLUMN {column}")
+    conn.execute("UPDATE metadata SET value = '1' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+
+
+def test_older_database_is_refused_until_upgraded(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rusino.cli import run
+
+    want = run(["--db", str(fixture_db), "timeline"])
+    want_out = capsys.readouterr().out
+    _as_schema_1(fixture_db)
+    assert run(["--db", str(fixture_db), "timeline"]) == 2
+    err = capsys.readouterr().err
+    assert "made by an older rusino" in err and f"rusino --db {fixture_db} db upgrade" in err
+    assert "Traceback" not in err
+
+    assert run(["--db", str(fixture_db), "db", "upgrade"]) == 0
+    assert "added actor_list, topic_list, note_list, digest" in capsys.readouterr().err
+    assert check_database(fixture_db) == []
+    assert count(fixture_db, "SELECT value FROM metadata WHERE key = 'schema_version'") == 2
+    assert run(["--db", str(fixture_db), "timeline"]) == want == 0
+    assert capsys.readouterr().out == want_out
+    # again: nothing to add, the derived columns rewritten (repairing a hand edit)
+    conn = sqlite3.connect(fixture_db)
+    conn.execute("UPDATE events SET actor_list = 'nobody', digest = ''")
+    conn.commit()
+    conn.close()
+    assert check_database(fixture_db) != []
+    events = count(fixture_db, "SELECT count(*) FROM events")
+    assert store.upgrade_database(fixture_db) == (events, [])
+    assert check_database(fixture_db) == []

@@ -14,7 +14,7 @@ import os
 import sqlite3
 import tempfile
 import tomllib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -597,11 +597,23 @@ def columns_of(conn: sqlite3.Connection, table: str) -> list[str]:
     return columns
 
 
-def digest_sum(conn: sqlite3.Connection, table: str, where: str = "", params: Any = ()) -> int:
-    """The sum of the digests of `table`'s rows (those matching `where`, an SQL condition on
-    the alias t, when given): a record with its link rows, a link row of no record on its own."""
-    columns = columns_of(conn, table)
-    select = ", ".join(f"t.{c}" for c in columns)
+# events' derived columns (see schema.sql): left out of the content and its digest
+DERIVED = {"events": ("actor_list", "topic_list", "note_list", "digest")}
+
+
+def content_columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    """``table``'s columns but the derived ones, in table order."""
+    derived = DERIVED.get(table, ())
+    return [c for c in columns_of(conn, table) if c not in derived]
+
+
+def records(
+    conn: sqlite3.Connection, table: str, where: str = "", params: Any = (), extra: str = ""
+) -> Iterator[Any]:
+    """Rows of ``table`` matching ``where`` (on alias t): its content columns, then for a record
+    table its lists as group_concat(..., char(31)) gives them, sorted, then the ``extra``
+    columns; a link table's rows leave out those whose record exists (digested with it)."""
+    select = ", ".join(f"t.{c}" for c in content_columns(conn, table))
     if table in _LINKED:
         owner, key = _LINKED[table]
         orphan = f"NOT EXISTS (SELECT 1 FROM {owner} WHERE id = t.{key})"
@@ -613,12 +625,41 @@ def digest_sum(conn: sqlite3.Connection, table: str, where: str = "", params: An
                 f", coalesce((SELECT group_concat({column}, char(31)) FROM (SELECT {column} "
                 f"FROM {link} WHERE {key} = t.id ORDER BY {column})), '')"
             )
+    if extra:
+        select += f", {extra}"
     sql = f"SELECT {select} FROM {table} AS t" + (f" WHERE {where}" if where else "")
-    n = len(columns)
+    return iter(conn.execute(sql, params))
+
+
+def digest_sum(conn: sqlite3.Connection, table: str, where: str = "", params: Any = ()) -> int:
+    """The sum of the digests of `table`'s rows (those matching `where`, an SQL condition on
+    the alias t, when given): a record with its link rows, a link row of no record on its own."""
+    n = len(content_columns(conn, table))
     total = 0
-    for row in conn.execute(sql, params):
+    for row in records(conn, table, where, params):
         total += row_digest(table, row[:n], row[n:])
     return total
+
+
+def derived_event_columns(row: Sequence[Any], links: Sequence[str]) -> tuple[str, ...]:
+    """An event's derived columns (actor_list, topic_list, note_list, digest) from its content
+    columns and its lists as ``records`` reads them."""
+    return (*links, hash_text(row_digest("events", row, links)))
+
+
+def refresh_derived(conn: sqlite3.Connection, where: str = "", params: Any = ()) -> int:
+    """Write the derived columns of the events matching ``where`` (on alias t) from their
+    content and link rows; return how many events were written."""
+    n = len(content_columns(conn, "events"))
+    updates = [
+        (*derived_event_columns(row[:n], row[n:]), row[0])
+        for row in records(conn, "events", where, params)
+    ]
+    conn.executemany(
+        "UPDATE events SET actor_list = ?, topic_list = ?, note_list = ?, digest = ? WHERE id = ?",
+        updates,
+    )
+    return len(updates)
 
 
 def layout_digest(conn: sqlite3.Connection) -> int:
@@ -674,6 +715,7 @@ def _write(records: Records, path: Path) -> dict[str, int]:
             for table, rows in _rows(records):
                 if rows:
                     db.table(table).insert_all(rows)
+            refresh_derived(conn)
             for table, columns in FTS_COLUMNS.items():
                 db.table(table).enable_fts(
                     list(columns), fts_version="FTS5", create_triggers=True, tokenize="porter"

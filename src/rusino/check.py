@@ -95,7 +95,7 @@ def check_database(
     conn = connect(db_path, readonly=True)
     problems: list[str] = []
     try:
-        for check in (_dates, _required, _ids, _dangling, _note_sources, _metadata):
+        for check in (_dates, _required, _ids, _dangling, _note_sources, _derived, _metadata):
             try:
                 problems.extend(check(conn))
             except sqlite3.Error as exc:  # a table or column missing: say so, keep checking
@@ -208,6 +208,19 @@ def _note_sources(conn: sqlite3.Connection) -> Iterator[str]:
             f"JOIN {item}s AS r ON r.id = n.{item} WHERE n.source != r.source ORDER BY 1, 3"
         ).fetchall():
             yield f"{rid}: cites note {note_source} #{number}, but its source is {source}"
+
+
+def _derived(conn: sqlite3.Connection) -> Iterator[str]:
+    """Each event's lists and digest (derived columns) against its rows, in one pass."""
+    names = build.DERIVED["events"]
+    n = len(build.content_columns(conn, "events"))
+    stored = ", ".join(f"t.{c}" for c in names)
+    for row in build.records(conn, "events", extra=stored):
+        want = build.derived_event_columns(row[:n], row[n : n + 3])
+        have = tuple(row[n + 3 :])
+        if have != want:
+            wrong = ", ".join(c for c, a, b in zip(names, have, want, strict=True) if a != b)
+            yield f"{row[0]}: stale {wrong} (`rusino db upgrade` rewrites them from its rows)"
 
 
 def _metadata(conn: sqlite3.Connection) -> Iterator[str]:

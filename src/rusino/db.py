@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rusino.errors import ExitCode, RusinoError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: events carry actor_list, topic_list, note_list and digest
 
 # The tables every rusino database has; a file without them is some other SQLite database.
 REQUIRED_TABLES = ("events", "facts", "actors", "sources", "metadata")
@@ -56,12 +56,13 @@ def _is_bundled(path: Path) -> bool:
         return False
 
 
-def connect(path: Path, *, readonly: bool = True) -> sqlite3.Connection:
+def connect(path: Path, *, readonly: bool = True, old: bool = False) -> sqlite3.Connection:
     """Open a rusino database, with rows as sqlite3.Row.
 
     Raises RusinoError (one line and a hint, never a traceback) when the path is missing, is a
-    folder, is not an SQLite file or lacks rusino's tables. The bundled database is always
-    opened read-only, whatever `readonly` says.
+    folder, is not an SQLite file, lacks rusino's tables or (unless `old`, for `db upgrade`)
+    was made by a rusino of an older schema. The bundled database is always opened read-only,
+    whatever `readonly` says.
     """
     if not path.exists():
         raise RusinoError(f"no database at {path}", _BUILD_HINT, ExitCode.USAGE)
@@ -91,6 +92,13 @@ def connect(path: Path, *, readonly: bool = True) -> sqlite3.Connection:
         raise RusinoError(
             f"{path} is not a rusino database (no table {', '.join(missing)})",
             _BUILD_HINT,
+            ExitCode.USAGE,
+        )
+    if not old and not any(row[1] == "digest" for row in conn.execute("PRAGMA table_info(events)")):
+        conn.close()
+        raise RusinoError(
+            f"{path} was made by an older rusino (before schema {SCHEMA_VERSION})",
+            f"upgrade it in place with `rusino --db {path} db upgrade`",
             ExitCode.USAGE,
         )
     return conn

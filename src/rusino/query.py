@@ -322,15 +322,9 @@ EVENT_BASE = (
     "quote",
     "comment",
 )
-_EVENT_COLUMNS = (
-    ", ".join(f"e.{c}" for c in EVENT_BASE)
-    + ", "
-    + _list_sql("event_actors", "actor", "event", "e.id")
-    + ", "
-    + _list_sql("event_topics", "topic", "event", "e.id")
-    + ", "
-    + _list_sql("event_notes", "number", "event", "e.id")
-)
+# An event's lists are read from its derived copies (schema.sql): no lookups per row.
+EVENT_LISTS = ("actor_list", "topic_list", "note_list")
+EVENT_COLUMNS = ", ".join(f"e.{c}" for c in (*EVENT_BASE, *EVENT_LISTS))
 
 _FACT_COLUMNS = (
     "f.id, f.subject, f.value, f.value_max, f.unit, f.qualifier, f.as_written, f.date, "
@@ -365,7 +359,8 @@ def event_row(r: Sequence[Any], actors: list[str], topics: list[str], notes: lis
     }
 
 
-def _event_row(r: Sequence[Any]) -> Row:
+def event_from_columns(r: Sequence[Any]) -> Row:
+    """An event in the JSON schema from its EVENT_COLUMNS."""
     return event_row(r, _split(r[12]), _split(r[13]), _split_int(r[14]))
 
 
@@ -459,14 +454,14 @@ def timeline(conn: sqlite3.Connection, f: TimelineFilter) -> Iterator[Row]:
     order = ", ".join(
         f"{c} {direction}" for c in ("e.date_start", _PRECISION_ORDER.format(t="e"), "e.id")
     )
-    sql = f"SELECT {_EVENT_COLUMNS} FROM events e"
+    sql = f"SELECT {EVENT_COLUMNS} FROM events e"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += f" ORDER BY {order}"
     if f.limit is not None:
         sql += " LIMIT ?"
         params.append(f.limit)
-    return map(_event_row, conn.execute(sql, params))
+    return map(event_from_columns, conn.execute(sql, params))
 
 
 def facts(conn: sqlite3.Connection, f: FactFilter) -> Iterator[Row]:
@@ -644,10 +639,10 @@ def show(conn: sqlite3.Connection, id_: str) -> Row:
     """Everything about one event or fact (see the module docstring for the fields)."""
     from rusino.dates import display
 
-    r = conn.execute(f"SELECT {_EVENT_COLUMNS} FROM events e WHERE e.id = ?", (id_,)).fetchone()
+    r = conn.execute(f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.id = ?", (id_,)).fetchone()
     row: Row
     if r is not None:
-        row = {"type": "event", **_event_row(r)}
+        row = {"type": "event", **event_from_columns(r)}
         related = [
             _fact_row(x)
             for x in conn.execute(
@@ -671,10 +666,10 @@ def show(conn: sqlite3.Connection, id_: str) -> Row:
         related = []
         if row["event"]:
             e = conn.execute(
-                f"SELECT {_EVENT_COLUMNS} FROM events e WHERE e.id = ?", (row["event"],)
+                f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.id = ?", (row["event"],)
             ).fetchone()
             if e is not None:
-                related.append(_event_row(e))
+                related.append(event_from_columns(e))
     row["date_words"] = display(row["date"])
     s = conn.execute(_SOURCE_SQL + " WHERE s.id = ?", (row["source"],)).fetchone()
     source = _source_row(s) if s is not None else None

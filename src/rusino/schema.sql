@@ -39,6 +39,10 @@ CREATE TABLE topic_aliases (
     alias TEXT PRIMARY KEY,         -- lower-case; every topic's own name is one
     topic TEXT NOT NULL REFERENCES topics(name)
 );
+-- An event's last four columns are derived, written with the row by every rusino writer and
+-- proven by `rusino check` (`rusino db upgrade` rewrites them): the link tables' lists, so that a
+-- listing reads an event without three lookups, and the digest of the event's content, so that
+-- `rusino diff` compares two databases without reading every field of both.
 CREATE TABLE events (
     id TEXT PRIMARY KEY,
     date TEXT NOT NULL,             -- EDTF
@@ -51,7 +55,11 @@ CREATE TABLE events (
     summary TEXT NOT NULL,
     source TEXT NOT NULL REFERENCES sources(id),
     quote TEXT NOT NULL,
-    comment TEXT NOT NULL DEFAULT ''
+    comment TEXT NOT NULL DEFAULT '',
+    actor_list TEXT NOT NULL DEFAULT '',  -- derived (see above): actors, sorted, joined by U+001F
+    topic_list TEXT NOT NULL DEFAULT '',  -- derived: topics, likewise
+    note_list TEXT NOT NULL DEFAULT '',   -- derived: note numbers, likewise
+    digest TEXT NOT NULL DEFAULT ''       -- derived: sha256 (hex) of the content, as content_hash sums it
 );
 CREATE TABLE event_actors (
     event TEXT NOT NULL REFERENCES events(id),

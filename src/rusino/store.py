@@ -89,11 +89,14 @@ def is_bundled(path: Path) -> bool:
     return db._is_bundled(path)
 
 
-def connect_writable(path: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
-    """Open a user database for writing; the bundled one is refused with a way out."""
+def connect_writable(
+    path: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS, old: bool = False
+) -> sqlite3.Connection:
+    """Open a user database for writing; the bundled one is refused with a way out. ``old``
+    accepts a database of an older schema (for upgrade_database)."""
     if is_bundled(path):
         raise RusinoError(f"the bundled database is read-only ({path})", _READONLY_HINT)
-    conn = db.connect(path, readonly=False)
+    conn = db.connect(path, readonly=False, old=old)
     conn.isolation_level = None  # transactions are explicit: BEGIN IMMEDIATE ... COMMIT
     conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
     conn.execute("PRAGMA cache_size = -32768")  # 32 MiB of page cache, whatever the file size
@@ -235,6 +238,22 @@ def init_database(target: Path, *, empty: bool = False) -> dict[str, int]:
             conn.close()
 
     return build.write_atomically(target, write, "creating")
+
+
+def upgrade_database(path: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS) -> tuple[int, list[str]]:
+    """Bring a user database to the current schema, in one transaction: add the events' derived
+    columns when they are missing (a database from an older rusino), rewrite them all from the
+    rows, and the metadata with them. Returns (events rewritten, columns added)."""
+    conn = connect_writable(path, timeout_ms=timeout_ms, old=True)
+    try:
+        with transaction(conn):  # no ledger: the layout changes, so the hash is computed anew
+            have = set(build.columns_of(conn, "events"))
+            added = [c for c in build.DERIVED["events"] if c not in have]
+            for column in added:
+                conn.execute(f"ALTER TABLE events ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+            return build.refresh_derived(conn), added
+    finally:
+        conn.close()
 
 
 # --------------------------------------------------------------------------------------------
@@ -707,22 +726,31 @@ class Writer:
         if not records:
             return
         columns = _COLUMNS[kind]
-        marks = ", ".join("?" * len(columns))
         rows = [self._values(kind, r) for r in records]
         if kind == "fact":  # NUMERIC values are read back as SQLite stores them, for the hash
             last = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM facts").fetchone()[0]
-        self.conn.executemany(f"INSERT INTO {kind}s ({', '.join(columns)}) VALUES ({marks})", rows)
-        self._links(kind, records)
-        if kind == "fact":
+            marks = ", ".join("?" * len(columns))
+            self.conn.executemany(
+                f"INSERT INTO facts ({', '.join(columns)}) VALUES ({marks})", rows
+            )
+            self._links(kind, records)
             self.ledger.add(self.conn, "facts", "t.rowid > ?", (last,))
             return
+        # An event's derived columns (lists and digest) go in with it; its digest is also what
+        # the content hash gains.
         digest = build.row_digest
+        full = []
         total = 0
         for row, r in zip(rows, records, strict=True):
             notes = "\x1f".join(map(str, r["notes"])) if r["notes"] else ""
-            total += digest(
-                "events", row, ("\x1f".join(r["actors"]), "\x1f".join(r["topics"]), notes)
-            )
+            links = ("\x1f".join(r["actors"]), "\x1f".join(r["topics"]), notes)
+            value = digest("events", row, links)
+            total += value
+            full.append((*row, *links, build.hash_text(value)))
+        names = (*columns, *build.DERIVED["events"])
+        marks = ", ".join("?" * len(names))
+        self.conn.executemany(f"INSERT INTO events ({', '.join(names)}) VALUES ({marks})", full)
+        self._links(kind, records)
         self.ledger.delta += total
 
     def _links(self, kind: str, records: list[dict[str, Any]]) -> None:
@@ -750,6 +778,8 @@ class Writer:
         values = self._values(kind, record)
         self.conn.execute(f"UPDATE {kind}s SET {sets} WHERE id = ?", (*values[1:], values[0]))
         self._links(kind, [record])
+        if kind == "event":
+            build.refresh_derived(self.conn, "t.id = ?", (record["id"],))
         self.ledger.add(self.conn, f"{kind}s", "t.id = ?", (record["id"],))
 
 
