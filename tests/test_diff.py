@@ -412,6 +412,7 @@ def test_compare_facts_relative_change_and_ranges() -> None:
         core.Filters(actors=("tokyo",)),
         core.Filters(start="2012-01-01", end="2015-12-31", within=True, window=True),
         core.Filters(source="Beta-2016", topics=("diplomacy",)),
+        core.Filters(search="naval exercise"),
     ],
 )
 def test_bulk_loading_gives_timeline_rows(fixture_db: Path, f: core.Filters) -> None:
@@ -423,6 +424,28 @@ def test_bulk_loading_gives_timeline_rows(fixture_db: Path, f: core.Filters) -> 
         expected, key=lambda r: r["id"]
     )
     assert expected  # each case selects something
+
+
+@pytest.mark.parametrize(
+    "only", [(), ("left",), ("right",), ("shared",), ("changed",), ("left", "changed")]
+)
+@pytest.mark.parametrize("flip", [False, True])
+def test_databases_compared_by_digest_as_by_rows(
+    fixture_db: Path, changed_db: Path, only: tuple[str, ...], flip: bool
+) -> None:
+    from rusino import db
+
+    paths = (changed_db, fixture_db) if flip else (fixture_db, changed_db)
+    conns = [db.connect(p) for p in paths]
+    tables = [core.Table(c, "1", []) for c in conns]
+    by_digest = core.compare_tables(tables[0], tables[1], ("a", "b"), only)
+    rows = [core.bulk_events(c, core.Filters()) for c in conns]
+    by_rows = core.compare_events(rows[0], rows[1], ("a", "b"), only)
+    assert by_digest.counts == by_rows.counts
+    assert by_digest.counts["changed"] == 1 and not by_digest.same
+    assert by_digest.entries == by_rows.entries
+    shown = {side for side, n in by_rows.counts.items() if n and side in (only or core.CATEGORIES)}
+    assert {e.side for e in by_digest.entries} == shown
 
 
 def test_a_closed_pipe_ends_quietly(fixture_db: Path) -> None:

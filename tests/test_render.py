@@ -95,6 +95,25 @@ def test_tsv_keeps_one_record_a_line() -> None:
     assert rendered([row], EVENTS, Format.tsv, headers=False).count("\n") == 1
 
 
+def _cell_by_cell(row: dict[str, object]) -> str:
+    return "\t".join(render._tsv_cell(row.get(k)) for k in render.EVENT_FIELDS)
+
+
+def test_event_line_is_the_cell_by_cell_line(conn: sqlite3.Connection) -> None:
+    rows = list(query.timeline(conn, TimelineFilter()))
+    base = rows[0]
+    odd = [
+        base | {"summary": "a\tb", "quote": "line\r\nbreak\rand\nmore"},
+        base | {"comment": None, "inferred": 1, "in_window": 0},
+        base | {"notes": [3, 12.0, "x"], "actors": []},
+        base | {"actors": ["A", None]},
+        {k: v for k, v in base.items() if k != "comment"},
+        base | {"start": 2012, "date_text": ""},
+    ]
+    for row in rows + odd:
+        assert render.event_tsv(row) == _cell_by_cell(row), row
+
+
 def test_csv_round_trip(conn: sqlite3.Connection) -> None:
     rows = list(query.facts(conn, FactFilter()))
     parsed = list(csv.DictReader(io.StringIO(rendered(rows, FACTS, Format.csv))))

@@ -88,8 +88,14 @@ def diff(
     headers: HeadersOpt = None,
     save: SaveOpt = None,
 ) -> None:
+    import gc
+
     from rusino import diff as core
     from rusino import render, render_diff
+
+    # A large diff is hundreds of thousands of acyclic rows, alive until the process ends: the
+    # cyclic collector would only rescan them, while comparing and again while writing.
+    gc.disable()
 
     which = [o.value for o in only or ()]
     try:

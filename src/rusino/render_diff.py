@@ -23,7 +23,7 @@ from rusino.diff import (
     fact_record,
     summary,
 )
-from rusino.render import EVENT_FIELDS, Format, Options, _md, _tsv_cell, cell, figure
+from rusino.render import EVENT_FIELDS, Format, Options, _md, _tsv_cell, cell, event_tsv, figure
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -67,21 +67,11 @@ def _changes_text(fields: dict[str, tuple[Any, Any]]) -> str:
     return "; ".join(f"{k}: {cell(a)} → {cell(b)}" for k, (a, b) in fields.items())
 
 
-def _fast_cell(value: Any) -> str:
-    """render._tsv_cell, with a short way for the plain strings most cells are."""
-    if type(value) is str and "\t" not in value and "\n" not in value and "\r" not in value:
-        return value
-    return _tsv_cell(value)
-
-
 def _write_marked(entries: Sequence[Entry], out: TextIO) -> None:
     """The piped view, written in blocks: this is most of the time of a large diff."""
     block: list[str] = []
     for e in entries:
-        row = e.row
-        block.append(
-            MARKS[e.side] + "\t" + "\t".join([_fast_cell(row.get(k)) for k in EVENT_FIELDS]) + "\n"
-        )
+        block.append(MARKS[e.side] + "\t" + event_tsv(e.row) + "\n")
         if len(block) >= 2048:
             out.write("".join(block))
             block.clear()
