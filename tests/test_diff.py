@@ -454,3 +454,13 @@ def test_a_closed_pipe_ends_quietly(fixture_db: Path) -> None:
                        env=os.environ | {"RUSINO_DB": str(fixture_db)},
                        capture_output=True, text=True, check=False)  # fmt: skip
     assert p.stderr == "" and len(p.stdout.splitlines()) == 1
+
+
+def test_quiet_prints_nothing_and_exits_with_the_answer(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, changed_db: Path
+) -> None:
+    assert diff(capsys, fixture_db, "all", f"db:{changed_db}", "--quiet", code=1) == ("", "")
+    assert diff(capsys, fixture_db, "actor:Japan", "actor:tokyo", "--quiet", code=0) == ("", "")
+    assert "--quiet prints nothing" in fail(
+        capsys, fixture_db, "all", "all", "--quiet", "-f", "json"
+    )

@@ -76,6 +76,14 @@ def diff(
             "differ.",
         ),
     ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            help="Print nothing: the exit status alone says whether the sides differ (0 same, "
+            "1 differ), as diff -q. Between databases no row is read whole.",
+        ),
+    ] = False,
     actor: ActorOpt = None,
     topic: TopicOpt = None,
     from_: FromOpt = None,
@@ -97,7 +105,13 @@ def diff(
     # cyclic collector would only rescan them, while comparing and again while writing.
     gc.disable()
 
-    which = [o.value for o in only or ()]
+    if quiet and (save is not None or fmt is not None or only):
+        raise RusinoError(
+            "--quiet prints nothing, so --save, --format and --only have nothing to do",
+            "drop --quiet to see the differences, or drop the others",
+            ExitCode.USAGE,
+        )
+    which = list(core.NOTHING) if quiet else [o.value for o in only or ()]
     try:
         start, end = date_range(from_, to, within)
         options = core.Filters(
@@ -115,6 +129,8 @@ def diff(
     except RusinoError as e:
         # diff(1)'s convention: 1 means "the sides differ", so every failure here is 2.
         raise RusinoError(e.message, e.hint, ExitCode.USAGE) from None
+    if quiet:
+        raise typer.Exit(0 if result.same else 1)
     out = sys.stdout
     if fmt is None and out.isatty():
         fmt = render.Format.table

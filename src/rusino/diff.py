@@ -48,6 +48,7 @@ SideKind = Literal["selector", "file", "stdin", "db"]
 # The marks of the piped view, as diff(1) and comm(1) readers expect.
 MARKS = {"left": "<", "right": ">", "shared": "=", "changed": "~"}
 CATEGORIES = ("left", "right", "shared", "changed")
+NOTHING = ("nothing",)  # as ``only``: every category counted, none shown (diff --quiet)
 
 SELECTOR_KEYS = ("actor", "topic", "source", "search", "from", "to")
 SIDE_HINT = (

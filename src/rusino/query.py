@@ -307,7 +307,7 @@ def _list_sql(table: str, column: str, key: str, ref: str) -> str:
     )
 
 
-# An event's own columns, in the order event_row() reads them; its lists come after.
+# An event's own columns, in the order event_from_columns() reads them; its lists come after.
 EVENT_BASE = (
     "id",
     "date",
@@ -338,8 +338,9 @@ _FACT_COLUMNS = (
 )
 
 
-def event_row(r: Sequence[Any], actors: list[str], topics: list[str], notes: list[int]) -> Row:
-    """An event in the JSON schema, from its EVENT_BASE columns and its lists."""
+def event_from_columns(r: Sequence[Any]) -> Row:
+    """An event in the JSON schema, from its EVENT_COLUMNS (the lists joined by U+001F)."""
+    actors, topics, notes = r[12], r[13], r[14]
     return {
         "id": r[0],
         "date": r[1],
@@ -350,18 +351,13 @@ def event_row(r: Sequence[Any], actors: list[str], topics: list[str], notes: lis
         "inferred": bool(r[6]),
         "in_window": bool(r[7]),
         "summary": r[8],
-        "actors": actors,
-        "topics": topics,
+        "actors": actors.split(_SEP) if actors else [],
+        "topics": topics.split(_SEP) if topics else [],
         "source": r[9],
-        "notes": notes,
+        "notes": [int(x) for x in notes.split(_SEP)] if notes else [],
         "quote": r[10],
         "comment": r[11] or "",
     }
-
-
-def event_from_columns(r: Sequence[Any]) -> Row:
-    """An event in the JSON schema from its EVENT_COLUMNS."""
-    return event_row(r, _split(r[12]), _split(r[13]), _split_int(r[14]))
 
 
 def _fact_row(r: Sequence[Any]) -> Row:
