@@ -464,3 +464,14 @@ def test_quiet_prints_nothing_and_exits_with_the_answer(
     assert "--quiet prints nothing" in fail(
         capsys, fixture_db, "all", "all", "--quiet", "-f", "json"
     )
+
+
+def test_an_internal_error_is_not_mistaken_for_a_difference(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*_: object) -> None:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(core, "compare_tables", boom)
+    line = fail(capsys, fixture_db, "actor:Japan", "actor:Vietnam")  # exit 2, not 1 ("differ")
+    assert "internal error: ZeroDivisionError: boom" in line

@@ -685,7 +685,8 @@ def run(argv: list[str] | None = None) -> int:
         typer.echo(
             f"rusino: internal error: {type(e).__name__}: {e} (rerun with --debug)", err=True
         )
-        return int(ExitCode.ERROR)
+        # diff's 1 means "the sides differ", so its trouble is 2, as diff(1) has it
+        return int(ExitCode.USAGE if _command_name(args) == "diff" else ExitCode.ERROR)
 
 
 def main() -> NoReturn:
