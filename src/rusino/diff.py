@@ -17,7 +17,8 @@ names are matched after resolving the option through the current database's alia
 Events are matched by id. An id on both sides whose rows differ in any field is *changed*; the
 comparison keeps both sides in memory (two dicts keyed by id), which is what matching by id
 needs: a changed event may have moved in time, so a merge over two date-sorted streams could
-miss it.
+miss it. When both sides are databases (selectors or ``db:``), the dicts hold only each event's
+digest (schema.sql), and only the rows to be shown are read whole (``compare_tables``).
 
 Facts (``--facts``) are paired by subject (case, spacing and punctuation ignored) and unit. A pair
 holds both figures, the absolute change and the relative one (a range counts as its midpoint),
