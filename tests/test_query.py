@@ -165,10 +165,37 @@ def test_malformed_search_is_a_usage_error(conn: sqlite3.Connection, text: str) 
 
 
 def test_fts_query_quotes_plain_words() -> None:
-    assert query.fts_query("gas pipeline") == '"gas"* "pipeline"*'
+    assert query.fts_query("gas pipeline") == '"gas"* AND "pipeline"*'
     assert query.fts_query("naval-exercise") == '"naval-exercise"*'
     assert query.fts_query('"oil pipeline" OR gas') == '"oil pipeline" OR gas'
-    assert query.fts_query("or not") == '"or"* "not"*'  # lower-case words are words
+    assert query.fts_query("or not") == '"or"* AND "not"*'  # lower-case words are words
+
+
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [
+        ("defence", "defense"),
+        ("Defenses", "defences"),
+        ("missile-defence", "missile-defense"),
+        ("organisation", "organization"),
+        ("recognized", "recognised"),
+        ("harbour", "harbor"),
+        ("centre", "center"),
+        ("pipeline", None),
+        ("rise", None),  # too short a stem to be -ise/-ize
+        ("exercises", None),  # an -ise word with no -ize spelling
+        ("four", None),
+    ],
+)
+def test_other_spelling(word: str, other: str | None) -> None:
+    assert query.other_spelling(word) == other
+
+
+def test_search_matches_either_spelling(conn: sqlite3.Connection) -> None:
+    assert query.fts_query("us defense") == '"us"* AND ("defense"* OR "defence"*)'
+    both = ids(conn, search="missile defence")
+    assert both and ids(conn, search="missile defense") == both
+    assert "defence" in query.highlight_words("defense")
 
 
 def test_row_schema(conn: sqlite3.Connection) -> None:

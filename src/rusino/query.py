@@ -76,10 +76,12 @@ Full-text search
 ================
 
 ``--search`` / ``search`` / the ``facts`` QUERY are full-text (SQLite FTS5). Plain words are
-matched as word prefixes, all of them (``gas pipeline`` finds "gas pipelines"); punctuation inside a
-word makes it a phrase (``naval-exercise``). Text containing a double quote, ``*``, ``(``, ``)``,
-``:``, ``^`` or an upper-case operator (AND, OR, NOT, NEAR) is passed to FTS5 as an expression
-(``"oil pipeline" OR gas``); an unbalanced quote or bad syntax is reported as a usage error.
+matched as word prefixes, all of them (``gas pipeline`` finds "gas pipelines"), in British or
+American spelling (``defense`` finds "defence", ``organisation`` "organization"); punctuation
+inside a word makes it a phrase (``naval-exercise``). Text containing a double quote, ``*``,
+``(``, ``)``, ``:``, ``^`` or an upper-case operator (AND, OR, NOT, NEAR) is passed to FTS5 as an
+expression (``"oil pipeline" OR gas``); an unbalanced quote or bad syntax is reported as a usage
+error.
 """
 
 from __future__ import annotations
@@ -253,9 +255,78 @@ _FTS_SYNTAX = re.compile(r'["*():^]|\b(?:AND|OR|NOT|NEAR)\b')
 _WORD = re.compile(r"\w+(?:[^\w\s]+\w+)*")
 
 
+# British and American spellings of a word's stem: a plain search word matches either, as topic
+# aliases do ("defense" finds the op-ed's "missile defence", "defences" the "defenses").
+_SPELLINGS = (
+    ("defenc", "defens"),
+    ("offenc", "offens"),
+    ("licenc", "licens"),
+    ("centre", "center"),
+    ("labour", "labor"),
+    ("neighbour", "neighbor"),
+    ("harbour", "harbor"),
+    ("favour", "favor"),
+    ("honour", "honor"),
+)
+_RESPELL = dict(_SPELLINGS) | {us: uk for uk, us in _SPELLINGS}
+_ISE = re.compile(r"(?<=\w{4})i([sz])(e|ed|es|ing|ation|ations)$")  # organise, -isation
+# ...but not the -ise words that have no -ize spelling
+_NOT_ISE = frozenset(
+    [
+        "adv",
+        "advert",
+        "chast",
+        "circumc",
+        "comprom",
+        "conc",
+        "desp",
+        "dev",
+        "disgu",
+        "enterpr",
+        "exc",
+        "exerc",
+        "expert",
+        "franch",
+        "improv",
+        "merchand",
+        "other",
+        "parad",
+        "prec",
+        "prem",
+        "prom",
+        "repr",
+        "rev",
+        "superv",
+        "surpr",
+        "telev",
+        "treat",
+    ]
+)
+
+
+def _respell_word(word: str) -> str:
+    lower = word.lower()
+    for stem, other in _RESPELL.items():
+        if lower.startswith(stem):
+            return other + lower[len(stem) :]
+    m = _ISE.search(lower)
+    if m and lower[: m.start()] not in _NOT_ISE:
+        return f"{lower[: m.start()]}i{'z' if m.group(1) == 's' else 's'}{m.group(2)}"
+    return word
+
+
+def other_spelling(text: str) -> str | None:
+    """``text`` with each word in its other spelling (British <-> American), or None if none
+    has one: "missile-defences" -> "missile-defenses", "organisation" -> "organization"."""
+    other = re.sub(r"\w+", lambda m: _respell_word(m.group()), text)
+    return other if other.lower() != text.lower() else None
+
+
 def highlight_words(text: str) -> list[str]:
-    """The words of a search text worth highlighting (operators and syntax left out)."""
-    return [w for w in re.findall(r"\w+", text) if w not in ("AND", "OR", "NOT", "NEAR")]
+    """The words of a search text worth highlighting (operators and syntax left out), with
+    their other spellings."""
+    words = [w for w in re.findall(r"\w+", text) if w not in ("AND", "OR", "NOT", "NEAR")]
+    return words + [o for o in map(other_spelling, words) if o]
 
 
 def fts_query(text: str) -> str:
@@ -271,7 +342,11 @@ def fts_query(text: str) -> str:
     words = _WORD.findall(text)
     if not words:
         raise RusinoError(f"nothing to search for in {text!r}", "give at least one word")
-    return " ".join(f'"{w}"*' for w in words)
+    terms = []
+    for w in words:
+        other = other_spelling(w)
+        terms.append(f'("{w}"* OR "{other}"*)' if other else f'"{w}"*')
+    return " AND ".join(terms)
 
 
 def _validate_fts(conn: sqlite3.Connection, table: str, expr: str, text: str) -> None:
