@@ -113,7 +113,7 @@ def check_database(
 def _dates(conn: sqlite3.Connection) -> Iterator[str]:
     for table in ("events", "facts"):
         select = f"SELECT id, date, date_start, date_end, precision, in_window FROM {table}"
-        for rid, edtf, start, end, precision, window in conn.execute(select).fetchall():
+        for rid, edtf, start, end, precision, window in conn.execute(select):  # streamed
             if start > end:
                 yield f"{rid}: date_start {start} is after date_end {end}"
             try:
