@@ -289,3 +289,95 @@ def test_older_database_is_refused_until_upgraded(
     events = count(fixture_db, "SELECT count(*) FROM events")
     assert store.upgrade_database(fixture_db) == (events, [])
     assert check_database(fixture_db) == []
+
+
+def bulk_rows(n: int, **change: Any) -> list[store.Row]:
+    """n plain events (the fast path) with a new actor each tenth, one with a note, one whose
+    new actor JSON must escape, and facts pointing at events of the same import."""
+    rows: list[store.Row] = []
+    for i in range(n):
+        fields = EVENT | {"id": f"bulk-{i:04d}", "summary": f"Bulk test event number {i}"}
+        fields["actors"] = ["Russia", f"Bulk actor {i // 10}"] if i % 10 == 0 else ["Russia"]
+        fields["notes"] = [2] if i == 7 else []
+        if i == 11:
+            fields["actors"] = ["China", 'The "Quoted" \\ actor']
+        rows.append((f"bulk.jsonl:{i + 1}", fields | change, None))
+    for i in range(0, n, 97):
+        fact = FACT | {"id": f"bulk-fact-{i}", "event": f"bulk-{i:04d}", "type": "fact"}
+        rows.append((f"bulk.jsonl:{n + i + 1}", fact, None))
+    return rows
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches, index rebuilds and full-text steps at a few dozen rows, so that a test of a few
+    hundred rows takes every path a million-row import takes."""
+    monkeypatch.setattr(store, "BATCH", 40)
+    monkeypatch.setattr(store, "BULK", 100)
+    monkeypatch.setattr(store, "FTS_EVERY", 90)
+
+
+def import_(path: Path, rows: list[store.Row], **opts: Any) -> store.Summary:
+    conn = store.connect_writable(path)
+    try:
+        return store.import_or_dry_run(conn, rows, store.Options(**opts))
+    finally:
+        conn.close()
+
+
+def test_bulk_import_passes_check(fixture_db: Path, small_batches: None) -> None:
+    summary = import_(fixture_db, bulk_rows(600), new_actors=True)
+    assert summary.added == 600 + 7 and len(summary.new_actors) == 61
+    assert check_database(fixture_db) == []  # counts, derived lists and digests, hash, FTS
+    assert count(fixture_db, "SELECT count(*) FROM events WHERE id LIKE 'bulk-%'") == 600
+    links = "SELECT count(*) FROM event_actors WHERE event LIKE 'bulk-%'"
+    assert count(fixture_db, links) == 600 + 60 + 1
+    quoted = "SELECT count(*) FROM event_actors WHERE actor = ?"
+    assert count(fixture_db, quoted, 'The "Quoted" \\ actor') == 1
+    assert count(fixture_db, "SELECT count(*) FROM event_notes WHERE event = 'bulk-0007'") == 1
+    hits = "SELECT count(*) FROM events_fts WHERE events_fts MATCH '\"number 599\"'"
+    assert count(fixture_db, hits) == 1
+    indexes = "SELECT count(*) FROM sqlite_master WHERE type IN ('index', 'trigger')"
+    fresh = store.init_database(fixture_db.parent / "fresh.sqlite", empty=True)
+    assert fresh and count(fixture_db, indexes) == count(
+        fixture_db.parent / "fresh.sqlite", indexes
+    )
+    # the same rows again change nothing
+    again = import_(fixture_db, bulk_rows(600), new_actors=True)
+    assert (again.added, again.unchanged) == (0, 607)
+    assert check_database(fixture_db) == []
+
+
+def test_bulk_import_with_a_clash_writes_nothing(fixture_db: Path, small_batches: None) -> None:
+    before = build.content_hash(sqlite3.connect(fixture_db))
+    rows = bulk_rows(600)
+    again = (rows[3][1] or {}) | {"summary": "Another summary"}
+    rows.insert(500, ("bulk.jsonl:x", again, None))  # an id used before, other content
+    with pytest.raises(store.InvalidRows) as err:
+        import_(fixture_db, rows, new_actors=True)
+    assert err.value.problems == [
+        "bulk.jsonl:x: id 'bulk-0003' is also used earlier in this import"
+    ]
+    assert build.content_hash(sqlite3.connect(fixture_db)) == before
+    assert check_database(fixture_db) == []
+
+
+def test_writer_thread_error_rolls_back(
+    fixture_db: Path, small_batches: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = build.content_hash(sqlite3.connect(fixture_db))
+    calls = 0
+    index = store._DeferredFts.index
+
+    def failing(self: store._DeferredFts, table: str) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise sqlite3.OperationalError("disk I/O error")
+        index(self, table)
+
+    monkeypatch.setattr(store._DeferredFts, "index", failing)
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
+        import_(fixture_db, bulk_rows(600), new_actors=True)
+    assert build.content_hash(sqlite3.connect(fixture_db)) == before
+    assert check_database(fixture_db) == []  # triggers and indexes are all back

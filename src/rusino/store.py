@@ -16,11 +16,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
+import operator
+import queue
 import re
 import sqlite3
+import sys
+import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +37,8 @@ from rusino.errors import ExitCode, RusinoError
 BUSY_TIMEOUT_MS = 5000  # how long a second writer waits for the first before "database is busy"
 MAX_FIELD = 65536  # characters; longer values are refused (a quote is a sentence, not a book)
 BATCH = 2000  # rows validated, then written with executemany, at a time
-BULK = 50_000  # an import adding more rows than this (and than the db held) rebuilds indexes
+BULK = 10_000  # an import adding more rows than this (and than the db held) rebuilds indexes
+FTS_EVERY = 50_000  # rows of events indexed for full-text search at a time, while importing
 FTS_HASH = 32 << 20  # bytes of full-text terms held in memory before FTS5 writes a segment
 _LINK_SUFFIXES = ("s", "_actors", "_topics", "_notes")
 
@@ -78,6 +84,7 @@ FACT_COLUMNS = (
     "comment",
 )
 _COLUMNS = {"event": EVENT_COLUMNS, "fact": FACT_COLUMNS}
+_ROW = {kind: operator.itemgetter(*columns) for kind, columns in _COLUMNS.items()}
 _FAST_EVENT_KEYS = frozenset(build._SPECS["event"]) | {"type"}
 
 
@@ -96,7 +103,14 @@ def connect_writable(
     accepts a database of an older schema (for upgrade_database)."""
     if is_bundled(path):
         raise RusinoError(f"the bundled database is read-only ({path})", _READONLY_HINT)
-    conn = db.connect(path, readonly=False, old=old)
+    db.connect(path, readonly=False, old=old).close()  # a rusino database, of this schema
+    # Opened again so that an import's writer thread may use it too (one thread at a time: see
+    # _Background); db.connect's checks above hold for the same file.
+    try:
+        conn = sqlite3.connect(path, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise RusinoError(f"cannot open {path}: {exc}") from None
+    conn.row_factory = sqlite3.Row
     conn.isolation_level = None  # transactions are explicit: BEGIN IMMEDIATE ... COMMIT
     conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
     conn.execute("PRAGMA cache_size = -32768")  # 32 MiB of page cache, whatever the file size
@@ -407,6 +421,14 @@ class Validator:
         self._actor_names: dict[str, str] = {}
         self._topic_names: dict[str, str] = {}
         self._bounds: dict[str, tuple[str, str, str, int]] = {}
+        # called before the validator's own queries, so that it never uses the connection while
+        # an import's writer thread does (see _Background)
+        self.idle: Callable[[], None] = _nothing
+        # canonical names that JSON does not write as they are (a quote, a backslash, a control
+        # character): the writer makes link rows of them another way
+        self.quoted_names = {
+            n for n in (*self.actors.values(), *self.topics.values()) if _quoted(n)
+        }
 
     def _vocab(self, raw: build._Raw, what: str, names: list[str]) -> list[str]:
         known = self.actors if what == "actor" else self.topics
@@ -420,6 +442,7 @@ class Validator:
                 if not allow:
                     from rusino import query
 
+                    self.idle()
                     try:
                         query._resolve(self.conn, what, name)
                     except RusinoError as exc:
@@ -427,6 +450,8 @@ class Validator:
                         raise raw.error(f"unknown {what} {name!r} in '{what}s'", hint) from None
                 canonical = " ".join(name.split())
                 pending[key] = canonical
+                if _quoted(canonical):
+                    self.quoted_names.add(canonical)
             if canonical in out:
                 raise raw.error(f"{what} {canonical!r} listed twice in '{what}s'")
             out.append(canonical)
@@ -436,15 +461,12 @@ class Validator:
         """Known names, canonical and sorted; None when anything needs validate's full rules."""
         if type(names) is not list or not names:
             return None
-        out = []
-        for name in names:
-            found = canonical.get(name) if type(name) is str else None
-            if found is None:
-                return None
-            out.append(found)
+        try:  # the keys are strings: any other name is a KeyError, or TypeError if unhashable
+            out = sorted(map(canonical.__getitem__, names))
+        except (KeyError, TypeError):
+            return None
         if len(set(out)) != len(out):
             return None
-        out.sort()
         return out
 
     def _fast_event(self, fields: dict[str, Any]) -> dict[str, Any] | None:
@@ -459,8 +481,8 @@ class Validator:
             return None
         date: str = raw_date
         texts = (rid, date, get("date_text"), get("summary"), source, get("quote"))
-        for text in texts:
-            if type(text) is not str or not text.strip() or len(text) > MAX_FIELD:
+        for text in texts:  # (not text or text.isspace()) is (not text.strip()), without a copy
+            if type(text) is not str or not text or text.isspace() or len(text) > MAX_FIELD:
                 return None
         comment, inferred, notes = get("comment", ""), get("inferred", False), get("notes", [])
         if type(comment) is not str or len(comment) > MAX_FIELD or type(inferred) is not bool:
@@ -567,6 +589,7 @@ class Validator:
         if record["source"] not in self.sources:
             from rusino import query
 
+            self.idle()
             try:
                 query._check_source(self.conn, record["source"])
             except RusinoError as exc:
@@ -631,6 +654,11 @@ class Writer:
         self.summary = Summary()
         self.after = {"event": 0, "fact": 0}  # rowids above these were added by this import
         self.ledger = Ledger()
+        # import_rows hands the events' link rows and full-text indexing to a writer thread:
+        # `submit` queues such work, `idle` waits until it is done, before any other query.
+        self.submit: Callable[[Callable[[], None]], None] = _run
+        self.idle: Callable[[], None] = _nothing
+        self.deferred: _DeferredFts | None = None
 
     def _create_vocab(self) -> None:
         v = self.validator
@@ -657,6 +685,8 @@ class Writer:
     def write(self, batch: list[tuple[str, str, dict[str, Any]]]) -> list[str]:
         """Write (kind, where, record) rows; return problems (id clashes) instead of writing."""
         problems: list[str] = []
+        self._prepare(batch)  # while the writer thread still writes the batch before
+        self.idle()
         self._create_vocab()
         ids = [r["id"] for _, _, r in batch]
         existing: dict[str, tuple[str, int]] = {}  # id -> (kind, rowid)
@@ -702,6 +732,8 @@ class Writer:
         if problems:
             return problems
         self._insert("event", new["event"])
+        if new["fact"]:
+            self.idle()  # their events may be among those just written
         for record in new["fact"]:
             if record["event"] is not None:
                 problem = self._check_event(record, "")
@@ -720,14 +752,14 @@ class Writer:
         return ""
 
     def _values(self, kind: str, record: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(record[c] for c in _COLUMNS[kind])
+        return _ROW[kind](record)  # type: ignore[no-any-return]
 
     def _insert(self, kind: str, records: list[dict[str, Any]]) -> None:
         if not records:
             return
         columns = _COLUMNS[kind]
-        rows = [self._values(kind, r) for r in records]
         if kind == "fact":  # NUMERIC values are read back as SQLite stores them, for the hash
+            rows = list(map(_ROW[kind], records))
             last = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM facts").fetchone()[0]
             marks = ", ".join("?" * len(columns))
             self.conn.executemany(
@@ -736,38 +768,66 @@ class Writer:
             self._links(kind, records)
             self.ledger.add(self.conn, "facts", "t.rowid > ?", (last,))
             return
-        # An event's derived columns (lists and digest) go in with it; its digest is also what
-        # the content hash gains.
-        digest = build.row_digest
         full = []
         total = 0
-        for row, r in zip(rows, records, strict=True):
-            notes = "\x1f".join(map(str, r["notes"])) if r["notes"] else ""
-            links = ("\x1f".join(r["actors"]), "\x1f".join(r["topics"]), notes)
-            value = digest("events", row, links)
-            total += value
-            full.append((*row, *links, build.hash_text(value)))
-        names = (*columns, *build.DERIVED["events"])
-        marks = ", ".join("?" * len(names))
-        self.conn.executemany(f"INSERT INTO events ({', '.join(names)}) VALUES ({marks})", full)
-        self._links(kind, records)
+        for r in records:
+            row, digest = r["_row"]
+            full.append(row)
+            total += digest
         self.ledger.delta += total
+        deferred = self.deferred
+        # Names that JSON writes as they are (nearly all) let SQLite make the link rows from
+        # the events' own list columns; otherwise from JSON made here.
+        v = self.validator
+        quoted = v.quoted_names
+        plain = not (
+            quoted and any(quoted.intersection(r["actors"] + r["topics"]) for r in records)
+        )
+        statements = _link_statements(kind, records, lists=plain)
+        conn = self.conn
+        before = conn.execute("SELECT coalesce(max(rowid), 0) FROM events").fetchone()[0]
+        conn.executemany(_insert_events_sql(), full)
+
+        def write() -> None:
+            # Each a statement of SQLite's own work, during which the thread lets the GIL go
+            # (executemany would take it back at every row).
+            if plain:
+                for link, column in (("actors", "actor"), ("topics", "topic")):
+                    conn.execute(
+                        f"INSERT INTO event_{link} (event, {column}) SELECT e.id, n.value "
+                        f"FROM events AS e, json_each('[\"' || replace(e.{column}_list, "
+                        "char(31), '\",\"') || '\"]') AS n "
+                        f"WHERE e.rowid > ? AND e.{column}_list <> ''",
+                        (before,),
+                    )
+            for sql, text in statements:
+                conn.execute(sql, (text,))
+            # Full-text indexing in steps of FTS_EVERY rows: FTS5 writes a segment at the end of
+            # every statement, and many small ones cost more to merge.
+            if deferred is not None and before - deferred.indexed["events"] >= FTS_EVERY:
+                deferred.index("events")
+
+        self.submit(write)
+
+    def _prepare(self, batch: list[tuple[str, str, dict[str, Any]]]) -> None:
+        """Each event's row as written, with its derived columns (lists and digest), and its
+        digest's value, which the content hash gains: as `_row`. The digest is
+        build.row_digest's, inlined: sha256 of the row's JSON text and its lists, whose hex is
+        build.hash_text of its value."""
+        sha256, dumps, values = hashlib.sha256, build.dumps_list, _ROW["event"]
+        for kind, _, r in batch:
+            if kind != "event":
+                continue
+            row = values(r)
+            actors, topics = "\x1f".join(r["actors"]), "\x1f".join(r["topics"])
+            notes = "\x1f".join(map(str, r["notes"])) if r["notes"] else ""
+            digest = sha256(f"{dumps(['events', *row])}\n{actors}\n{topics}\n{notes}".encode())
+            value = digest.digest()
+            r["_row"] = ((*row, actors, topics, notes, value.hex()), int.from_bytes(value, "big"))
 
     def _links(self, kind: str, records: list[dict[str, Any]]) -> None:
-        # One INSERT ... SELECT a list from a JSON array of [id, names] pairs: SQLite walks the
-        # array faster than executemany binds a row at a time. Rows go in in the array's order
-        # (rowid order is the order the lists are shown in).
-        for link, column in (("actors", "actor"), ("topics", "topic")):
-            self.conn.execute(
-                f"INSERT INTO {kind}_{link} ({kind}, {column}) "
-                "SELECT r.value ->> 0, n.value "
-                "FROM json_each(?) AS r, json_each(r.value, '$[1]') AS n",
-                (json.dumps([(r["id"], r[link]) for r in records], ensure_ascii=False),),
-            )
-        self.conn.executemany(
-            f"INSERT INTO {kind}_notes ({kind}, source, number) VALUES (?, ?, ?)",
-            [(r["id"], r["source"], n) for r in records for n in r["notes"]],
-        )
+        for sql, text in _link_statements(kind, records):
+            self.conn.execute(sql, (text,))
 
     def _replace(self, kind: str, record: dict[str, Any]) -> None:
         columns = _COLUMNS[kind]
@@ -781,6 +841,42 @@ class Writer:
         if kind == "event":
             build.refresh_derived(self.conn, "t.id = ?", (record["id"],))
         self.ledger.add(self.conn, f"{kind}s", "t.id = ?", (record["id"],))
+
+
+@lru_cache(maxsize=1)
+def _insert_events_sql() -> str:
+    names = (*EVENT_COLUMNS, *build.DERIVED["events"])
+    return f"INSERT INTO events ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+
+
+def _link_statements(
+    kind: str, records: list[dict[str, Any]], *, lists: bool = False
+) -> list[tuple[str, str]]:
+    """The INSERTs of records' link rows (but actors and topics when `lists` says they are made
+    otherwise), each with its one parameter: a JSON array of [id, names] pairs, which SQLite
+    walks faster than executemany binds a row at a time. Rows go in in the array's order (rowid
+    order is the order the lists are shown in)."""
+    dumps = build.dumps_list
+    out = [
+        (
+            f"INSERT INTO {kind}_{link} ({kind}, {column}) SELECT r.value ->> 0, n.value "
+            "FROM json_each(?) AS r, json_each(r.value, '$[1]') AS n",
+            dumps([(r["id"], r[link]) for r in records]),
+        )
+        for link, column in (("actors", "actor"), ("topics", "topic"))
+        if not lists
+    ]
+    noted = [(r["id"], r["source"], r["notes"]) for r in records if r["notes"]]
+    if noted:
+        out.append(
+            (
+                f"INSERT INTO {kind}_notes ({kind}, source, number) "
+                "SELECT r.value ->> 0, r.value ->> 1, n.value "
+                "FROM json_each(?) AS r, json_each(r.value, '$[2]') AS n",
+                dumps(noted),
+            )
+        )
+    return out
 
 
 Row = tuple[str, dict[str, Any] | None, str | None]  # (where, fields, or a problem found reading)
@@ -811,12 +907,16 @@ def import_rows(
         if len(problems) < max_problems:
             problems.append(problem)
 
-    with transaction(conn) as ledger:
+    with transaction(conn) as ledger, _Background(conn) as background:
         writer.ledger = ledger
         ledger.exact = True
         deferred = _DeferredFts(conn)
         writer.after = {"event": deferred.after["events"], "fact": deferred.after["facts"]}
+        writer.deferred = deferred
+        writer.submit, writer.idle = background.submit, background.idle
+        validator.idle = background.idle
         batch: list[tuple[str, str, dict[str, Any]]] = []
+        validate = validator.validate
         for where, fields, problem in rows:
             total += 1
             if fields is None:
@@ -824,7 +924,7 @@ def import_rows(
                 continue
             try:
                 kind = record_type(fields)
-                record = validator.validate(kind, fields, where)
+                record = validate(kind, fields, where)
             except RusinoError as exc:
                 note(str(exc) if exc.message.startswith(where) else f"{where}: {exc}")
                 continue
@@ -833,11 +933,13 @@ def import_rows(
                 for p in writer.write(batch) if not count else []:
                     note(p)
                 batch = []
-                if not count:
-                    deferred.bulk(writer.summary.added)
+                if not count and deferred.bulky(writer.summary.added):
+                    background.idle()
+                    deferred.bulk()
         if batch and not count:
             for p in writer.write(batch):
                 note(p)
+        background.idle()
         if count:
             more = f" (the first {len(problems)} shown)" if count > len(problems) else ""
             raise InvalidRows(
@@ -850,6 +952,75 @@ def import_rows(
         if opts.dry_run:
             raise _DryRun(writer.summary)
     return writer.summary
+
+
+def _quoted(name: str) -> bool:
+    return build.dumps_list([name]) != f'["{name}"]'
+
+
+def _nothing() -> None:
+    pass
+
+
+def _run(task: Callable[[], None]) -> None:
+    task()
+
+
+class _Background:
+    """A thread that runs an import's big statements (link rows, full-text indexing) while the
+    main thread reads and validates the next batch: sqlite3 lets the GIL go while SQLite works,
+    so the two use both cores.
+
+    The connection is used by one thread at a time: the main thread calls idle() before any
+    query of its own. A task's exception is raised again in the main thread by the next
+    submit() or idle(), and leaving the block waits for the task running, so the rollback of
+    a failed import never races a statement.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.tasks: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._work, name="rusino-import", daemon=True)
+
+    def __enter__(self) -> _Background:
+        self.interval = sys.getswitchinterval()
+        # The thread takes the GIL back after each statement; by default it may wait 5 ms for
+        # the main thread to let it go.
+        sys.setswitchinterval(0.0005)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.tasks.put(None)
+        self.thread.join()
+        sys.setswitchinterval(self.interval)
+
+    def _work(self) -> None:
+        while True:
+            task = self.tasks.get()
+            try:
+                if task is None:
+                    return
+                if self.error is None:
+                    task()
+            except BaseException as exc:  # raised again in the main thread
+                self.error = exc
+            finally:
+                self.tasks.task_done()
+
+    def submit(self, task: Callable[[], None]) -> None:
+        self._raise()
+        self.tasks.put(task)
+
+    def idle(self) -> None:
+        self.tasks.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
 
 
 class _DeferredFts:
@@ -871,6 +1042,7 @@ class _DeferredFts:
         self.conn = conn
         self.triggers: list[str] = []
         self.after: dict[str, int] = {}
+        self.indexed: dict[str, int] = {}  # rowids up to these are in the full-text index
         for table in build.FTS_COLUMNS:
             row = conn.execute(
                 "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
@@ -879,13 +1051,22 @@ class _DeferredFts:
             self.after[table] = conn.execute(
                 f"SELECT coalesce(max(rowid), 0) FROM {table}"
             ).fetchone()[0]
+            self.indexed[table] = self.after[table]
             self.triggers.append(str(row[0]))
             conn.execute(f"DROP TRIGGER {table}_ai")
+            # FTS5 flushes its pending terms to a new segment each `hashsize` bytes (1 MiB by
+            # default): 32 MiB means fewer segments to write and merge (~1/3 less time), and
+            # bounded memory; set back to the default at the end.
+            fts = f"{table}_fts"
+            conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', ?)", (FTS_HASH,))
         self.indexes: list[str] = []
 
-    def bulk(self, added: int) -> None:
-        if self.indexes or added < max(BULK, self.after["events"] + self.after["facts"]):
-            return
+    def bulky(self, added: int) -> bool:
+        """Whether the secondary indexes are still there and `added` rows are enough to
+        drop them (see bulk)."""
+        return not self.indexes and added >= max(BULK, self.after["events"] + self.after["facts"])
+
+    def bulk(self) -> None:
         tables = [f"{kind}{link}" for kind in ("event", "fact") for link in _LINK_SUFFIXES]
         marks = ", ".join("?" * len(tables))
         for name, sql in self.conn.execute(
@@ -896,23 +1077,28 @@ class _DeferredFts:
             self.indexes.append(str(sql))
             self.conn.execute(f'DROP INDEX "{name}"')
 
+    def index(self, table: str) -> None:
+        """Index the rows added to table since the last call (rowids only grow)."""
+        names = ", ".join(build.FTS_COLUMNS[table])
+        self.conn.execute(
+            f"INSERT INTO {table}_fts (rowid, {names}) "
+            f"SELECT rowid, {names} FROM {table} WHERE rowid > ?",
+            (self.indexed[table],),
+        )
+        top = self.conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
+        self.indexed[table] = max(self.indexed[table], top or 0)
+
     def finish(self) -> None:
-        for sql in self.indexes:
-            self.conn.execute(sql)
-        for table, columns in build.FTS_COLUMNS.items():
-            names = ", ".join(columns)
+        if self.indexes:
+            # CREATE INDEX sorts; SQLite's sorter may use a second core for it
+            threads = self.conn.execute("PRAGMA threads").fetchone()[0]
+            self.conn.execute("PRAGMA threads = 2")
+            for sql in self.indexes:
+                self.conn.execute(sql)
+            self.conn.execute(f"PRAGMA threads = {int(threads)}")
+        for table in build.FTS_COLUMNS:
+            self.index(table)
             fts = f"{table}_fts"
-            # FTS5 flushes its pending terms to a new segment each `hashsize` bytes (1 MiB by
-            # default): 32 MiB means fewer segments to write and merge (~1/3 less time), and
-            # bounded memory; set back to the default afterwards.
-            self.conn.execute(
-                f"INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', ?)", (FTS_HASH,)
-            )
-            self.conn.execute(
-                f"INSERT INTO {fts} (rowid, {names}) "
-                f"SELECT rowid, {names} FROM {table} WHERE rowid > ?",
-                (self.after[table],),
-            )
             self.conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', ?)", (1 << 20,))
         for sql in self.triggers:
             self.conn.execute(sql)
