@@ -38,6 +38,7 @@ from rusino.errors import ExitCode, RusinoError
 BUSY_TIMEOUT_MS = 5000  # how long a second writer waits for the first before "database is busy"
 MAX_FIELD = 65536  # characters; longer values are refused (a quote is a sentence, not a book)
 BATCH = 2000  # rows validated, then written with executemany, at a time
+AHEAD = 3  # batches validated ahead (as one) while the writer thread is busy
 BULK = 10_000  # an import adding more rows than this (and than the db held) rebuilds indexes
 FTS_EVERY = 50_000  # rows of events indexed for full-text search at a time, while importing
 FTS_HASH = 32 << 20  # bytes of full-text terms held in memory before FTS5 writes a segment
@@ -938,7 +939,9 @@ def import_rows(
                 note(str(exc) if exc.message.startswith(where) else f"{where}: {exc}")
                 continue
             batch.append((kind, where, record))
-            if len(batch) >= BATCH:
+            # While the writer thread is busy (a full-text step takes a few batches' time) the
+            # batch grows, up to AHEAD batches, rather than the main thread wait.
+            if len(batch) >= BATCH and (len(batch) >= BATCH * AHEAD or not background.busy()):
                 for p in writer.write(batch) if not count else []:
                     note(p)
                 batch = []
@@ -1034,6 +1037,9 @@ class _Background:
     def submit(self, task: Callable[[], None]) -> None:
         self._raise()
         self.tasks.put(task)
+
+    def busy(self) -> bool:
+        return self.tasks.unfinished_tasks > 0
 
     def idle(self) -> None:
         self.tasks.join()
