@@ -126,6 +126,12 @@ def test_fast_event_path_gives_the_full_rules_record(fixture_db: Path) -> None:
         fast = validator._fast_event(row)
         assert fast is not None and fast == full
         assert validator._fast_event(row | {"actors": ["Russia", "russia"]}) is None
+        # anything else takes the full rules
+        for odd in ({"notes": None}, {"notes": [2]}, {"notes": ""}, {"date": 2013}, {"quote": " "}):
+            assert validator._fast_event(row | odd) is None, odd
+        assert validator._fast_event(row | {"type": "fact"}) is None
+        no_notes = {k: v for k, v in row.items() if k != "notes"}
+        assert validator._fast_event(no_notes) == validator._validate("event", no_notes, "here")
         with pytest.raises(RusinoError, match="listed twice"):
             validator.validate("event", row | {"actors": ["Russia", "russia"]}, "here")
     finally:

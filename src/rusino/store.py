@@ -9,7 +9,8 @@ FTS indexes follow through the triggers the build created.
 
 Imports stream: rows are validated and written in batches inside the one transaction, so memory
 does not grow with the file; if any row is invalid the transaction is rolled back and nothing is
-written. The bundled database is never opened for writing.
+written. SQLite's share of the work (link rows, full-text index) runs on a second thread while
+the next batch is validated (see _Background). The bundled database is never opened for writing.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from rusino import build, db
 from rusino.errors import ExitCode, RusinoError
@@ -88,6 +89,7 @@ FACT_COLUMNS = (
 _COLUMNS = {"event": EVENT_COLUMNS, "fact": FACT_COLUMNS}
 _ROW = {kind: operator.itemgetter(*columns) for kind, columns in _COLUMNS.items()}
 _FAST_EVENT_KEYS = frozenset(build._SPECS["event"]) | {"type"}
+_NO_NOTES: list[int] = []  # the fast path's default: no notes given (not [] or null given)
 
 
 # --------------------------------------------------------------------------------------------
@@ -474,30 +476,31 @@ class Validator:
     def _fast_event(self, fields: dict[str, Any]) -> dict[str, Any] | None:
         """The record validate would make of a plain event (all fields of their own types,
         known names, a cached date), ~5x faster; None sends anything else to the full rules."""
-        if not _FAST_EVENT_KEYS.issuperset(fields) or fields.get("type", "event") != "event":
+        if not _FAST_EVENT_KEYS.issuperset(fields):
             return None
         get = fields.get
-        rid, source = get("id"), get("source")
-        raw_date = get("date")
-        if type(raw_date) is not str:
-            return None
-        date: str = raw_date
-        texts = (rid, date, get("date_text"), get("summary"), source, get("quote"))
-        for text in texts:  # (not text or text.isspace()) is (not text.strip()), without a copy
+        rid, date, date_text = get("id"), get("date"), get("date_text")
+        summary, source, quote = get("summary"), get("source"), get("quote")
+        for text in (rid, date, date_text, summary, source, quote):
+            # (not text or text.isspace()) is (not text.strip()), without a copy
             if type(text) is not str or not text or text.isspace() or len(text) > MAX_FIELD:
                 return None
-        comment, inferred, notes = get("comment", ""), get("inferred", False), get("notes", [])
+        comment, inferred = get("comment", ""), get("inferred", False)
         if type(comment) is not str or len(comment) > MAX_FIELD or type(inferred) is not bool:
             return None
-        if type(notes) is not list or notes or source not in self.sources or not date:
+        notes = get("notes", _NO_NOTES)
+        if notes is not _NO_NOTES and (type(notes) is not list or notes):
             return None  # notes take the full rules
-        if date not in self._bounds:
+        if source not in self.sources or get("type", "event") != "event":
+            return None
+        edtf = cast(str, date)
+        bounds = self._bounds.get(edtf)
+        if bounds is None:
             try:
-                start, end, precision = date_bounds(date)
+                start, end, precision = date_bounds(edtf)
             except RusinoError:
                 return None
-            self._bounds[date] = (start, end, precision, int(build.in_window(start, end)))
-        start, end, precision, window = self._bounds[date]
+            bounds = self._bounds[edtf] = (start, end, precision, int(build.in_window(start, end)))
         actors = self._names(get("actors"), self._actor_names)
         topics = self._names(get("topics"), self._topic_names)
         if actors is None or topics is None:
@@ -505,15 +508,15 @@ class Validator:
         return {
             "id": rid,
             "date": date,
-            "date_start": start,
-            "date_end": end,
-            "date_text": texts[2],
-            "precision": precision,
+            "date_start": bounds[0],
+            "date_end": bounds[1],
+            "date_text": date_text,
+            "precision": bounds[2],
             "inferred": int(inferred),
-            "in_window": window,
-            "summary": texts[3],
+            "in_window": bounds[3],
+            "summary": summary,
             "source": source,
-            "quote": texts[5],
+            "quote": quote,
             "comment": comment,
             "actors": actors,
             "topics": topics,
@@ -1056,8 +1059,9 @@ class _DeferredFts:
 
     FTS5 fed row by row through the build's AFTER INSERT triggers costs ~5x a single
     INSERT ... SELECT over the same rows. So inside the import's transaction the two insert
-    triggers are dropped, the new rows (rowid above the old maximum) are indexed at the end, and
-    the triggers are recreated from their own SQL: DDL is transactional in SQLite, so no other
+    triggers are dropped, the new rows (rowid above the old maximum) are indexed in steps of
+    FTS_EVERY events by the writer thread and the rest at the end, and the triggers are
+    recreated from their own SQL: DDL is transactional in SQLite, so no other
     connection ever sees the database without them, and a failed import restores them with
     everything else. Updates (--replace) still go through the update triggers.
 
@@ -1117,13 +1121,8 @@ class _DeferredFts:
         self.indexed[table] = max(self.indexed[table], top or 0)
 
     def finish(self) -> None:
-        if self.indexes:
-            # CREATE INDEX sorts; SQLite's sorter may use a second core for it
-            threads = self.conn.execute("PRAGMA threads").fetchone()[0]
-            self.conn.execute("PRAGMA threads = 2")
-            for sql in self.indexes:
-                self.conn.execute(sql)
-            self.conn.execute(f"PRAGMA threads = {int(threads)}")
+        for sql in self.indexes:
+            self.conn.execute(sql)
         for table in build.FTS_COLUMNS:
             self.index(table)
             fts = f"{table}_fts"
