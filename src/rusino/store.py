@@ -1001,14 +1001,16 @@ class _Background:
 
     The connection is used by one thread at a time: the main thread calls idle() before any
     query of its own. A task's exception is raised again in the main thread by the next
-    submit() or idle(), and leaving the block waits for the task running, so the rollback of
-    a failed import never races a statement.
+    submit() or idle(), and leaving the block waits for the task running (a task still queued
+    is dropped when the block is left by an exception), so the rollback of a failed import never
+    races a statement.
     """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.tasks: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=1)
         self.error: BaseException | None = None
+        self.cancelled = False
         self.thread = threading.Thread(target=self._work, name="rusino-import", daemon=True)
 
     def __enter__(self) -> _Background:
@@ -1019,7 +1021,8 @@ class _Background:
         self.thread.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.cancelled = kind is not None
         self.tasks.put(None)
         self.thread.join()
         sys.setswitchinterval(self.interval)
@@ -1030,7 +1033,7 @@ class _Background:
             try:
                 if task is None:
                     return
-                if self.error is None:
+                if self.error is None and not self.cancelled:
                     task()
             except BaseException as exc:  # raised again in the main thread
                 self.error = exc
