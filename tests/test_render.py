@@ -96,7 +96,7 @@ def test_tsv_keeps_one_record_a_line() -> None:
 
 
 def _cell_by_cell(row: dict[str, object]) -> str:
-    return "\t".join(render._tsv_cell(row.get(k)) for k in render.EVENT_FIELDS)
+    return "\t".join(render.tsv_cell(row.get(k)) for k in render.EVENT_FIELDS)
 
 
 def test_event_line_is_the_cell_by_cell_line(conn: sqlite3.Connection) -> None:

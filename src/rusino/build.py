@@ -192,7 +192,7 @@ _KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
 
 Spec = dict[str, tuple[str, object]]
 
-_SPECS: dict[str, Spec] = {
+SPECS: dict[str, Spec] = {
     "source": {
         "id": ("text", _REQUIRED),
         "authors": ("texts", _REQUIRED),
@@ -270,7 +270,7 @@ _FILE_TABLES = (
 
 
 @dataclass
-class _Raw:
+class Raw:
     """One [[table]] entry as read, with where it came from for error messages."""
 
     file: str
@@ -301,7 +301,7 @@ def _table_for(path: Path) -> str:
     )
 
 
-def _read_file(path: Path) -> list[_Raw]:
+def _read_file(path: Path) -> list[Raw]:
     table = _table_for(path)
     try:
         with path.open("rb") as handle:
@@ -319,12 +319,12 @@ def _read_file(path: Path) -> list[_Raw]:
     entries = document.get(table, [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise RusinoError(f"{path.name}: {table} must be written as [[{table}]] blocks", _DATA_HINT)
-    return [_Raw(path.name, table, i, entry) for i, entry in enumerate(entries)]
+    return [Raw(path.name, table, i, entry) for i, entry in enumerate(entries)]
 
 
-def _normalise(raw: _Raw) -> dict[str, Any]:
+def normalise(raw: Raw) -> dict[str, Any]:
     """Check field names and types against the table's spec and fill in defaults."""
-    spec = _SPECS[raw.table]
+    spec = SPECS[raw.table]
     unknown = sorted(set(raw.fields) - set(spec))
     if unknown:
         raise raw.error(f"unknown field {unknown[0]!r}")
@@ -350,7 +350,7 @@ class _Vocabulary:
         self.what = what
         self.aliases: dict[str, str] = {}
 
-    def add(self, raw: _Raw, name: str, aliases: list[str]) -> None:
+    def add(self, raw: Raw, name: str, aliases: list[str]) -> None:
         for alias in [name, *aliases]:
             key = alias.strip().lower()
             owner = self.aliases.get(key)
@@ -358,7 +358,7 @@ class _Vocabulary:
                 raise raw.error(f"alias {alias!r} already belongs to {self.what} {owner!r}")
             self.aliases[key] = name
 
-    def resolve(self, raw: _Raw, field_name: str, names: list[str]) -> list[str]:
+    def resolve(self, raw: Raw, field_name: str, names: list[str]) -> list[str]:
         resolved: list[str] = []
         for name in names:
             canonical = self.aliases.get(name.strip().lower())
@@ -373,7 +373,7 @@ class _Vocabulary:
         return sorted(resolved)
 
 
-def _add_dates(raw: _Raw, record: dict[str, Any], *, window: bool = True) -> None:
+def _add_dates(raw: Raw, record: dict[str, Any], *, window: bool = True) -> None:
     try:
         start, end, precision = date_bounds(record["date"])
     except RusinoError as exc:
@@ -388,7 +388,7 @@ def load_records(data_dir: Path) -> Records:
     """Read and validate every *.toml in data_dir; raise RusinoError naming the file and record."""
     if not data_dir.is_dir():
         raise RusinoError(f"no data folder at {data_dir}", "pass the folder holding sources.toml")
-    raws: dict[str, list[_Raw]] = {table: [] for _, table in _FILE_TABLES}
+    raws: dict[str, list[Raw]] = {table: [] for _, table in _FILE_TABLES}
     for path in sorted(data_dir.glob("*.toml")):
         for raw in _read_file(path):
             raws[raw.table].append(raw)
@@ -398,7 +398,7 @@ def load_records(data_dir: Path) -> Records:
     records = Records()
     sources: dict[str, dict[str, Any]] = {}
     for raw in raws["source"]:
-        record = _normalise(raw)
+        record = normalise(raw)
         if record["id"] in sources:
             raise raw.error("duplicate source id")
         _add_dates(raw, record, window=False)
@@ -406,7 +406,7 @@ def load_records(data_dir: Path) -> Records:
 
     notes: set[tuple[str, int]] = set()
     for raw in raws["note"]:
-        record = _normalise(raw)
+        record = normalise(raw)
         if record["source"] not in sources:
             raise raw.error(f"unknown source {record['source']!r}")
         key = (record["source"], record["number"])
@@ -416,9 +416,9 @@ def load_records(data_dir: Path) -> Records:
         records.notes.append(record)
 
     actors = _Vocabulary("actor")
-    actor_raws: list[tuple[_Raw, dict[str, Any]]] = []
+    actor_raws: list[tuple[Raw, dict[str, Any]]] = []
     for raw in raws["actor"]:
-        record = _normalise(raw)
+        record = normalise(raw)
         if record["name"].lower() in actors.aliases:
             raise raw.error("duplicate actor name (or an alias of another actor)")
         if record["kind"] not in ACTOR_KINDS:
@@ -432,7 +432,7 @@ def load_records(data_dir: Path) -> Records:
 
     topics = _Vocabulary("topic")
     for raw in raws["topic"]:
-        record = _normalise(raw)
+        record = normalise(raw)
         if record["name"].lower() in topics.aliases:
             raise raw.error("duplicate topic name (or an alias of another topic)")
         topics.add(raw, record["name"], record["aliases"])
@@ -440,7 +440,7 @@ def load_records(data_dir: Path) -> Records:
 
     ids: dict[str, str] = {}
 
-    def link(raw: _Raw, record: dict[str, Any]) -> None:
+    def link(raw: Raw, record: dict[str, Any]) -> None:
         if record["id"] in ids:
             raise raw.error(f"duplicate id: already used by {ids[record['id']]}")
         ids[record["id"]] = raw.label
@@ -457,12 +457,12 @@ def load_records(data_dir: Path) -> Records:
         _add_dates(raw, record)
 
     for raw in raws["event"]:
-        record = _normalise(raw)
+        record = normalise(raw)
         link(raw, record)
         records.events.append(record)
     event_ids = {event["id"] for event in records.events}
     for raw in raws["fact"]:
-        record = _normalise(raw)
+        record = normalise(raw)
         link(raw, record)
         if record["qualifier"] not in QUALIFIERS:
             raise raw.error(
@@ -705,7 +705,7 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
     }
 
 
-def _write(records: Records, path: Path) -> dict[str, int]:
+def write_database(records: Records, path: Path) -> dict[str, int]:
     conn = sqlite3.connect(path)
     try:
         conn.execute("PRAGMA foreign_keys = ON")
@@ -739,7 +739,7 @@ def build_database(data_dir: Path, out: Path) -> dict[str, int]:
     Writes beside `out` and renames into place, so a failed build leaves `out` as it was.
     """
     records = load_records(data_dir)
-    return write_atomically(out, lambda tmp: _write(records, tmp), "building")
+    return write_atomically(out, lambda tmp: write_database(records, tmp), "building")
 
 
 def write_atomically(

@@ -49,7 +49,7 @@ def resolve_path(option: str | None) -> Path:
     return bundled_path()
 
 
-def _is_bundled(path: Path) -> bool:
+def is_bundled(path: Path) -> bool:
     try:
         return path.resolve() in {_PACKAGE_DB.resolve(), _REPO_DB.resolve()}
     except OSError:
@@ -68,7 +68,7 @@ def connect(path: Path, *, readonly: bool = True, old: bool = False) -> sqlite3.
         raise RusinoError(f"no database at {path}", _BUILD_HINT, ExitCode.USAGE)
     if path.is_dir():
         raise RusinoError(f"{path} is a directory, not a database", _BUILD_HINT, ExitCode.USAGE)
-    readonly = readonly or _is_bundled(path)
+    readonly = readonly or is_bundled(path)
     try:
         if readonly:
             conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)

@@ -348,12 +348,12 @@ def _event_where(conn: sqlite3.Connection, f: Filters) -> tuple[str, list[Any]]:
         params.append(f.end)
     if f.source is not None:
         where.append("source = ?")
-        params.append(query._check_source(conn, f.source))
+        params.append(query.check_source(conn, f.source))
     if f.window:
         where.append("in_window = 1")
     if f.search:
         expr = query.fts_query(f.search)
-        query._validate_fts(conn, "events_fts", expr, f.search)
+        query.validate_fts(conn, "events_fts", expr, f.search)
         where.append("rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
         params.append(expr)
     return " AND ".join(where) or "1", params

@@ -91,7 +91,7 @@ def terminal_console(width: int | None = None) -> Console:
     """The console the table views draw on (NO_COLOR, broken pipes, trailing spaces handled)."""
     from rusino import render
 
-    return render._console(sys.stdout, render.Options(width=width))
+    return render.console_for(sys.stdout, render.Options(width=width))
 
 
 def save_picture(console: Console, path: Path, title: str = "rusino") -> None:

@@ -328,7 +328,7 @@ def _skip(text: str, pos: int) -> int:
     return pos
 
 
-_CSV_KINDS = {**build._SPECS["event"], **build._SPECS["fact"]}
+_CSV_KINDS = {**build.SPECS["event"], **build.SPECS["fact"]}
 
 
 def _from_cell(kind: str, value: str) -> Any:
@@ -381,7 +381,7 @@ def read_csv(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, st
             except RusinoError as exc:
                 yield where, None, f"{where}: {exc}"
                 continue
-            spec = build._SPECS[kind]
+            spec = build.SPECS[kind]
             fields: Row = {}
             for key, value in row.items():
                 if key not in spec and key not in (

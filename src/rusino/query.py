@@ -179,7 +179,7 @@ def _did_you_mean(options: Sequence[str]) -> str:
     return "did you mean " + ", ".join(options[:-1]) + f" or {options[-1]}?"
 
 
-def _resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
+def resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
     table, col, listing = {
         "actor": ("actor_aliases", "actor", "rusino actors"),
         "topic": ("topic_aliases", "topic", "rusino topics"),
@@ -201,14 +201,14 @@ def _resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
 
 def resolve_actor(conn: sqlite3.Connection, name: str) -> str:
     """The canonical actor for a name or alias, case-insensitively (``tokyo`` -> ``Japan``)."""
-    return _resolve(conn, "actor", name)
+    return resolve(conn, "actor", name)
 
 
 def resolve_topic(conn: sqlite3.Connection, name: str) -> str:
-    return _resolve(conn, "topic", name)
+    return resolve(conn, "topic", name)
 
 
-def _check_source(conn: sqlite3.Connection, source: str) -> str:
+def check_source(conn: sqlite3.Connection, source: str) -> str:
     ids = [str(r[0]) for r in conn.execute("SELECT id FROM sources ORDER BY id")]
     if source in ids:
         return source
@@ -349,7 +349,7 @@ def fts_query(text: str) -> str:
     return " AND ".join(terms)
 
 
-def _validate_fts(conn: sqlite3.Connection, table: str, expr: str, text: str) -> None:
+def validate_fts(conn: sqlite3.Connection, table: str, expr: str, text: str) -> None:
     try:
         conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT 1", (expr,)).fetchall()
     except sqlite3.OperationalError as e:
@@ -513,12 +513,12 @@ def timeline(conn: sqlite3.Connection, f: TimelineFilter) -> Iterator[Row]:
             params.append(f.end)
     if f.source is not None:
         where.append("e.source = ?")
-        params.append(_check_source(conn, f.source))
+        params.append(check_source(conn, f.source))
     if f.window:
         where.append("e.in_window = 1")
     if f.search is not None:
         expr = fts_query(f.search)
-        _validate_fts(conn, "events_fts", expr, f.search)
+        validate_fts(conn, "events_fts", expr, f.search)
         where.append("e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
         params.append(expr)
     direction = "DESC" if f.reverse else "ASC"
@@ -558,10 +558,10 @@ def facts(conn: sqlite3.Connection, f: FactFilter) -> Iterator[Row]:
         params += [f"{f.year:04d}-01-01", f"{f.year:04d}-12-31"]
     if f.source is not None:
         where.append("f.source = ?")
-        params.append(_check_source(conn, f.source))
+        params.append(check_source(conn, f.source))
     if f.query:
         expr = fts_query(f.query)
-        _validate_fts(conn, "facts_fts", expr, f.query)
+        validate_fts(conn, "facts_fts", expr, f.query)
         # The whole query may also name an actor or a topic (or one of their aliases).
         alias = _norm(f.query)
         where.append(
@@ -589,8 +589,8 @@ def facts(conn: sqlite3.Connection, f: FactFilter) -> Iterator[Row]:
 def search(conn: sqlite3.Connection, text: str, limit: int | None = None) -> Iterator[Row]:
     """Events and facts matching ``text``, best first (bm25 over both full-text tables)."""
     expr = fts_query(text)
-    _validate_fts(conn, "events_fts", expr, text)
-    _validate_fts(conn, "facts_fts", expr, text)
+    validate_fts(conn, "events_fts", expr, text)
+    validate_fts(conn, "facts_fts", expr, text)
     sql = (
         "SELECT * FROM ("
         " SELECT 'event' AS type, e.id, e.date, e.date_start, e.date_end, e.summary AS text,"

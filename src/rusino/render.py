@@ -131,7 +131,7 @@ def cell(value: Any) -> str:
 _TSV_BLANKS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 
 
-def _tsv_cell(value: Any) -> str:
+def tsv_cell(value: Any) -> str:
     # A tab or newline inside a value would break the one-record-a-line contract.
     text = value if value.__class__ is str else cell(value)  # plain text is the common case
     if "\t" in text or "\n" in text or "\r" in text:
@@ -171,7 +171,7 @@ def event_tsv(row: Row) -> str:
             return line
     except (KeyError, TypeError):  # a field missing, or not text: the cell by cell way
         pass
-    return "\t".join([_tsv_cell(row.get(k)) for k in EVENT_FIELDS])
+    return "\t".join([tsv_cell(row.get(k)) for k in EVENT_FIELDS])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -189,7 +189,7 @@ def write_tsv(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> in
         if events:
             lines.append(event_tsv(row) + "\n")
         else:
-            lines.append("\t".join([_tsv_cell(row.get(k)) for k in fields]) + "\n")
+            lines.append("\t".join([tsv_cell(row.get(k)) for k in fields]) + "\n")
         n += 1
         if len(lines) == 512:  # a block at a time: fewer writes, and still streaming
             out.write("".join(lines))
@@ -211,8 +211,8 @@ def write_csv(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> in
     return n
 
 
-def _md(value: Any) -> str:
-    return _tsv_cell(value).replace("\\", "\\\\").replace("|", "\\|")
+def md_cell(value: Any) -> str:
+    return tsv_cell(value).replace("\\", "\\\\").replace("|", "\\|")
 
 
 def write_markdown(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> int:
@@ -222,7 +222,7 @@ def write_markdown(rows: Iterable[Row], view: View, out: TextIO, opts: Options) 
         if n == 0:
             out.write("| " + " | ".join(view.fields) + " |\n")
             out.write("|" + "|".join("---" for _ in view.fields) + "|\n")
-        out.write("| " + " | ".join(_md(row.get(k)) for k in view.fields) + " |\n")
+        out.write("| " + " | ".join(md_cell(row.get(k)) for k in view.fields) + " |\n")
         n += 1
     return n
 
@@ -338,7 +338,7 @@ class _RStrip:
         return getattr(self._out, name)
 
 
-def _console(out: TextIO, opts: Options) -> Console:
+def console_for(out: TextIO, opts: Options) -> Console:
     if opts.console is not None:
         return opts.console  # type: ignore[no-any-return]
     from rich.console import Console
@@ -460,7 +460,7 @@ def _events_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
 
     from rusino.dates import display
 
-    console = _console(out, opts)
+    console = console_for(out, opts)
     width = console.width
     wide = width >= 120
     if wide:
@@ -512,7 +512,7 @@ def _facts_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
     """Facts grouped by the year their period starts, columns as in the events table."""
     from rusino.dates import display
 
-    console = _console(out, opts)
+    console = console_for(out, opts)
     wide = console.width >= 120
     n = 0
     for year, group in _grouped(rows, _year):
@@ -550,7 +550,7 @@ def _facts_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
 def _search_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
     from rusino.dates import display
 
-    console = _console(out, opts)
+    console = console_for(out, opts)
     t = _table(console, header=True)
     t.add_column("#", justify="right", style="dim")
     t.add_column("type", no_wrap=True)
@@ -600,7 +600,7 @@ _VOCAB_COLUMNS: dict[str, tuple[tuple[str, str, bool], ...]] = {
 
 
 def _generic_table(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> int:
-    console = _console(out, opts)
+    console = console_for(out, opts)
     columns = _VOCAB_COLUMNS.get(view.name) or tuple((k, k, True) for k in view.fields)
     t = _table(console, header=True, expand=True)
     for key, header, wraps in columns:
@@ -691,7 +691,7 @@ def write_show(row: Row, out: TextIO, opts: Options) -> None:
 
     from rusino.dates import display
 
-    console = _console(out, opts)
+    console = console_for(out, opts)
     console.print(_text((row["type"] + " ", "dim"), (row["id"], "bold")), soft_wrap=True)
     t = _table(console, header=False)
     t.add_column("field", style="dim", no_wrap=True)

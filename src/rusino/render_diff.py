@@ -23,7 +23,7 @@ from rusino.diff import (
     fact_record,
     summary,
 )
-from rusino.render import EVENT_FIELDS, Format, Options, _md, _tsv_cell, cell, event_tsv, figure
+from rusino.render import EVENT_FIELDS, Format, Options, cell, event_tsv, figure, md_cell, tsv_cell
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -55,12 +55,12 @@ def _write_flat(
             if n == 0:
                 out.write("| " + " | ".join(header) + " |\n")
                 out.write("|" + "|".join("---" for _ in header) + "|\n")
-            out.write("| " + " | ".join(_md(v) for v in values) + " |\n")
+            out.write("| " + " | ".join(md_cell(v) for v in values) + " |\n")
     else:
         for n, values in enumerate(rows):
             if n == 0 and opts.headers:
                 out.write("\t".join(header) + "\n")
-            out.write("\t".join(_tsv_cell(v) for v in values) + "\n")
+            out.write("\t".join(tsv_cell(v) for v in values) + "\n")
 
 
 def _changes_text(fields: dict[str, tuple[Any, Any]]) -> str:
@@ -359,6 +359,6 @@ def _facts_view(d: FactDiff, entries: Sequence[FactEntry], out: TextIO, opts: Op
 
 
 def _console_for(out: TextIO, opts: Options) -> Console:
-    from rusino.render import _console
+    from rusino.render import console_for
 
-    return _console(out, opts)
+    return console_for(out, opts)

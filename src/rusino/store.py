@@ -88,7 +88,7 @@ FACT_COLUMNS = (
 )
 _COLUMNS = {"event": EVENT_COLUMNS, "fact": FACT_COLUMNS}
 _ROW = {kind: operator.itemgetter(*columns) for kind, columns in _COLUMNS.items()}
-_FAST_EVENT_KEYS = frozenset(build._SPECS["event"]) | {"type"}
+_FAST_EVENT_KEYS = frozenset(build.SPECS["event"]) | {"type"}
 _NO_NOTES: list[int] = []  # the fast path's default: no notes given (not [] or null given)
 
 
@@ -96,8 +96,7 @@ _NO_NOTES: list[int] = []  # the fast path's default: no notes given (not [] or 
 # Opening for writing
 
 
-def is_bundled(path: Path) -> bool:
-    return db._is_bundled(path)
+is_bundled = db.is_bundled
 
 
 def connect_writable(
@@ -240,7 +239,7 @@ def init_database(target: Path, *, empty: bool = False) -> dict[str, int]:
 
     def write(tmp: Path) -> dict[str, int]:
         if empty:
-            build._write(build.Records(), tmp)
+            build.write_database(build.Records(), tmp)
         else:
             source = db.connect(db.bundled_path(), readonly=True)
             dest = sqlite3.connect(tmp)
@@ -434,7 +433,7 @@ class Validator:
             n for n in (*self.actors.values(), *self.topics.values()) if _quoted(n)
         }
 
-    def _vocab(self, raw: build._Raw, what: str, names: list[str]) -> list[str]:
+    def _vocab(self, raw: build.Raw, what: str, names: list[str]) -> list[str]:
         known = self.actors if what == "actor" else self.topics
         pending = self.pending_actors if what == "actor" else self.pending_topics
         allow = self.opts.new_actors if what == "actor" else self.opts.new_topics
@@ -448,7 +447,7 @@ class Validator:
 
                     self.idle()
                     try:
-                        query._resolve(self.conn, what, name)
+                        query.resolve(self.conn, what, name)
                     except RusinoError as exc:
                         hint = f"{exc.hint}; or pass --new-{what} to add it"
                         raise raw.error(f"unknown {what} {name!r} in '{what}s'", hint) from None
@@ -563,8 +562,8 @@ class Validator:
                 )
         if generated:
             fields["id"] = "(no id)"
-        raw = build._Raw(where, kind, 0, fields)
-        record = build._normalise(raw)
+        raw = build.Raw(where, kind, 0, fields)
+        record = build.normalise(raw)
         try:
             start, end, precision = date_bounds(record["date"])
         except RusinoError as exc:
@@ -596,7 +595,7 @@ class Validator:
 
             self.idle()
             try:
-                query._check_source(self.conn, record["source"])
+                query.check_source(self.conn, record["source"])
             except RusinoError as exc:
                 hint = f"{exc.hint}; add it with `rusino add source`"
                 raise raw.error(f"unknown source {record['source']!r}", hint) from None
@@ -1157,8 +1156,8 @@ def add_source(conn: sqlite3.Connection, fields: dict[str, Any]) -> str:
         authors = fields.get("authors") or []
         family = slug(authors[0].split()[-1] if authors else fields.get("publication", ""), 1)
         fields["id"] = f"{family or 'source'}-{str(fields.get('date', ''))[:4]}".strip("-")
-    raw = build._Raw("add source", "source", 0, fields)
-    record = build._normalise(raw)
+    raw = build.Raw("add source", "source", 0, fields)
+    record = build.normalise(raw)
     try:
         record["date_start"], record["date_end"], _ = date_bounds(record["date"])
     except RusinoError as exc:
