@@ -268,6 +268,10 @@ def test_missing_file_and_not_a_rusino_db(
 ) -> None:
     code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(tmp_path / "nope.jsonl"))
     assert code == 2 and err.count("\n") == 1 and "no such file" in err
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(tmp_path / "nope"))
+    assert code == 2 and "no such file" in err  # not "cannot tell the format"
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(tmp_path))
+    assert code == 2 and err.count("\n") == 1 and "is a directory" in err
     other = tmp_path / "other.sqlite"
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
     good = bad_jsonl(tmp_path, line(), "good.jsonl")

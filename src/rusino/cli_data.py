@@ -443,6 +443,10 @@ def import_(
     opts = _options(new_actor, new_topic, actor_kind, dry_run, replace)
     kind = (fmt or (Path(file).suffix.lstrip(".") if file != "-" else "")).lower()
     readers = {"jsonl": export.read_jsonl, "json": export.read_json, "csv": export.read_csv}
+    if file != "-" and Path(file).is_dir():  # said before the format, which it has none of
+        raise RusinoError(f"{file} is a directory", "pass a .jsonl, .json or .csv file")
+    if file != "-" and not Path(file).exists():
+        raise RusinoError(f"no such file: {file}", "check the path")
     if kind not in readers:
         hint = "pass --format jsonl, json or csv"
         if file == "-":
@@ -456,12 +460,6 @@ def import_(
         try:
             handle = path.open("rb")
             size = path.stat().st_size
-        except FileNotFoundError:
-            raise RusinoError(f"no such file: {file}", "check the path") from None
-        except IsADirectoryError:
-            raise RusinoError(
-                f"{file} is a directory", "pass a .jsonl, .json or .csv file"
-            ) from None
         except OSError as exc:
             raise RusinoError(f"cannot read {file}: {exc.strerror}") from None
         name = path.name
