@@ -532,7 +532,8 @@ def compare_tables(
     old, new = left.digests(), right.digests()
     left_only = old.keys() - new.keys()
     right_only = new.keys() - old.keys()
-    changed = {i for i in old.keys() & new.keys() if old[i] != new[i]}
+    theirs = new.get  # an id on the left only gives its own digest back: not changed
+    changed = {i for i, digest in old.items() if theirs(i, digest) != digest}
     counts = {
         "left": len(left_only),
         "right": len(right_only),
