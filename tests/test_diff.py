@@ -475,3 +475,19 @@ def test_an_internal_error_is_not_mistaken_for_a_difference(
     monkeypatch.setattr(core, "compare_tables", boom)
     line = fail(capsys, fixture_db, "actor:Japan", "actor:Vietnam")  # exit 2, not 1 ("differ")
     assert "internal error: ZeroDivisionError: boom" in line
+
+
+def test_the_text_order_is_the_tuple_order() -> None:
+    import random
+
+    r = random.Random(3)
+    starts = ["2012-01-01", "2012-01-02", "-0100-01-01", "0100-01-01", "2012-01-01x", "2012"]
+    precisions = [*core._PRECISION_RANK, "other"]
+    entries = [
+        core.Entry("shared", {"start": s, "precision": p, "id": i})
+        for s in starts
+        for p in precisions
+        for i in ("a", "a-b", "b", "2012-x")
+    ]
+    r.shuffle(entries)
+    assert sorted(entries, key=core._text_order) == sorted(entries, key=core._entry_order)

@@ -523,6 +523,17 @@ def _changes(old: Row, new: Row) -> dict[str, tuple[Any, Any]]:
     return {k: (old.get(k), new.get(k)) for k in names}
 
 
+_RANK_DIGIT = {k: str(v) for k, v in _PRECISION_RANK.items()}
+
+
+def _text_order(e: Entry) -> str:
+    """_entry_order as one string, which sorts faster than a tuple, for rows whose start,
+    precision and id are text (a database's always are): NUL sorts before any character of a
+    date, and a rank is one digit."""
+    row = e.row
+    return f"{row['start']}\0{_RANK_DIGIT.get(row['precision'], '5')}{row['id']}"
+
+
 def compare_tables(
     left: Table, right: Table, labels: tuple[str, str], only: Sequence[str] = ()
 ) -> EventDiff:
@@ -563,9 +574,7 @@ def compare_tables(
             add(Entry("right" if rid in right_only else "shared", r))
     if "left" in want:
         entries.extend(Entry("left", olds[i]) for i in left_only)
-    rank = _PRECISION_RANK.get
-    # a database's start, precision and id are always text: no need for _order's care
-    entries.sort(key=lambda e: (e.row["start"], rank(e.row["precision"], 5), e.row["id"]))
+    entries.sort(key=_text_order)
     return EventDiff(labels[0], labels[1], entries, counts)
 
 
