@@ -25,6 +25,7 @@ import sqlite_utils
 from edtf import parse_edtf, struct_time_to_date
 from edtf.parser import parser_classes as edtf_classes
 
+from rusino import query
 from rusino.db import SCHEMA_VERSION
 from rusino.errors import ExitCode, RusinoError
 
@@ -598,7 +599,7 @@ def columns_of(conn: sqlite3.Connection, table: str) -> list[str]:
 
 
 # events' derived columns (see schema.sql): left out of the content and its digest
-DERIVED = {"events": ("actor_list", "topic_list", "note_list", "digest")}
+DERIVED = {"events": (*query.EVENT_LISTS, "digest")}
 
 
 def content_columns(conn: sqlite3.Connection, table: str) -> list[str]:

@@ -375,11 +375,21 @@ class Table(NamedTuple):
         """id -> digest (schema.sql) of every event of the side."""
         return dict(self._cursor(f"SELECT id, digest FROM events WHERE {self.where}", self.params))
 
+    def rows_and_digests(self) -> tuple[list[Row], dict[str, str]]:
+        """Every event of the side (as ``rows`` gives them) and id -> digest, in one scan."""
+        sql = f"SELECT {query.EVENT_SELECT}, e.digest FROM events e WHERE {self.where}"
+        rows: list[Row] = []
+        digests: dict[str, str] = {}
+        for r in self._cursor(sql, self.params):
+            rows.append(query.event_from_columns(r))
+            digests[r[0]] = r[-1]
+        return rows, digests
+
     def rows(self, ids: Collection[str] | None = None, of: int = 0) -> Iterator[Row]:
         """The side's events (only those in ``ids``, of the side's ``of``), as ``query.timeline``
         gives them, in no particular order. A few are looked up by id, many are read in one
         scan."""
-        sql = f"SELECT {query.EVENT_COLUMNS} FROM events e"
+        sql = f"SELECT {query.EVENT_SELECT} FROM events e"
         if ids is not None and len(ids) * 4 < of:
             rows = self._cursor(
                 f"{sql} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),)
@@ -540,7 +550,9 @@ def compare_tables(
     """compare_events for two sides read from databases: matched by id and compared by digest,
     so that only the rows to be shown are read whole."""
     want = set(only or CATEGORIES)
-    old, new = left.digests(), right.digests()
+    old = left.digests()
+    every = {"right", "shared", "changed"} <= want  # every row of the right side is shown
+    right_rows, new = right.rows_and_digests() if every else ([], right.digests())
     left_only = old.keys() - new.keys()
     right_only = new.keys() - old.keys()
     theirs = new.get  # an id on the left only gives its own digest back: not changed
@@ -551,22 +563,22 @@ def compare_tables(
         "shared": len(new) - len(right_only) - len(changed),
         "changed": len(changed),
     }
-    shown: set[str] | None = None  # the right side's ids to show; None: all
-    if not {"right", "shared", "changed"} <= want:
-        shown = set()
+    if not every:
+        shown: set[str] = set()
         if "shared" in want:
             shown |= new.keys() - right_only - changed
         if "right" in want:
             shown |= right_only
         if "changed" in want:
             shown |= changed
+        right_rows = list(right.rows(shown, len(new))) if shown else []
     wanted_left = (left_only if "left" in want else set()) | (
         changed if "changed" in want else set()
     )
     olds = {r["id"]: r for r in left.rows(wanted_left, len(old))} if wanted_left else {}
     entries: list[Entry] = []
     add = entries.append
-    for r in right.rows(shown, len(new)) if shown is None or shown else ():
+    for r in right_rows:
         rid = r["id"]
         if rid in changed:
             add(Entry("changed", r, _changes(olds[rid], r)))

@@ -399,7 +399,7 @@ EVENT_BASE = (
 )
 # An event's lists are read from its derived copies (schema.sql): no lookups per row.
 EVENT_LISTS = ("actor_list", "topic_list", "note_list")
-EVENT_COLUMNS = ", ".join(f"e.{c}" for c in (*EVENT_BASE, *EVENT_LISTS))
+EVENT_SELECT = ", ".join(f"e.{c}" for c in (*EVENT_BASE, *EVENT_LISTS))
 
 _FACT_COLUMNS = (
     "f.id, f.subject, f.value, f.value_max, f.unit, f.qualifier, f.as_written, f.date, "
@@ -414,7 +414,7 @@ _FACT_COLUMNS = (
 
 
 def event_from_columns(r: Sequence[Any]) -> Row:
-    """An event in the JSON schema, from its EVENT_COLUMNS (the lists joined by U+001F)."""
+    """An event in the JSON schema, from its EVENT_SELECT columns (the lists joined by U+001F)."""
     actors, topics, notes = r[12], r[13], r[14]
     return {
         "id": r[0],
@@ -525,7 +525,7 @@ def timeline(conn: sqlite3.Connection, f: TimelineFilter) -> Iterator[Row]:
     order = ", ".join(
         f"{c} {direction}" for c in ("e.date_start", _PRECISION_ORDER.format(t="e"), "e.id")
     )
-    sql = f"SELECT {EVENT_COLUMNS} FROM events e"
+    sql = f"SELECT {EVENT_SELECT} FROM events e"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += f" ORDER BY {order}"
@@ -710,7 +710,7 @@ def show(conn: sqlite3.Connection, id_: str) -> Row:
     """Everything about one event or fact (see the module docstring for the fields)."""
     from rusino.dates import display
 
-    r = conn.execute(f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.id = ?", (id_,)).fetchone()
+    r = conn.execute(f"SELECT {EVENT_SELECT} FROM events e WHERE e.id = ?", (id_,)).fetchone()
     row: Row
     if r is not None:
         row = {"type": "event", **event_from_columns(r)}
@@ -737,7 +737,7 @@ def show(conn: sqlite3.Connection, id_: str) -> Row:
         related = []
         if row["event"]:
             e = conn.execute(
-                f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.id = ?", (row["event"],)
+                f"SELECT {EVENT_SELECT} FROM events e WHERE e.id = ?", (row["event"],)
             ).fetchone()
             if e is not None:
                 related.append(event_from_columns(e))

@@ -33,7 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
-from rusino import build, db
+from rusino import build, db, query
 from rusino.errors import ExitCode, RusinoError
 
 BUSY_TIMEOUT_MS = 5000  # how long a second writer waits for the first before "database is busy"
@@ -51,20 +51,7 @@ DERIVED = ("start", "end", "precision", "in_window")
 
 _READONLY_HINT = "create your own with `rusino db init`, then select it with --db PATH or RUSINO_DB"
 
-EVENT_COLUMNS = (
-    "id",
-    "date",
-    "date_start",
-    "date_end",
-    "date_text",
-    "precision",
-    "inferred",
-    "in_window",
-    "summary",
-    "source",
-    "quote",
-    "comment",
-)
+EVENT_COLUMNS = query.EVENT_BASE  # the events table's own columns, in table order
 FACT_COLUMNS = (
     "id",
     "subject",
@@ -443,8 +430,6 @@ class Validator:
             canonical = known.get(key) or pending.get(key)
             if canonical is None:
                 if not allow:
-                    from rusino import query
-
                     self.idle()
                     try:
                         query.resolve(self.conn, what, name)
@@ -591,8 +576,6 @@ class Validator:
             )
             raw.fields["id"] = record["id"]
         if record["source"] not in self.sources:
-            from rusino import query
-
             self.idle()
             try:
                 query.check_source(self.conn, record["source"])
