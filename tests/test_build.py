@@ -227,6 +227,18 @@ def test_schema_indexes_exist(conn: sqlite3.Connection) -> None:
     assert {"events_by_start", "event_actors_by_actor", "event_topics_by_topic"} <= indexes
 
 
+def test_join_tables_are_one_btree_each(conn: sqlite3.Connection) -> None:
+    # WITHOUT ROWID: no rowid table beside the primary key's index (an import writes millions)
+    for kind in ("event", "fact"):
+        for link in ("actors", "topics", "notes"):
+            table = f"{kind}_{link}"
+            sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+            assert sql[0].endswith("WITHOUT ROWID")
+            assert not conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name LIKE ?", (f"sqlite_autoindex_{table}%",)
+            ).fetchall()
+
+
 # --- reproducible and atomic -----------------------------------------------------------------
 
 

@@ -85,10 +85,10 @@ def csv_fields(what: What) -> tuple[str, ...]:
 _BOOL = "json(CASE WHEN {0} THEN 'true' ELSE 'false' END)"
 
 
-def _list(table: str, column: str, key: str, ref: str, order: str = "rowid") -> str:
+def _list(table: str, column: str, key: str, ref: str) -> str:
     return (
         f"json((SELECT json_group_array({column}) FROM "
-        f"(SELECT {column} FROM {table} WHERE {key} = {ref} ORDER BY {order})))"
+        f"(SELECT {column} FROM {table} WHERE {key} = {ref} ORDER BY {column})))"
     )
 
 
@@ -105,7 +105,7 @@ EVENTS_JSON_SQL = (
     f"'actors', {_list('event_actors', 'actor', 'event', 'e.id')}, "
     f"'topics', {_list('event_topics', 'topic', 'event', 'e.id')}, "
     "'source', e.source, "
-    f"'notes', {_list('event_notes', 'number', 'event', 'e.id', 'number')}, "
+    f"'notes', {_list('event_notes', 'number', 'event', 'e.id')}, "
     "'quote', e.quote, 'comment', coalesce(e.comment, '')) "
     f"FROM events e ORDER BY {_ORDER.format(t='e')}"
 )

@@ -1,5 +1,8 @@
 -- rusino database schema. Built by rusino.build from data/*.toml; read by rusino.query.
 -- Lists (actors, topics, notes) live in join tables; dates are EDTF plus ISO bounds.
+-- The join tables are WITHOUT ROWID: one b-tree each, keyed by their primary key, where a rowid
+-- table would be two (its rows, and its primary key's index); a million-event import writes
+-- millions of their rows. Lists are read in name (or note number) order.
 CREATE TABLE sources (
     id TEXT PRIMARY KEY,
     authors TEXT NOT NULL,          -- JSON array of names, in the article's order
@@ -65,19 +68,19 @@ CREATE TABLE event_actors (
     event TEXT NOT NULL REFERENCES events(id),
     actor TEXT NOT NULL REFERENCES actors(name),
     PRIMARY KEY (event, actor)
-);
+) WITHOUT ROWID;
 CREATE TABLE event_topics (
     event TEXT NOT NULL REFERENCES events(id),
     topic TEXT NOT NULL REFERENCES topics(name),
     PRIMARY KEY (event, topic)
-);
+) WITHOUT ROWID;
 CREATE TABLE event_notes (
     event TEXT NOT NULL REFERENCES events(id),
     source TEXT NOT NULL,
     number INTEGER NOT NULL,
     PRIMARY KEY (event, number),
     FOREIGN KEY (source, number) REFERENCES notes(source, number)
-);
+) WITHOUT ROWID;
 CREATE TABLE facts (
     id TEXT PRIMARY KEY,
     subject TEXT NOT NULL,
@@ -103,19 +106,19 @@ CREATE TABLE fact_actors (
     fact TEXT NOT NULL REFERENCES facts(id),
     actor TEXT NOT NULL REFERENCES actors(name),
     PRIMARY KEY (fact, actor)
-);
+) WITHOUT ROWID;
 CREATE TABLE fact_topics (
     fact TEXT NOT NULL REFERENCES facts(id),
     topic TEXT NOT NULL REFERENCES topics(name),
     PRIMARY KEY (fact, topic)
-);
+) WITHOUT ROWID;
 CREATE TABLE fact_notes (
     fact TEXT NOT NULL REFERENCES facts(id),
     source TEXT NOT NULL,
     number INTEGER NOT NULL,
     PRIMARY KEY (fact, number),
     FOREIGN KEY (source, number) REFERENCES notes(source, number)
-);
+) WITHOUT ROWID;
 CREATE TABLE metadata (
     key TEXT PRIMARY KEY,           -- schema_version, events, events_in_window, facts, actors,
     value TEXT NOT NULL             -- topics, sources, notes, content_hash
