@@ -368,6 +368,19 @@ def test_bulk_import_with_a_clash_writes_nothing(fixture_db: Path, small_batches
     assert check_database(fixture_db) == []
 
 
+def test_bulk_import_repeating_a_row_counts_it_unchanged(
+    fixture_db: Path, small_batches: None
+) -> None:
+    rows = bulk_rows(600)
+    rows.insert(500, ("bulk.jsonl:x", rows[300][1], None))  # the same id, the same content
+    rows.insert(560, ("bulk.jsonl:y", rows[11][1], None))  # the one linked from JSON
+    summary = import_(fixture_db, rows, new_actors=True)
+    assert (summary.added, summary.unchanged) == (600 + 7, 2)
+    assert check_database(fixture_db) == []
+    links = "SELECT count(*) FROM event_actors WHERE event LIKE 'bulk-%'"
+    assert count(fixture_db, links) == 600 + 60 + 1
+
+
 def test_writer_thread_error_rolls_back(
     fixture_db: Path, small_batches: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
