@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import contextlib
 import json
 import os
 import random
@@ -30,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -167,6 +169,36 @@ def peak_of(cmd: list[str]) -> tuple[float, float]:
     return elapsed, float("nan")
 
 
+def fresh_db(path: Path) -> Path:
+    """`rusino db init path`, replacing any file there."""
+    path.unlink(missing_ok=True)
+    subprocess.run([*RUSINO, "db", "init", str(path)], check=True, stderr=subprocess.DEVNULL)
+    return path
+
+
+def import_cmd(db: Path, source: Path) -> list[str]:
+    return [*RUSINO, "--db", str(db), "import", str(source), "--new-actor"]
+
+
+def count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for _ in handle)
+
+
+@contextlib.contextmanager
+def work_folder(keep: Path | None, prefix: str) -> Iterator[Path]:
+    """The folder to work in: `keep` (kept), else a temporary one (removed). The package is
+    compiled first, so that no run pays for it."""
+    compileall.compile_dir(ROOT / "src" / "rusino", quiet=1)
+    work = keep or Path(tempfile.mkdtemp(prefix=prefix))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        yield work
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
 def median_time(cmd: list[str], runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -182,16 +214,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="work in DIR and keep the files")
     args = parser.parse_args()
-    compileall.compile_dir(ROOT / "src" / "rusino", quiet=1)
-    work = args.keep or Path(tempfile.mkdtemp(prefix="rusino-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
-    env_note = f"{args.events:,} synthetic events, work folder {work}"
-    print(env_note, file=sys.stderr)
-    try:
+    with work_folder(args.keep, "rusino-bench-") as work:
+        print(f"{args.events:,} synthetic events, work folder {work}", file=sys.stderr)
         run(work, args.events, args.runs)
-    finally:
-        if args.keep is None:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 def run(work: Path, n: int, runs: int) -> None:
@@ -205,11 +230,9 @@ def run(work: Path, n: int, runs: int) -> None:
     # 1. import
     results = {}
     for label, source in (("tenth", small_file), ("full", big_file)):
-        db = work / f"{label}.sqlite"
-        db.unlink(missing_ok=True)
-        subprocess.run([*RUSINO, "db", "init", str(db)], check=True, stderr=subprocess.DEVNULL)
-        count = sum(1 for _ in source.open("rb"))
-        seconds, peak = peak_of([*RUSINO, "--db", str(db), "import", str(source), "--new-actor"])
+        db = fresh_db(work / f"{label}.sqlite")
+        count = count_lines(source)
+        seconds, peak = peak_of(import_cmd(db, source))
         results[label] = (count, seconds, peak)
     big = work / "full.sqlite"
     count, seconds, peak = results["full"]

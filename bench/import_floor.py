@@ -19,11 +19,7 @@ A design meets 50,000 rows/s only if its floor on this machine allows it.
 from __future__ import annotations
 
 import argparse
-import compileall
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -100,16 +96,9 @@ class OneThread:
         pass
 
 
-def fresh(work: Path) -> Path:
-    db = work / "floor.sqlite"
-    db.unlink(missing_ok=True)
-    subprocess.run([*speed.RUSINO, "db", "init", str(db)], check=True, stderr=subprocess.DEVNULL)
-    return db
-
-
 def one_thread(work: Path, source: Path) -> tuple[float, float]:
     """(seconds in all, seconds inside SQLite's calls) of the import on one thread."""
-    db = fresh(work)
+    db = speed.fresh_db(work / "floor.sqlite")
     store._Background = OneThread  # type: ignore[assignment,misc]
     conn = Timed(store.connect_writable(db))
     start = time.perf_counter()
@@ -128,19 +117,12 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path, help="work in DIR and keep the files")
     args = parser.parse_args()
-    compileall.compile_dir(speed.ROOT / "src" / "rusino", quiet=1)
-    work = args.keep or Path(tempfile.mkdtemp(prefix="rusino-floor-"))
-    work.mkdir(parents=True, exist_ok=True)
-    source = work / "events.jsonl"
-    try:
+    with speed.work_folder(args.keep, "rusino-floor-") as work:
+        source = work / "events.jsonl"
         if not source.exists():
             speed.generate(source, args.events)
-        n = sum(1 for _ in source.open("rb"))
-        db = fresh(work)
-        start = time.perf_counter()
-        cmd = [*speed.RUSINO, "--db", str(db), "import", str(source), "--new-actor"]
-        subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL)
-        threaded = time.perf_counter() - start
+        n = speed.count_lines(source)
+        threaded, _ = speed.measure(speed.import_cmd(speed.fresh_db(work / "floor.sqlite"), source))
         total, sqlite = one_thread(work, source)
         python = total - sqlite
         two = max(python, sqlite, total / 2)
@@ -158,9 +140,6 @@ def main() -> None:
             f"\n`rusino import` runs at {two / threaded:.2f}x the two-core floor's speed; "
             f"50,000 rows/s needs {n / 50_000:.1f} s."
         )
-    finally:
-        if args.keep is None:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
