@@ -248,6 +248,11 @@ def test_init_seeded_and_empty(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
 
 
+def test_to_edtf_says_what_is_wrong_with_an_edtf_date() -> None:
+    with pytest.raises(RusinoError, match="ends before it starts"):
+        store.to_edtf("2015/2012")
+
+
 def test_to_edtf_takes_timeline_dates() -> None:
     assert store.to_edtf("22 April 2012") == "2012-04-22"
     assert store.to_edtf("April 2012") == "2012-04"

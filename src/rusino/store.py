@@ -312,12 +312,17 @@ def to_edtf(text: str) -> str:
     try:
         date_bounds(text)
         return text
-    except RusinoError:
-        pass
+    except RusinoError as exc:
+        edtf_error = exc
     from rusino import dates
 
-    start = dates.parse_bound(text)
-    end = dates.parse_bound(text, end=True)
+    try:
+        start = dates.parse_bound(text)
+        end = dates.parse_bound(text, end=True)
+    except RusinoError:
+        if any(mark in text for mark in "/?~%"):  # meant as EDTF: say what is wrong with it
+            raise edtf_error from None
+        raise
     if start == end:
         return start
     if start[5:] == "01-01" and end[5:] == "12-31" and start[:4] == end[:4]:
