@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from rusino import build, db, store
+from rusino import build, db, query, store
 from rusino.check import check_database
 from rusino.errors import RusinoError
 
@@ -245,6 +245,11 @@ def test_init_seeded_and_empty(tmp_path: Path) -> None:
     assert store.init_database(empty, empty=True)["events"] == 0
     assert check_database(empty) == []
     assert check_database(seeded) == []
+    conn = sqlite3.connect(empty)
+    with pytest.raises(RusinoError, match="unknown source 'alpha-2014'") as info:
+        query.check_source(conn, "alpha-2014")
+    conn.close()
+    assert info.value.hint == "no sources yet"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
 
 

@@ -215,7 +215,8 @@ def check_source(conn: sqlite3.Connection, source: str) -> str:
     for i in ids:
         if i.lower() == source.lower():
             return i
-    hint = _did_you_mean(suggest(source, ids)) or "known sources: " + ", ".join(ids)
+    known = "known sources: " + ", ".join(ids) if ids else "no sources yet"
+    hint = _did_you_mean(suggest(source, ids)) or known
     raise RusinoError(f"unknown source {source!r}", hint, ExitCode.USAGE)
 
 
