@@ -303,8 +303,80 @@ def test_older_database_is_refused_until_upgraded(
     conn.close()
     assert check_database(fixture_db) != []
     events = count(fixture_db, "SELECT count(*) FROM events")
-    assert store.upgrade_database(fixture_db) == (events, [])
+    assert store.upgrade_database(fixture_db) == (events, [], [])
     assert check_database(fixture_db) == []
+
+
+LINK_TABLES = (
+    "event_actors",
+    "event_topics",
+    "event_notes",
+    "fact_actors",
+    "fact_topics",
+    "fact_notes",
+)
+
+
+def _table_sql(path: Path) -> dict[str, str]:
+    conn = sqlite3.connect(path)
+    rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL").fetchall()
+    conn.close()
+    return dict(rows)
+
+
+def _with_rowid_links(path: Path) -> None:
+    """What a schema-2 database made before the link tables became WITHOUT ROWID looks like:
+    each a rowid table (with an automatic index for its key) and the same indexes."""
+    sql = _table_sql(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    for table in LINK_TABLES:
+        old = sql[table].replace(" WITHOUT ROWID", "").replace(f"TABLE {table} ", "TABLE old ", 1)
+        assert old != sql[table]
+        conn.execute(old)
+        conn.execute(f"INSERT INTO old SELECT * FROM {table}")
+        conn.execute(f"DROP TABLE {table}")
+        conn.execute(f"ALTER TABLE old RENAME TO {table}")
+        for name, index in sql.items():
+            if name.startswith(f"{table}_by_"):  # dropped with the table
+                conn.execute(index)
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def test_upgrade_rebuilds_rowid_link_tables_without_rowid(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rusino.cli import run
+
+    add(fixture_db, "event", EVENT | {"notes": [2]})  # a row in event_notes too
+    want_sql = _table_sql(fixture_db)
+    conn = sqlite3.connect(fixture_db)
+    want_rows = {
+        t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in LINK_TABLES
+    }
+    want_hash = store.content_hash(conn)
+    conn.close()
+    assert all(want_rows[t] for t in LINK_TABLES if not t.startswith("fact_notes"))
+    _with_rowid_links(fixture_db)
+    assert all("WITHOUT ROWID" not in _table_sql(fixture_db)[t] for t in LINK_TABLES)
+
+    assert run(["--db", str(fixture_db), "db", "upgrade"]) == 0
+    err = capsys.readouterr().err
+    assert f"rebuilt {', '.join(LINK_TABLES)} WITHOUT ROWID" in err
+    got_sql = _table_sql(fixture_db)
+    for table in LINK_TABLES:
+        assert "WITHOUT ROWID" in got_sql[table]
+    assert got_sql == want_sql  # word for word as a database made today, indexes too
+
+    conn = sqlite3.connect(fixture_db)
+    assert {
+        t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in LINK_TABLES
+    } == want_rows
+    assert store.content_hash(conn) == want_hash
+    conn.close()
+    assert check_database(fixture_db) == []
+    assert store.upgrade_database(fixture_db)[1:] == ([], [])  # nothing left to rebuild
 
 
 def bulk_rows(n: int, **change: Any) -> list[store.Row]:

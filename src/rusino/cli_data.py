@@ -123,14 +123,16 @@ def db_init(
 def db_upgrade(wait: WaitOpt = 5.0) -> None:
     """Bring your database (--db or RUSINO_DB) up to this rusino's schema, in place.
 
-    Adds what a database made by an older rusino lacks and rewrites every event's derived
+    Adds what a database made by an older rusino lacks, rebuilds its link tables as WITHOUT
+    ROWID tables if an older rusino made them otherwise, and rewrites every event's derived
     columns (its lists and digest) from its rows, in one transaction. Safe to run again.
     """
     from rusino import db, store
 
     path = db.resolve_path(STATE.db)
-    n, added = store.upgrade_database(path, timeout_ms=int(wait * 1000))
+    n, added, rebuilt = store.upgrade_database(path, timeout_ms=int(wait * 1000))
     what = f"added {', '.join(added)}; " if added else ""
+    what += f"rebuilt {', '.join(rebuilt)} WITHOUT ROWID; " if rebuilt else ""
     typer.echo(f"upgraded {path}: {what}{n} events rewritten", err=True)
 
 

@@ -244,10 +244,14 @@ def init_database(target: Path, *, empty: bool = False) -> dict[str, int]:
     return build.write_atomically(target, write, "creating")
 
 
-def upgrade_database(path: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS) -> tuple[int, list[str]]:
+def upgrade_database(
+    path: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS
+) -> tuple[int, list[str], list[str]]:
     """Bring a user database to the current schema, in one transaction: add the events' derived
-    columns when they are missing (a database from an older rusino), rewrite them all from the
-    rows, and the metadata with them. Returns (events rewritten, columns added)."""
+    columns when they are missing (a database from an older rusino), make its link tables
+    WITHOUT ROWID when an older rusino made them as rowid tables, rewrite the derived columns
+    from the rows, and the metadata with them. Returns (events rewritten, columns added, tables
+    rebuilt)."""
     conn = connect_writable(path, timeout_ms=timeout_ms, old=True)
     try:
         with transaction(conn):  # no ledger: the layout changes, so the hash is computed anew
@@ -255,9 +259,45 @@ def upgrade_database(path: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS) -> tuple[
             added = [c for c in build.DERIVED["events"] if c not in have]
             for column in added:
                 conn.execute(f"ALTER TABLE events ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
-            return build.refresh_derived(conn), added
+            rebuilt = _without_rowid(conn)
+            return build.refresh_derived(conn), added, rebuilt
     finally:
         conn.close()
+
+
+def _without_rowid(conn: sqlite3.Connection) -> list[str]:
+    """Rebuild, as the schema has them, the WITHOUT ROWID tables that conn holds as rowid tables
+    (the link tables of a database made before they became WITHOUT ROWID: a table and its key's
+    index, two b-trees where one does), with their indexes; return their names. Runs inside the
+    caller's transaction."""
+    schema = sqlite3.connect(":memory:")
+    try:
+        schema.executescript(build.schema_sql())
+        tables = schema.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID'"
+        ).fetchall()
+        indexes = schema.execute(
+            "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        ).fetchall()
+        columns = {name: ", ".join(build.columns_of(schema, name)) for name, _ in tables}
+    finally:
+        schema.close()
+    rebuilt = []
+    for name, sql in tables:
+        row = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone()
+        if row is None or "WITHOUT ROWID" in str(row[0]).upper():
+            continue
+        conn.execute(f"ALTER TABLE {name} RENAME TO {name}_old")
+        conn.execute(sql)  # as a new database has it, word for word
+        conn.execute(f"INSERT INTO {name} ({columns[name]}) SELECT {columns[name]} FROM {name}_old")
+        conn.execute(f"DROP TABLE {name}_old")  # and its indexes
+        for table, index_sql in indexes:
+            if table == name:
+                conn.execute(index_sql)
+        rebuilt.append(name)
+    return rebuilt
 
 
 # --------------------------------------------------------------------------------------------
