@@ -456,6 +456,22 @@ def test_a_closed_pipe_ends_quietly(fixture_db: Path) -> None:
     assert p.stderr == "" and len(p.stdout.splitlines()) == 1
 
 
+@pytest.mark.parametrize(("right", "code"), [("actor:China", 1), ("actor:moscow", 0)])
+@pytest.mark.parametrize("fmt", [[], ["-f", "table"], ["-f", "json"]])
+def test_a_closed_pipe_keeps_the_answer(
+    fixture_db: Path, right: str, code: int, fmt: list[str]
+) -> None:
+    """The reader gone before the first row (`| head -1` of a long diff): the exit code still
+    says whether the sides differ, so that `set -o pipefail` scripts are not told "same"."""
+    p = subprocess.Popen([*RUSINO, "diff", "actor:Russia", right, *fmt],
+                         env=os.environ | {"RUSINO_DB": str(fixture_db)},
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    assert p.stdout is not None and p.stderr is not None
+    p.stdout.close()
+    err = p.stderr.read()
+    assert (p.wait(), err) == (code, b"")
+
+
 def test_quiet_prints_nothing_and_exits_with_the_answer(
     capsys: pytest.CaptureFixture[str], fixture_db: Path, changed_db: Path
 ) -> None:

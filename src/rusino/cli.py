@@ -235,8 +235,9 @@ def _connect() -> "sqlite3.Connection":
     return db.connect(db.resolve_path(STATE.db))
 
 
-def _emit(write: Callable[[], object]) -> None:
-    """Run a writer; a closed pipe (``| head -1``) ends the command quietly with exit 0."""
+def _emit(write: Callable[[], object], closed: int = 0) -> None:
+    """Run a writer; a closed pipe (``| head -1``) ends the command quietly, with exit code
+    ``closed`` (0, or what the command would have said had the reader read it all)."""
     try:
         write()
         sys.stdout.flush()
@@ -244,7 +245,7 @@ def _emit(write: Callable[[], object]) -> None:
         # Point stdout at /dev/null so the interpreter's final flush cannot fail again.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        raise typer.Exit(0) from None
+        raise typer.Exit(closed) from None
 
 
 def _draw(

@@ -157,6 +157,7 @@ def diff(
             lambda c: write(render.Format.table, opts._replace(console=c)), fmt, save, title=title
         )
     else:
-        _emit(lambda: write(fmt, opts))
+        # `set -o pipefail; rusino diff A B | head -1` must still say that the sides differ
+        _emit(lambda: write(fmt, opts), closed=0 if result.same else 1)
     if not result.same:
         raise typer.Exit(1)
