@@ -183,11 +183,10 @@ def test_bad_databases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert "not a rusino database" in fail(capsys, ["--db", str(other), "actors"])
 
 
-def test_debug_shows_the_traceback(fixture_db: Path) -> None:
-    from rusino.errors import RusinoError
-
-    with pytest.raises(RusinoError):
-        run(["--db", str(fixture_db), "--debug", "timeline", "--actor", "Japna"])
+def test_debug_shows_the_traceback(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--db", str(fixture_db), "--debug", "timeline", "--actor", "Japna"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback") and "rusino.errors.RusinoError: unknown actor" in err
 
 
 def test_internal_error_is_one_line_exit_1(

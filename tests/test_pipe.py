@@ -108,7 +108,52 @@ def test_exit_codes_and_one_line_errors(fixture_db: Path, tmp_path: Path) -> Non
 
 def test_debug_prints_a_traceback(fixture_db: Path) -> None:
     p = rusino(fixture_db, "--debug", "timeline", "--actor", "Japna")
-    assert p.returncode != 0 and "Traceback" in p.stderr
+    assert p.returncode == 2 and "Traceback" in p.stderr  # and the usual exit code
+    assert p.stderr.splitlines()[-1].startswith("rusino: unknown actor 'Japna'")
+    p = rusino(fixture_db, "timeline", "--debug")  # not a global option there: a usage error
+    assert (p.returncode, p.stderr.count("\n")) == (2, 1) and "No such option: --debug" in p.stderr
+
+
+def one_line(p: subprocess.CompletedProcess[str], code: int, *words: str) -> None:
+    assert (p.returncode, p.stdout, p.stderr.count("\n")) == (code, "", 1), p.stderr
+    assert p.stderr.startswith("rusino: ") and all(w in p.stderr for w in words), p.stderr
+
+
+def test_an_argument_that_is_not_utf8_is_a_usage_error(fixture_db: Path) -> None:
+    for args in (["timeline", "--actor"], ["show"], ["search"]):
+        p = subprocess.run([*RUSINO, *args, b"Jap\xffan"], env=env(fixture_db),
+                           capture_output=True, text=True, check=False)  # fmt: skip
+        one_line(p, 2, "argument b'Jap\\xffan' is not valid UTF-8")
+
+
+@pytest.mark.parametrize("args", [["timeline"], ["export"], ["actors", "-f", "json"]])
+def test_output_that_cannot_be_written_is_one_line(fixture_db: Path, args: list[str]) -> None:
+    cmd = shlex.join([*RUSINO, *args])
+    closed = subprocess.run(["bash", "-c", f"{cmd} >&-"], env=env(fixture_db),
+                            capture_output=True, text=True, check=False)  # fmt: skip
+    one_line(closed, 1, "cannot write the output: stdout is closed")
+    if Path("/dev/full").exists():
+        full = subprocess.run(["bash", "-c", f"{cmd} > /dev/full"], env=env(fixture_db),
+                              capture_output=True, text=True, check=False)  # fmt: skip
+        one_line(full, 1, "cannot write the output", "No space left on device")
+
+
+def test_output_in_an_encoding_without_the_text_says_how_to_fix_it() -> None:
+    bundled = {k: v for k, v in os.environ.items() if k != "RUSINO_DB"}  # its quotes hold U+2019
+    p = subprocess.run([*RUSINO, "timeline"], env=bundled | {"PYTHONIOENCODING": "ascii"},
+                       capture_output=True, text=True, check=False)  # fmt: skip
+    assert p.returncode == 1 and p.stderr.count("\n") == 1
+    assert "cannot write the output as ascii" in p.stderr and "PYTHONIOENCODING=utf-8" in p.stderr
+
+
+def test_a_command_that_prints_nothing_runs_with_stdout_closed(
+    fixture_db: Path, tmp_path: Path
+) -> None:
+    mine = tmp_path / "mine.sqlite"
+    cmd = shlex.join([*RUSINO, "db", "init", str(mine)])
+    p = subprocess.run(["bash", "-c", f"{cmd} >&-"], env=env(fixture_db),
+                       capture_output=True, text=True, check=False)  # fmt: skip
+    assert p.returncode == 0 and mine.exists(), p.stderr
 
 
 def test_json_parses(fixture_db: Path) -> None:

@@ -8,6 +8,8 @@ Typer runs with ``standalone_mode=False`` so click's own usage errors (an unknow
 only by the table writer, when a table is drawn.
 """
 
+import errno
+import io
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -246,6 +248,14 @@ def _emit(write: Callable[[], object], closed: int = 0) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         raise typer.Exit(closed) from None
+    except OSError as e:  # a full disk (> /dev/full), a closed stdout (>&-)
+        raise RusinoError(f"cannot write the output: {e.strerror or e}", code=ExitCode.ERROR) from e
+    except UnicodeEncodeError as e:
+        raise RusinoError(
+            f"cannot write the output as {e.encoding}: it holds {e.object[e.start : e.end]!r}",
+            "let Python write UTF-8: PYTHONIOENCODING=utf-8 or PYTHONUTF8=1",
+            ExitCode.ERROR,
+        ) from e
 
 
 def _draw(
@@ -612,18 +622,49 @@ def _usage_line(e: click_exceptions.ClickException) -> str:
 
 def _command_name(args: list[str]) -> str | None:
     """The subcommand in ``args`` (after the global options), or None."""
-    i = 0
+    return _scan(args)[0]
+
+
+def _scan(args: list[str]) -> tuple[str | None, bool]:
+    """(the subcommand in ``args`` or None, whether --debug is among the global options before
+    it: after the command it is an unknown option, a usage error like any other)."""
+    i, debug = 0, False
     while i < len(args):
         a = args[i]
         if a == "--db":
             i += 2
         elif a.startswith("--db=") or a == "--debug":
+            debug = debug or a == "--debug"
             i += 1
         elif a.startswith("-"):
-            return None  # --help, --version, an unknown option: the full app answers
+            return None, debug  # --help, --version, an unknown option: the full app answers
         else:
-            return a
-    return None
+            return a, debug
+    return None, debug
+
+
+class _ClosedStdout(io.TextIOBase):
+    """sys.stdout when the shell closed it (``rusino timeline >&-``): Python sets it to None.
+    Writing fails as writing to a closed descriptor does; a command that writes nothing there
+    (import, add) runs as usual."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.buffer = _ClosedBuffer()
+
+    def write(self, s: str) -> int:
+        raise OSError(errno.EBADF, "stdout is closed")
+
+    def isatty(self) -> bool:
+        return False
+
+
+class _ClosedBuffer(io.RawIOBase):
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        raise OSError(errno.EBADF, "stdout is closed")
 
 
 def _app_for(args: list[str]) -> typer.Typer:
@@ -655,7 +696,14 @@ def run(argv: list[str] | None = None) -> int:
     """Run the app on ``argv``; return the exit code. Errors become one line on stderr."""
     STATE.db, STATE.debug = None, False
     args = sys.argv[1:] if argv is None else list(argv)
-    debug = "--debug" in args  # known before parsing, so even a usage error can show its trace
+    command, debug = _scan(args)  # known before parsing, so even a usage error is traced
+    for a in args:
+        if not a.isascii() and _not_utf8(a):
+            raw = a.encode("utf-8", "surrogateescape")
+            typer.echo(f"rusino: argument {raw!r} is not valid UTF-8 text", err=True)
+            return int(ExitCode.USAGE)
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()
     try:
         rv: Any = _app_for(args)(args=args, prog_name="rusino", standalone_mode=False)
         return rv if isinstance(rv, int) else 0
@@ -664,8 +712,6 @@ def run(argv: list[str] | None = None) -> int:
         typer.echo(ctx.get_help() if ctx is not None else HELP, err=True)
         return int(ExitCode.USAGE)
     except click_exceptions.ClickException as e:
-        if debug:
-            raise
         typer.echo(f"rusino: {_usage_line(e)}", err=True)
         return e.exit_code
     except typer.Abort:
@@ -673,7 +719,7 @@ def run(argv: list[str] | None = None) -> int:
         return 1
     except RusinoError as e:
         if debug or STATE.debug:
-            raise
+            _trace()
         typer.echo(f"rusino: {e}", err=True)
         return int(e.code)
     except BrokenPipeError:
@@ -682,12 +728,27 @@ def run(argv: list[str] | None = None) -> int:
         return 0
     except Exception as e:  # a bug: one line, and the trace under --debug
         if debug or STATE.debug:
-            raise
+            _trace()
         typer.echo(
             f"rusino: internal error: {type(e).__name__}: {e} (rerun with --debug)", err=True
         )
         # diff's 1 means "the sides differ", so its trouble is 2, as diff(1) has it
-        return int(ExitCode.USAGE if _command_name(args) == "diff" else ExitCode.ERROR)
+        return int(ExitCode.USAGE if command == "diff" else ExitCode.ERROR)
+
+
+def _trace() -> None:
+    import traceback
+
+    traceback.print_exc()
+
+
+def _not_utf8(text: str) -> bool:
+    """Whether an argument holds bytes that are not UTF-8 (Python keeps them as surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def main() -> NoReturn:
