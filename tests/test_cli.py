@@ -112,6 +112,31 @@ def test_show(fixture_db: Path) -> None:
     assert tsv.splitlines()[1].startswith("2012-russia-china-trade\tRussia-China trade volume\t")
 
 
+def test_show_several_ids(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = ["2012-04-russia-china-naval-exercise", "2012-russia-china-trade",
+           "2015-japan-coal-imports-from-russia"]  # fmt: skip
+    view = invoke(fixture_db, "show", *ids)
+    starts = [line for line in view.splitlines() if line.startswith(("event ", "fact "))]
+    assert starts == [f"event {ids[0]}", f"fact {ids[1]}", f"fact {ids[2]}"]
+    assert [r["id"] for r in json.loads(invoke(fixture_db, "show", *ids, "-f", "json"))] == ids
+    lines = invoke(fixture_db, "show", *ids, "-f", "jsonl").splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ids
+    tsv = invoke(fixture_db, "show", *ids[1:], "-f", "tsv").splitlines()
+    assert [line.split("\t")[0] for line in tsv[1:]] == ids[1:]
+    bib = invoke(fixture_db, "show", *ids, "--bibtex")  # two sources, each once
+    assert [line for line in bib.splitlines() if line.startswith("@")] == [
+        "@article{alpha-2013,",
+        "@misc{beta-2016,",
+    ]
+    # an unknown id among them: nothing printed, one line naming it
+    line = fail(capsys, ["--db", str(fixture_db), "show", ids[0], "2012-russia-china-trad"])
+    assert "'2012-russia-china-trad'" in line and "did you mean 2012-russia-china-trade" in line
+    line = fail(capsys, ["--db", str(fixture_db), "show", *ids, "-f", "csv"])
+    assert "both events and facts" in line and "--format jsonl" in line
+    line = fail(capsys, ["--db", str(fixture_db), "show", ids[0], "--bibtex", "-f", "json"])
+    assert "--bibtex prints BibTeX, not --format" in line
+
+
 def test_search_rows_say_event_or_fact(fixture_db: Path) -> None:
     lines = invoke(fixture_db, "search", "Vietnam").splitlines()
     assert sorted(line.split("\t")[0] for line in lines) == ["event", "fact"]
@@ -162,7 +187,7 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["search", "naval AND"], "bad search expression"),
         (["facts", "--unit", "kms"], "unknown unit"),
         (["show", "2012-russia-china-trad"], "did you mean 2012-russia-china-trade"),
-        (["show"], "Missing argument 'ID'"),
+        (["show"], "Missing argument 'ID...'"),
     ],
 )
 def test_usage_errors(

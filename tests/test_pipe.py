@@ -156,6 +156,17 @@ def test_a_command_that_prints_nothing_runs_with_stdout_closed(
     assert p.returncode == 0 and mine.exists(), p.stderr
 
 
+def test_ids_through_xargs_to_show(fixture_db: Path) -> None:
+    rusino_ = shlex.join(RUSINO)
+    pipeline = f"{rusino_} timeline --actor Russia | cut -f1 | xargs {rusino_} show -f jsonl"
+    p = subprocess.run(["bash", "-o", "pipefail", "-c", pipeline], env=env(fixture_db),
+                       capture_output=True, text=True, check=False)  # fmt: skip
+    assert (p.returncode, p.stderr) == (0, "")
+    listed = rusino(fixture_db, "timeline", "--actor", "Russia").stdout.splitlines()
+    shown = [json.loads(line)["id"] for line in p.stdout.splitlines()]
+    assert len(shown) > 1 and shown == [line.split("\t")[0] for line in listed]
+
+
 def test_json_parses(fixture_db: Path) -> None:
     p = rusino(fixture_db, "facts", "--format", "json")
     assert [r["unit"] for r in json.loads(p.stdout)] == ["count", "USD", "km", "t"]

@@ -449,8 +449,15 @@ def facts(
 
 @app.command()
 def show(
-    id_: Annotated[str, typer.Argument(metavar="ID", help="An event or fact id.")],
-    bibtex: Annotated[bool, typer.Option("--bibtex", help="Only the source, as BibTeX.")] = False,
+    ids: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ID...", help="Event or fact ids (`... | cut -f1 | xargs rusino show`)."
+        ),
+    ],
+    bibtex: Annotated[
+        bool, typer.Option("--bibtex", help="Only the sources, as BibTeX, each once.")
+    ] = False,
     fmt: Annotated[
         Format | None,
         typer.Option(
@@ -458,29 +465,47 @@ def show(
             "-f",
             case_sensitive=False,
             show_default=False,
-            help="Output format [default: the full text view].",
+            help="Output format [default: the full text view]; json is an object for one id, "
+            "an array for more.",
         ),
     ] = None,
 ) -> None:
-    """Everything about one event or fact: dates, quote, the notes it cites, related records and a
+    """Everything about events or facts: dates, quote, the notes it cites, related records and a
     citation (Chicago author-date; --bibtex for BibTeX)."""
+    import json
+
     from rusino import query, render
 
-    row = query.show(_connect(), id_)
+    if bibtex and fmt is not None:
+        raise RusinoError("--bibtex prints BibTeX, not --format", "drop one of the two")
+    conn = _connect()
+    rows = [query.show(conn, id_) for id_ in ids]  # an unknown id fails before any output
     out = sys.stdout
     if bibtex:
-        _emit(lambda: out.write(row["bibtex"] + "\n"))
-        return
-    if fmt is None or fmt is Format.table:
-        _emit(lambda: render.write_show(row, out, render.Options()))
-    elif fmt in (Format.json, Format.jsonl):
-        import json
+        entries = dict.fromkeys(row["bibtex"] for row in rows)
+        _emit(lambda: out.write("\n".join(entries) + "\n"))
+    elif fmt is None or fmt is Format.table:
 
-        text = json.dumps(row, ensure_ascii=False, indent=2 if fmt is Format.json else None)
+        def write() -> None:
+            for i, row in enumerate(rows):
+                if i:
+                    out.write("\n")
+                render.write_show(row, out, render.Options())
+
+        _emit(write)
+    elif fmt is Format.json:
+        text = json.dumps(rows[0] if len(rows) == 1 else rows, ensure_ascii=False, indent=2)
         _emit(lambda: out.write(text + "\n"))
+    elif fmt is Format.jsonl:
+        _emit(lambda: out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     else:
-        view = render.EVENTS if row["type"] == "event" else render.FACTS
-        _output([row], view, fmt, None)
+        kinds = {row["type"] for row in rows}
+        if len(kinds) > 1:
+            raise RusinoError(
+                f"the ids name both events and facts, whose {fmt.value} columns differ",
+                "show them with --format jsonl, or events and facts separately",
+            )
+        _output(rows, render.EVENTS if kinds == {"event"} else render.FACTS, fmt, None)
 
 
 @app.command()
