@@ -187,6 +187,10 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["search", "naval AND"], "bad search expression"),
         (["facts", "--unit", "kms"], "unknown unit"),
         (["show", "2012-russia-china-trad"], "did you mean 2012-russia-china-trade"),
+        (["timeline", "--from", ""], "--from is empty"),
+        (["timeline", "--to", " "], "--to is empty"),
+        (["timeline", "--from", "-2012"], "cannot read the date '-2012'"),
+        (["timeline", "--from", "../2012"], "has an open start"),
         (["show"], "Missing argument 'ID...'"),
     ],
 )

@@ -27,6 +27,22 @@ from rusino.errors import ExitCode, RusinoError
         ("April 22, 2012", "2012-04-22", "2012-04-22"),
         ("December 2012", "2012-12-01", "2012-12-31"),
         ("  2012  ", "2012-01-01", "2012-12-31"),
+        # seasons and quarters, word or EDTF, with the bounds the built database gives them
+        ("spring 2013", "2013-03-01", "2013-05-31"),
+        ("Summer 2012", "2012-06-01", "2012-08-31"),
+        ("fall 2012", "2012-09-01", "2012-11-30"),
+        ("2012-23", "2012-09-01", "2012-11-30"),
+        ("2012-24", "2012-12-01", "2012-12-31"),
+        ("2012-Q2", "2012-04-01", "2012-06-30"),
+        ("Q4 2012", "2012-10-01", "2012-12-31"),
+        ("2012-33", "2012-01-01", "2012-03-31"),
+        # EDTF qualifiers leave the bounds; an interval's ends give them
+        ("2012~", "2012-01-01", "2012-12-31"),
+        ("2012-04?", "2012-04-01", "2012-04-30"),
+        ("2012-04/2012-06", "2012-04-01", "2012-06-30"),
+        ("2012-04~/2013?", "2012-04-01", "2013-12-31"),
+        ("2012-21/2012-22", "2012-03-01", "2012-08-31"),
+        ("22/04/2012", "2012-04-22", "2012-04-22"),  # not an interval: a day, read by dateutil
     ],
 )
 def test_parse_bound_whole_year_and_month(text: str, start: str, end: str) -> None:
@@ -35,13 +51,24 @@ def test_parse_bound_whole_year_and_month(text: str, start: str, end: str) -> No
 
 
 @pytest.mark.parametrize(
-    "text", ["2012-13", "2012-00", "2012-02-30", "2013-02-29", "garbage", "April", "22 April", ""]
-)
+    "text",
+    ["2012-13", "2012-00", "2012-02-30", "2013-02-29", "garbage", "April", "22 April", "",
+     # a sign or a stop that dateutil would silently drop, and vague words
+     "-2012", "--2012", "2012.", "2012,", "early 2012", "2012-25", "spring"],
+)  # fmt: skip
 def test_parse_bound_rejects_with_what_is_accepted(text: str) -> None:
     with pytest.raises(RusinoError) as info:
         parse_bound(text)
     assert info.value.code == ExitCode.USAGE
     assert "2012-04" in info.value.hint  # says what is accepted
+
+
+def test_an_open_end_bounds_nothing() -> None:
+    assert parse_bound("../2013", end=True) == "2013-12-31"
+    assert parse_bound("2012/..", end=False) == "2012-01-01"
+    for text, end in (("../2013", False), ("2012/..", True), ("2012/", True), ("/2012", False)):
+        with pytest.raises(RusinoError, match="has an open (start|end), so it bounds nothing"):
+            parse_bound(text, end=end)
 
 
 def test_plain_iso_does_not_import_dateutil() -> None:

@@ -106,6 +106,9 @@ def test_resolve_path_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     assert db.resolve_path(None) == db.bundled_path()
     monkeypatch.delenv("RUSINO_DB")
     assert db.resolve_path(None) == db.bundled_path()
+    # an empty RUSINO_DB is unset, as shells have it; an empty --db is a mistake
+    with pytest.raises(RusinoError, match="--db is empty"):
+        db.resolve_path("")
 
 
 def test_bundled_path_in_a_checkout(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

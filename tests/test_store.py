@@ -263,8 +263,14 @@ def test_to_edtf_takes_timeline_dates() -> None:
     assert store.to_edtf("April 2012") == "2012-04"
     assert store.to_edtf("2012") == "2012"
     assert store.to_edtf("2012-22") == "2012-22"
+    assert store.to_edtf("spring 2013") == "2013-21"
+    assert store.to_edtf("2012-Q2") == "2012-34"
     with pytest.raises(RusinoError):
         store.to_edtf("someday")
+    # never a different date than the one meant: an open end, a sign are refused, not dropped
+    for text in ("../2013", "2012-04-22/..", "2012/", "-0044", "2012."):
+        with pytest.raises(RusinoError):
+            store.to_edtf(text)
 
 
 def _as_schema_1(path: Path) -> None:

@@ -152,7 +152,8 @@ FromOpt = Annotated[
     typer.Option(
         "--from",
         metavar="DATE",
-        help="From DATE: 2012, 2012-04, April 2012, Apr 2012, 22 April 2012, 2012-04-22.",
+        help="From DATE: 2012, 2012-04, April 2012, 22 April 2012, 2012-04-22, spring 2012, "
+        "2012-Q2, EDTF (2012-21, 2012~, 2012-04/2012-06).",
     ),
 ]
 ToOpt = Annotated[
@@ -190,6 +191,9 @@ SaveOpt = Annotated[
 
 def date_range(from_: str | None, to: str | None, within: bool) -> tuple[str | None, str | None]:
     """--from/--to as ISO bounds (a year or month given means all of it); --within needs one."""
+    for value, option in ((from_, "--from"), (to, "--to")):
+        if value is not None and not value.strip():
+            raise RusinoError(f"{option} is empty", f"give it a date, or leave {option} out")
     if within and not (from_ or to):
         raise RusinoError("--within needs --from or --to", "e.g. --from 2012 --to 2013 --within")
     if not (from_ or to):

@@ -28,12 +28,22 @@ from typing import Literal
 from rusino.errors import ExitCode, RusinoError
 
 ACCEPTED = (
-    "use a year (2012), a month (2012-04, April 2012, Apr 2012) "
-    "or a day (2012-04-22, 22 April 2012)"
+    "use a year (2012), a month (2012-04, April 2012, Apr 2012), a day (2012-04-22, "
+    "22 April 2012), a season or quarter (spring 2012, 2012-21, 2012-Q2) or EDTF (2012~, "
+    "2012-04/2012-06)"
 )
 DASH = "\u2013"  # en dash, between the ends of a range
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+# EDTF's seasons (21-24) and quarters (33-36) as months, with the bounds the edtf package gives
+# them when the database is built, so that a filter and a stored date agree
+_SEASON_MONTHS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 12)}
+_SEASON_MONTHS |= {33 + q: (1 + 3 * q, 3 + 3 * q) for q in range(4)}
+_SEASON_WORDS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
+_SEASON = re.compile(
+    r"^(?:(spring|summer|autumn|fall|winter|q[1-4])\s+(\d{4})|(\d{4})-?(q[1-4]))$", re.I
+)
+_EDTF_END = re.compile(r"^(?:|\.\.|\d{4}.*)$")  # one side of an EDTF interval
 
 
 def _check_day(text: str, year: int, month: int, day: int) -> dt.date:
@@ -52,13 +62,36 @@ def _bound(year: int, month: int | None, day: int | None, end: bool) -> str:
 
 
 def parse_bound(text: str, *, end: bool = False) -> str:
-    """The ISO lower bound (``end=False``) or upper bound (``end=True``) of a human date."""
-    s = " ".join(text.split())
+    """The ISO lower bound (``end=False``) or upper bound (``end=True``) of a human or EDTF date.
+
+    EDTF's qualifiers (``?``, ``~``, ``%``) leave a date's bounds as they are; an interval
+    ``A/B`` gives the lower bound of A or the upper bound of B, and an open or unknown end
+    (``..``, empty) is refused, as it bounds nothing."""
+    s = " ".join(text.split()).rstrip("?~%")
+    ends = interval_ends(s)
+    if ends is not None:
+        side = ends[end]
+        if side in ("", ".."):
+            which = "end" if end else "start"
+            raise RusinoError(
+                f"the date {text!r} has an open {which}, so it bounds nothing",
+                f"give a definite date, or leave the option out; {ACCEPTED}",
+            )
+        return parse_bound(side, end=end)
+    if not s[:1].isalnum() or not s[-1:].isalnum():
+        # `-2012`, `2012.`: dateutil would drop the sign or the stop and read 2012
+        raise RusinoError(f"cannot read the date {text!r}", ACCEPTED)
+    season = season_edtf(s)
+    if season is not None:
+        year, code = int(season[:4]), int(season[5:])
+        return _bound(year, _SEASON_MONTHS[code][end], None, end)
     m = _ISO.match(s)
     if m:
         year = int(m.group(1))
         month = int(m.group(2)) if m.group(2) else None
         day = int(m.group(3)) if m.group(3) else None
+        if month in _SEASON_MONTHS and day is None:
+            return _bound(year, _SEASON_MONTHS[month][end], None, end)
         if month is not None and not 1 <= month <= 12:
             raise RusinoError(f"no such month in {text!r}: {month}", ACCEPTED)
         if day is not None:
@@ -68,6 +101,26 @@ def parse_bound(text: str, *, end: bool = False) -> str:
         return _bound(year, month, day, end)
     year_, month_, day_ = _parse_words(text, s)
     return _bound(year_, month_, day_, end)
+
+
+def interval_ends(text: str) -> tuple[str, str] | None:
+    """The two ends of an EDTF interval (``2012-04/2012-06``, ``../2013``), else None: a
+    ``22/04/2012`` is a day."""
+    left, slash, right = text.partition("/")
+    if slash and _EDTF_END.match(left) and _EDTF_END.match(right):
+        return left, right
+    return None
+
+
+def season_edtf(text: str) -> str | None:
+    """``spring 2013``, ``2012-Q2``, ``Q4 2012`` as EDTF (``2013-21``, ``2012-34``,
+    ``2012-36``); None for anything else."""
+    m = _SEASON.match(" ".join(text.split()))
+    if m is None:
+        return None
+    word = (m.group(1) or m.group(4)).lower()
+    code = _SEASON_WORDS.get(word) or 32 + int(word[1])
+    return f"{m.group(2) or m.group(3)}-{code}"
 
 
 def _parse_words(text: str, s: str) -> tuple[int, int | None, int | None]:

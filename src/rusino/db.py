@@ -41,7 +41,11 @@ def bundled_path() -> Path:
 
 def resolve_path(option: str | None) -> Path:
     """The database to use: the --db option, else env RUSINO_DB, else the bundled one."""
-    if option:
+    if option is not None:
+        if not option.strip():
+            raise RusinoError(
+                "--db is empty", "give a database path, or leave --db out for $RUSINO_DB"
+            )
         return Path(option).expanduser()
     env = os.environ.get("RUSINO_DB", "")
     if env:

@@ -356,13 +356,13 @@ def to_edtf(text: str) -> str:
         edtf_error = exc
     from rusino import dates
 
-    try:
-        start = dates.parse_bound(text)
-        end = dates.parse_bound(text, end=True)
-    except RusinoError:
-        if any(mark in text for mark in "/?~%"):  # meant as EDTF: say what is wrong with it
-            raise edtf_error from None
-        raise
+    if any(mark in text for mark in "?~%") or dates.interval_ends(text) is not None:
+        raise edtf_error from None  # meant as EDTF: say what is wrong with it
+    season = dates.season_edtf(text)
+    if season is not None:
+        return season
+    start = dates.parse_bound(text)
+    end = dates.parse_bound(text, end=True)
     if start == end:
         return start
     if start[5:] == "01-01" and end[5:] == "12-31" and start[:4] == end[:4]:
