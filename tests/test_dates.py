@@ -67,7 +67,7 @@ def test_an_open_end_bounds_nothing() -> None:
     assert parse_bound("../2013", end=True) == "2013-12-31"
     assert parse_bound("2012/..", end=False) == "2012-01-01"
     for text, end in (("../2013", False), ("2012/..", True), ("2012/", True), ("/2012", False)):
-        with pytest.raises(RusinoError, match="has an open (start|end), so it bounds nothing"):
+        with pytest.raises(RusinoError, match=r"has an open (start|end), so it bounds nothing"):
             parse_bound(text, end=end)
 
 

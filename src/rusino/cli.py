@@ -758,6 +758,10 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as e:  # a bug: one line, and the trace under --debug
         if debug or STATE.debug:
             _trace()
+        if getattr(e, "sqlite_errorcode", None) in (5, 6):  # SQLITE_BUSY, SQLITE_LOCKED
+            # a query that met another process's write, after connecting went through
+            typer.echo(f"rusino: {e}: another process is writing (try again later)", err=True)
+            return int(ExitCode.USAGE if command == "diff" else ExitCode.ERROR)
         typer.echo(
             f"rusino: internal error: {type(e).__name__}: {e} (rerun with --debug)", err=True
         )

@@ -53,6 +53,37 @@ def resolve_path(option: str | None) -> Path:
     return bundled_path()
 
 
+BUSY_TIMEOUT = 5.0  # seconds a command waits for another rusino's write to end
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def busy_error(path: Path | str) -> RusinoError:
+    return RusinoError(
+        f"database is busy: another process is writing to {path}",
+        "try again when it has finished",
+        ExitCode.ERROR,
+    )
+
+
+def _roll_back(path: Path, timeout: float) -> None:
+    """Roll back what a writer killed half-way (kill -9, a power cut) left in the database's
+    journal, which a read-only connection cannot do: without this every read of the database
+    fails until the next write. Reading it read-write once is SQLite's own recovery. A journal
+    that belongs to a writer still at work is not "hot", and is left alone; a file this process
+    may not write is left to the read-only connection and its error."""
+    try:
+        conn = sqlite3.connect(path, timeout=timeout)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass
+
+
 def is_bundled(path: Path) -> bool:
     try:
         return path.resolve() in {_PACKAGE_DB.resolve(), _REPO_DB.resolve()}
@@ -60,24 +91,31 @@ def is_bundled(path: Path) -> bool:
         return False
 
 
-def connect(path: Path, *, readonly: bool = True, old: bool = False) -> sqlite3.Connection:
+def connect(
+    path: Path, *, readonly: bool = True, old: bool = False, timeout: float = BUSY_TIMEOUT
+) -> sqlite3.Connection:
     """Open a rusino database, with rows as sqlite3.Row.
 
     Raises RusinoError (one line and a hint, never a traceback) when the path is missing, is a
     folder, is not an SQLite file, lacks rusino's tables or (unless `old`, for `db upgrade`)
-    was made by a rusino of an older schema. The bundled database is always opened read-only,
+    was made by a rusino of an older schema, and when another rusino's write keeps it locked
+    for longer than `timeout` seconds. The bundled database is always opened read-only,
     whatever `readonly` says.
     """
     if not path.exists():
         raise RusinoError(f"no database at {path}", _BUILD_HINT, ExitCode.USAGE)
     if path.is_dir():
         raise RusinoError(f"{path} is a directory, not a database", _BUILD_HINT, ExitCode.USAGE)
-    readonly = readonly or is_bundled(path)
+    bundled = is_bundled(path)
+    readonly = readonly or bundled
+    if readonly and not bundled and Path(f"{path}-journal").exists():
+        _roll_back(path, timeout)
     try:
         if readonly:
-            conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+            uri = path.resolve().as_uri() + "?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, timeout=timeout)
         else:
-            conn = sqlite3.connect(path)
+            conn = sqlite3.connect(path, timeout=timeout)
     except sqlite3.Error as exc:
         raise RusinoError(f"cannot open {path}: {exc}", _BUILD_HINT, ExitCode.USAGE) from None
     conn.row_factory = sqlite3.Row
@@ -87,6 +125,8 @@ def connect(path: Path, *, readonly: bool = True, old: bool = False) -> sqlite3.
         }
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if is_busy(exc):
+            raise busy_error(path) from None
         raise RusinoError(
             f"{path} is not an SQLite database ({exc})", _BUILD_HINT, ExitCode.USAGE
         ) from None

@@ -93,7 +93,9 @@ def connect_writable(
     accepts a database of an older schema (for upgrade_database)."""
     if is_bundled(path):
         raise RusinoError(f"the bundled database is read-only ({path})", _READONLY_HINT)
-    db.connect(path, readonly=False, old=old).close()  # a rusino database, of this schema
+    db.connect(
+        path, readonly=False, old=old, timeout=timeout_ms / 1000
+    ).close()  # a rusino database, of this schema
     # Opened again so that an import's writer thread may use it too (one thread at a time: see
     # _Background); db.connect's checks above hold for the same file.
     try:
@@ -113,18 +115,6 @@ def connect_writable(
             "create the database with `rusino db init` or `rusino db build`",
         )
     return conn
-
-
-def _busy(exc: sqlite3.Error) -> bool:
-    return getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-
-
-def _busy_error(path: str) -> RusinoError:
-    return RusinoError(
-        f"database is busy: another process is writing to {path}",
-        "try again when it has finished",
-        ExitCode.ERROR,
-    )
 
 
 class Ledger:
@@ -156,8 +146,8 @@ def transaction(conn: sqlite3.Connection) -> Iterator[Ledger]:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        if _busy(exc):
-            raise _busy_error(path) from None
+        if db.is_busy(exc):
+            raise db.busy_error(path) from None
         raise
     ledger = Ledger()
     try:
@@ -167,8 +157,8 @@ def transaction(conn: sqlite3.Connection) -> Iterator[Ledger]:
     except BaseException as exc:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-        if isinstance(exc, sqlite3.OperationalError) and _busy(exc):
-            raise _busy_error(path) from None
+        if isinstance(exc, sqlite3.OperationalError) and db.is_busy(exc):
+            raise db.busy_error(path) from None
         raise
 
 
