@@ -57,7 +57,7 @@ def test_round_trip(
         {
             "date": "2013-05",
             "date_text": "=in May 2013",
-            "summary": '-Russia says "no"; China, 2\nlines',
+            "summary": '-Russia says "no"; China, 2\nlines\rand a lone CR',
             "actors": ["Russia", "China"],
             "topics": ["energy", "trade"],
             "source": "alpha-2013",
@@ -69,7 +69,7 @@ def test_round_trip(
     )
     fact = {"subject": "Share", "value": 0.1 + 0.2, "value_max": 1 / 3, "unit": "percent"}
     fact |= {"as_written": "a third", "date": "2013", "date_text": "2013", "kind": "estimate"}
-    fact |= {"actors": ["Russia"], "topics": ["trade"], "source": "alpha-2013", "quote": "q"}
+    fact |= {"actors": ["Russia"], "topics": ["trade"], "source": "alpha-2013", "quote": "\rq"}
     store.add_record(conn, "fact", fact, store.Options())  # floats that 15 digits cannot hold
     conn.close()
     original = digest(fixture_db)

@@ -116,7 +116,10 @@ def test_event_line_is_the_cell_by_cell_line(conn: sqlite3.Connection) -> None:
 
 def test_csv_round_trip(conn: sqlite3.Connection) -> None:
     rows = list(query.facts(conn, FactFilter()))
-    parsed = list(csv.DictReader(io.StringIO(rendered(rows, FACTS, Format.csv))))
+    rows[0] = rows[0] | {"quote": "a lone\rCR"}  # kept in its one cell
+    out = rendered(rows, FACTS, Format.csv)
+    assert out.endswith("\n") and "\r\n" not in out  # rows end in LF
+    parsed = list(csv.DictReader(io.StringIO(out, newline="")))
     assert [p["id"] for p in parsed] == [r["id"] for r in rows]
     for p, r in zip(parsed, rows, strict=True):
         assert float(p["value"]) == r["value"]

@@ -32,7 +32,7 @@ from typing import IO, Any, TextIO
 from rusino import build
 from rusino.errors import RusinoError
 from rusino.query import FactFilter, TimelineFilter
-from rusino.render import EVENT_FIELDS, FACT_FIELDS, cell
+from rusino.render import EVENT_FIELDS, FACT_FIELDS, cell, csv_writer
 
 Row = dict[str, Any]
 
@@ -184,7 +184,7 @@ def write(
 
 
 def write_csv(items: Iterable[Row], fields: tuple[str, ...], out: TextIO) -> int:
-    w = csv.writer(out, lineterminator="\n")
+    w = csv_writer(out)
     n = 0
     for row in items:
         if n == 0:

@@ -198,10 +198,27 @@ def write_tsv(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> in
     return n
 
 
-def write_csv(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> int:
+class _RowsEndInLF:
+    """The file a csv writer made by csv_writer writes to."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, row: str) -> int:
+        return self.out.write(row[:-2] + "\n")  # each call is one row, ending in "\r\n"
+
+
+def csv_writer(out: TextIO) -> Any:
+    """A csv writer whose rows end in "\n" and which quotes a cell holding "\r" as it quotes
+    one holding "\n": csv quotes only the characters of its lineterminator, so with "\n" a lone
+    "\r" went out bare, and split the row for every reader."""
     import csv
 
-    w = csv.writer(out, lineterminator="\n")
+    return csv.writer(_RowsEndInLF(out), lineterminator="\r\n")
+
+
+def write_csv(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> int:
+    w = csv_writer(out)
     n = 0
     for row in rows:
         if n == 0 and opts.headers:
