@@ -167,6 +167,23 @@ def test_ids_through_xargs_to_show(fixture_db: Path) -> None:
     assert len(shown) > 1 and shown == [line.split("\t")[0] for line in listed]
 
 
+def test_add_prompts_on_stderr_and_prints_only_the_id(fixture_db: Path) -> None:
+    """On a terminal a missing field is asked for, on stderr: `id=$(rusino add ...)` gets the id
+    alone."""
+    import pty
+
+    master, slave = pty.openpty()
+    args = ["add", "event", "--date", "2013", "--topic", "energy", "--source", "alpha-2013"]
+    p = subprocess.Popen([*RUSINO, *args, "--quote", "q"], env=env(fixture_db), stdin=slave,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    os.close(slave)
+    os.write(master, b"Prompted summary\nRussia; China\n")
+    out, err = p.communicate(timeout=60)
+    os.close(master)
+    assert (p.returncode, out) == (0, "2013-prompted-summary\n"), err
+    assert "Summary: " in err and "Actors (separate several with ;): " in err
+
+
 def test_json_parses(fixture_db: Path) -> None:
     p = rusino(fixture_db, "facts", "--format", "json")
     assert [r["unit"] for r in json.loads(p.stdout)] == ["count", "USD", "km", "t"]

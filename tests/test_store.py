@@ -3,6 +3,7 @@ right (so `rusino check` passes), db init, and the bundled database never writte
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -152,6 +153,27 @@ def test_add_event_passes_check_and_is_searchable(fixture_db: Path) -> None:
     # the same record again changes nothing
     _, again = add(fixture_db, "event", EVENT)
     assert (again.added, again.unchanged) == (0, 1)
+
+
+def test_made_ids_of_different_records_do_not_overwrite(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rusino.cli import run
+
+    base = ["--db", str(fixture_db), "add", "event", "--actor", "Russia", "--topic", "energy"]
+    base += ["--source", "alpha-2013", "--quote", "q"]
+    ids = []
+    for date, summary in (("2015", "Россия и Китай: газ"), ("2015", "Россия и Китай: нефть"),
+                          ("2015", "中俄关系"), ("2015", "Россия и Китай: газ")):  # fmt: skip
+        assert run([*base, "--date", date, "--summary", summary]) == 0
+        ids.append(capsys.readouterr().out.strip())
+    assert len(set(ids[:3])) == 3 and ids[3] == ids[0]  # the same record again: unchanged
+    assert all(re.fullmatch(r"2015-[0-9a-f]{8}", i) for i in ids)
+    # a different record whose made id is taken (2012~ and 2012 make the same): not --replace
+    assert run([*base, "--date", "2015~", "--summary", "Россия и Китай: газ"]) == 2
+    err = capsys.readouterr().err
+    assert f"another event has the id '{ids[0]}'" in err and "its own --id" in err
+    assert count(fixture_db, "SELECT count(*) FROM events WHERE id = ? AND date = '2015'", ids[0])
 
 
 def test_add_fact_passes_check(fixture_db: Path) -> None:

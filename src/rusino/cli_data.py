@@ -7,6 +7,7 @@ rusino.cli only, so registering these commands costs nothing at start-up.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -144,10 +145,22 @@ def _ask(value: Any, label: str, *, many: bool = False) -> Any:
     """A missing field, prompted for on a terminal (left missing otherwise: validation says so)."""
     if value not in (None, []) or not sys.stdin.isatty():
         return value
-    answer = typer.prompt(label + (" (separate several with ;)" if many else ""))
+    answer = _prompt(label + (" (separate several with ;)" if many else ""))
     if many:
         return [a.strip() for a in answer.split(";") if a.strip()]
     return answer
+
+
+def _prompt(label: str) -> str:
+    """One line from the terminal, asked for on stderr as every message is: stdout is the new
+    id alone, for `id=$(rusino add event ...)` (click's prompt writes a space to stdout)."""
+    while True:
+        typer.echo(f"{label}: ", nl=False, err=True)
+        line = sys.stdin.readline()
+        if not line:  # end of input
+            raise typer.Abort()
+        if line.strip():
+            return line.strip()
 
 
 def _record_date(date: str | None) -> tuple[str | None, str | None]:
@@ -328,8 +341,9 @@ def add_fact(
     """Add one figure; prints its id. On a terminal, missing fields are asked for."""
     opts = _options(new_actor, new_topic, actor_kind, dry_run, replace)
     subject = _ask(subject, "Subject")
-    if value is None and sys.stdin.isatty():
-        value = float(typer.prompt("Value", type=float))
+    while value is None and sys.stdin.isatty():
+        with contextlib.suppress(ValueError):
+            value = float(_prompt("Value (a number)"))
     unit = _ask(unit, "Unit")
     edtf, words = _record_date(date)
 

@@ -365,8 +365,13 @@ def to_edtf(text: str) -> str:
 
 
 def slug(text: str, words: int = 8) -> str:
+    """The first words of text, lower-case ASCII, joined by "-"; for a text with no Latin
+    letters or digits (Россия..., 中俄...), the first 8 hex digits of its sha256, so that two
+    such texts of the same date do not get the same id."""
     ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     parts = re.findall(r"[a-z0-9]+", ascii_.lower())
+    if not parts and text.strip():
+        return hashlib.sha256(text.strip().encode()).hexdigest()[:8]
     return "-".join(parts[:words])
 
 
@@ -1198,10 +1203,21 @@ def add_record(
 ) -> tuple[str, Summary]:
     """Add one event or fact; the id is made from date and summary (subject) unless given."""
     fields = {k: v for k, v in fields.items() if v is not None}
-    text = fields.get("summary" if kind == "event" else "subject")
-    if not fields.get("id") and isinstance(fields.get("date"), str) and isinstance(text, str):
+    named = "summary" if kind == "event" else "subject"
+    text = fields.get(named)
+    made = not fields.get("id") and isinstance(fields.get("date"), str) and isinstance(text, str)
+    if made:
         with contextlib.suppress(RusinoError):  # a bad date is reported by the validation
-            fields["id"] = make_id(fields["date"], text)
+            fields["id"] = make_id(fields["date"], str(text))
     fields["type"] = kind
-    summary = import_or_dry_run(conn, [(f"new {kind}", fields, None)], opts)
+    try:
+        summary = import_or_dry_run(conn, [(f"new {kind}", fields, None)], opts)
+    except InvalidRows as exc:
+        if made and any("exists with different content" in p for p in exc.problems):
+            # not "pass --replace": that would overwrite another record that shares the id
+            raise RusinoError(
+                f"another {kind} has the id {fields['id']!r}, made from the date and {named}",
+                f"give this one its own --id, or pass --replace to overwrite that {kind}",
+            ) from None
+        raise
     return str(fields.get("id", "")), summary
