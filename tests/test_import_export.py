@@ -3,6 +3,7 @@ TimelineJS, and every bad input as one line on stderr with exit 2 and nothing wr
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -238,6 +239,11 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
     "unknown source": (line(source="gamma-2020"), "bad.jsonl", "unknown source 'gamma-2020'"),
     "value above max": (json.dumps(FACT) + "\n", "bad.jsonl", "greater than value_max"),
     "10 MB field": (line(quote="x" * 10_000_000), "bad.jsonl", "characters long"),
+    "value beyond INTEGER": (
+        json.dumps(FACT | {"value": 10**30, "value_max": None}) + "\n",
+        "bad.jsonl",
+        "field 'value' is 1000000000000000000000000000000, too large to store exactly",
+    ),
     "10 MB csv field": (
         "type,id,quote\nevent,x," + "y" * 10_000_000 + "\n",
         "big.csv",
@@ -261,6 +267,45 @@ def test_bad_input_one_line_exit_2(
     assert lines[0].startswith("rusino: ") and expected in lines[0], lines[0]
     assert "nothing written" in lines[0]
     assert digest(fixture_db) == before
+
+
+def test_a_new_name_may_not_hold_the_list_separator(
+    fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """csv joins a record's names with ';': 'Gazprom; Rosneft' would come back as two."""
+    for what in ("actor", "topic"):
+        path = bad_jsonl(tmp_path, line(**{f"{what}s": ["Gazprom; Rosneft"]}))
+        code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path), f"--new-{what}")
+        assert code == 2 and f"new {what} 'Gazprom; Rosneft' in '{what}s' holds ';'" in err
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
+def test_a_byte_order_mark_is_skipped(
+    fmt: str, fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Windows tools (Excel's "CSV UTF-8", Notepad) start UTF-8 files with a byte-order mark."""
+    code, out, _ = cli(capsys, "--db", str(fixture_db), "export", "--format", fmt)
+    path = bad_jsonl(tmp_path, codecs.BOM_UTF8 + out.encode(), f"bom.{fmt}")
+    code, out, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
+    assert (code, out) == (0, "") and err.endswith("0 added, 10 unchanged, 0 replaced\n"), err
+
+
+def test_empty_csv_cells_of_optional_fields_are_left_out(
+    fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """null is an empty cell: a spreadsheet's empty inferred, in_window or precision is the
+    default or the derived value, not an error."""
+    header = "type,date,date_text,summary,actors,topics,source,quote,inferred,in_window,precision"
+    row = "event,2013,in 2013,Empty cells,Russia,energy,alpha-2013,q,,,"
+    path = bad_jsonl(tmp_path, f"{header}\n{row}\n", "empty.csv")
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
+    assert code == 0 and err.endswith("1 added, 0 unchanged, 0 replaced\n"), err
+    conn = sqlite3.connect(fixture_db)
+    stored = conn.execute(
+        "SELECT inferred, in_window, precision FROM events WHERE summary = 'Empty cells'"
+    ).fetchone()
+    conn.close()
+    assert stored == (0, 1, "year")
 
 
 def test_missing_file_and_not_a_rusino_db(

@@ -176,6 +176,21 @@ def test_made_ids_of_different_records_do_not_overwrite(
     assert count(fixture_db, "SELECT count(*) FROM events WHERE id = ? AND date = '2015'", ids[0])
 
 
+def test_add_fact_takes_a_figure_beyond_sqlite_integer_as_written(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rusino.cli import run
+
+    args = ["--db", str(fixture_db), "add", "fact", "--date", "2013", "--subject", "Huge"]
+    args += ["--unit", "USD", "--kind", "estimate", "--actor", "Russia", "--topic", "energy"]
+    assert run([*args, "--source", "alpha-2013", "--quote", "q", "--value", "1.5e19"]) == 0
+    assert capsys.readouterr().out == "2013-huge\n"
+    conn = sqlite3.connect(fixture_db)
+    assert conn.execute("SELECT value FROM facts WHERE id = '2013-huge'").fetchone() == (1.5e19,)
+    conn.close()
+    assert check_database(fixture_db) == []
+
+
 def test_add_fact_passes_check(fixture_db: Path) -> None:
     rid, summary = add(fixture_db, "fact", FACT)
     assert summary.added == 1 and rid.startswith("2013-test-pipeline-length")

@@ -348,7 +348,8 @@ def add_fact(
     edtf, words = _record_date(date)
 
     def number(x: float | None) -> int | float | None:
-        return int(x) if x is not None and x.is_integer() else x
+        # a whole number as an int, as JSON would have it, where SQLite's INTEGER holds it
+        return int(x) if x is not None and x.is_integer() and abs(x) < 2**63 else x
 
     fields = {
         "id": id_,

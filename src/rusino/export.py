@@ -20,6 +20,7 @@ field ("event" | "fact"), so one file can hold both and `import` knows which is 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import html
 import io
@@ -250,6 +251,8 @@ def read_jsonl(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, 
         if not line:
             return
         number += 1
+        if number == 1 and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8) :]  # as Windows tools write UTF-8
         where = f"{name}:{number}"
         if len(line) > MAX_LINE:
             yield where, None, f"{where}: line longer than {MAX_LINE // 1024 // 1024} MiB"
@@ -284,7 +287,7 @@ def read_json(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, s
     """A JSON array of objects (as `export --format json` writes), each located by its line."""
     data = handle.read()
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # a byte-order mark, as Windows tools write, is skipped
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         yield f"{name}:{line}", None, f"{name}:{line}: not UTF-8"
@@ -329,6 +332,8 @@ def _skip(text: str, pos: int) -> int:
 
 
 _CSV_KINDS = {**build.SPECS["event"], **build.SPECS["fact"]}
+# csv cells that, empty, mean the field is left out (null is an empty cell)
+_MAY_BE_EMPTY = ("id", "value_max", "event", "start", "end", "precision", "in_window", "inferred")
 
 
 def _from_cell(kind: str, value: str) -> Any:
@@ -354,7 +359,8 @@ def _from_cell(kind: str, value: str) -> Any:
 
 def read_csv(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, str | None]]:
     """A csv with a header row (as `export --format csv` writes); cells restored, typed."""
-    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    # utf-8-sig: Excel's "CSV UTF-8" starts with a byte-order mark, skipped
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
     reader = csv.reader(text, strict=True)
     line = 1
     try:
@@ -394,8 +400,8 @@ def read_csv(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, st
                     if value:
                         fields[key] = value  # an unknown or the other type's field: reported
                     continue
-                if value == "" and key in ("id", "value_max", "event", "start", "end"):
-                    continue
+                if value == "" and key in _MAY_BE_EMPTY:
+                    continue  # as if left out: made, derived or the default
                 kind_ = spec[key][0] if key in spec else ("bool" if key == "in_window" else "str")
                 fields[key] = _from_cell(kind_, value)
             yield where, fields, None

@@ -477,6 +477,11 @@ class Validator:
                         hint = f"{exc.hint}; or pass --new-{what} to add it"
                         raise raw.error(f"unknown {what} {name!r} in '{what}s'", hint) from None
                 canonical = " ".join(name.split())
+                if ";" in canonical:  # csv and tsv join a record's names with ";"
+                    raise raw.error(
+                        f"new {what} {canonical!r} in '{what}s' holds ';'",
+                        "';' separates names in csv; name it without one",
+                    )
                 pending[key] = canonical
                 if _quoted(canonical):
                     self.quoted_names.add(canonical)
@@ -637,6 +642,14 @@ class Validator:
                     f"qualifier {record['qualifier']!r} is not one of {', '.join(build.QUALIFIERS)}"
                 )
             record["value_max"] = record["value_max"] or None
+            for name in ("value", "value_max"):
+                number = record[name]
+                if isinstance(number, int) and not -(2**63) <= number < 2**63:
+                    # beyond SQLite's INTEGER: as a float, it would not be the figure written
+                    raise raw.error(
+                        f"field {name!r} is {number}, too large to store exactly",
+                        "write it with an exponent (1.2e19) if it is a rounded figure",
+                    )
             if record["value_max"] is not None and record["value"] > record["value_max"]:
                 raise raw.error(
                     f"value {record['value']} is greater than value_max {record['value_max']}"
