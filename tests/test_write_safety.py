@@ -4,6 +4,7 @@ database is never written."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -192,6 +193,33 @@ def test_bundled_database_is_never_written(tmp_path: Path) -> None:
             assert len(lines) == 1 and "bundled database is read-only" in lines[0]
             assert "rusino db init" in lines[0]
     assert hashlib.sha256(bundled.read_bytes()).hexdigest() == before
+
+
+def test_the_bundled_database_reached_another_way_is_never_written(tmp_path: Path) -> None:
+    """A copy, a hard link, or the checkout's file seen from an install elsewhere (pip install .)
+    is refused too: the bundled database carries a mark that `db init` leaves out."""
+    bundled = db.bundled_path()
+    before = hashlib.sha256(bundled.read_bytes()).hexdigest()
+    copy = tmp_path / "copy.sqlite"
+    copy.write_bytes(bundled.read_bytes())
+    paths = [copy]
+    linked = tmp_path / "linked.sqlite"
+    with contextlib.suppress(OSError):  # another file system: no hard link to try
+        os.link(bundled, linked)
+        paths.append(linked)
+    add = ["add", "event", "--date", "2013", "--summary", "S", "--actor", "Russia"]
+    add += ["--topic", "energy", "--source", "kim-blank-2013", "--quote", "q"]
+    for path in paths:
+        p = rusino("--db", str(path), *add)
+        assert p.returncode == 2 and p.stdout == "", p.stderr
+        assert "bundled database is read-only" in p.stderr and "rusino db init" in p.stderr
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
+    assert hashlib.sha256(bundled.read_bytes()).hexdigest() == before
+    mine = tmp_path / "mine.sqlite"
+    assert rusino("db", "init", str(mine)).returncode == 0
+    p = rusino("--db", str(mine), *add)
+    assert p.returncode == 0, p.stderr
+    assert rusino("--db", str(mine), "check").returncode == 0
 
 
 def test_db_init_tells_how_to_use_it(tmp_path: Path) -> None:

@@ -706,7 +706,10 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
     }
 
 
-def write_database(records: Records, path: Path) -> dict[str, int]:
+def write_database(records: Records, path: Path, *, bundled: bool = False) -> dict[str, int]:
+    """Write the records as a new database at path; ``bundled`` marks it as the one rusino
+    ships, which writers refuse however it is reached (a copy, a checkout seen from another
+    install, a hard link)."""
     conn = sqlite3.connect(path)
     try:
         conn.execute("PRAGMA foreign_keys = ON")
@@ -724,6 +727,8 @@ def write_database(records: Records, path: Path) -> dict[str, int]:
             found = counts(conn)
             metadata = {"schema_version": str(SCHEMA_VERSION), "content_hash": content_hash(conn)}
             metadata["hash_version"] = HASH_VERSION
+            if bundled:
+                metadata["bundled"] = "read-only: make your own with `rusino db init`"
             metadata |= {key: str(value) for key, value in found.items()}
             db.table("metadata").insert_all(
                 [{"key": key, "value": metadata[key]} for key in sorted(metadata)]
@@ -734,13 +739,15 @@ def write_database(records: Records, path: Path) -> dict[str, int]:
         conn.close()
 
 
-def build_database(data_dir: Path, out: Path) -> dict[str, int]:
+def build_database(data_dir: Path, out: Path, *, bundled: bool = False) -> dict[str, int]:
     """Build `out` from the TOML records in data_dir; return the counts written to metadata.
 
     Writes beside `out` and renames into place, so a failed build leaves `out` as it was.
     """
     records = load_records(data_dir)
-    return write_atomically(out, lambda tmp: write_database(records, tmp), "building")
+    return write_atomically(
+        out, lambda tmp: write_database(records, tmp, bundled=bundled), "building"
+    )
 
 
 def write_atomically(

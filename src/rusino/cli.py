@@ -583,7 +583,7 @@ def db_build(
     if data_dir is None:
         raise RusinoError("no data folder found", "pass --data DIR (the folder with sources.toml)")
     target = out or data_dir / "events.sqlite"
-    counts = build_database(data_dir, target)
+    counts = build_database(data_dir, target, bundled=db.is_bundled(target))
     summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items())
     typer.echo(f"built {target}: {summary}", err=True)
 

@@ -93,9 +93,17 @@ def connect_writable(
     accepts a database of an older schema (for upgrade_database)."""
     if is_bundled(path):
         raise RusinoError(f"the bundled database is read-only ({path})", _READONLY_HINT)
-    db.connect(
-        path, readonly=False, old=old, timeout=timeout_ms / 1000
-    ).close()  # a rusino database, of this schema
+    # a rusino database, of this schema, and not the bundled one reached another way (a copy,
+    # the checkout's file seen from another install, a hard link): its build marks it so
+    check = db.connect(path, readonly=False, old=old, timeout=timeout_ms / 1000)
+    try:
+        marked = check.execute("SELECT 1 FROM metadata WHERE key = 'bundled'").fetchone()
+    finally:
+        check.close()
+    if marked:
+        raise RusinoError(
+            f"the bundled database is read-only ({path} is it, or a copy of it)", _READONLY_HINT
+        )
     # Opened again so that an import's writer thread may use it too (one thread at a time: see
     # _Background); db.connect's checks above hold for the same file.
     try:
@@ -222,6 +230,8 @@ def init_database(target: Path, *, empty: bool = False) -> dict[str, int]:
             dest = sqlite3.connect(tmp)
             try:
                 source.backup(dest)
+                with dest:  # the copy is the user's own: not marked bundled (see connect_writable)
+                    dest.execute("DELETE FROM metadata WHERE key = 'bundled'")
             finally:
                 dest.close()
                 source.close()
