@@ -559,7 +559,9 @@ def export_(
     ] = "jsonl",
     what: Annotated[
         str,
-        typer.Option("--what", metavar="WHAT", help="all, events or facts."),
+        typer.Option(
+            "--what", metavar="WHAT", help="all (with sources, actors and topics), events or facts."
+        ),
     ] = "all",
     actor: ActorOpt = None,
     any_: AnyOpt = False,
@@ -571,8 +573,9 @@ def export_(
     search: SearchOpt = None,
     window: WindowOpt = False,
 ) -> None:
-    """The whole database (events, then facts), or the events a timeline filter selects, in a form
-    `rusino import` reads back unchanged (jsonl, json, csv), or as TimelineJS JSON."""
+    """The whole database (in jsonl and json its sources, actors and topics first, then events,
+    then facts), or the events a timeline filter selects, in a form `rusino import` reads back
+    unchanged (jsonl, json, csv), or as TimelineJS JSON."""
     import io
 
     from rusino import db, export

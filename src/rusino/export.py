@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import IO, Any, TextIO
 
-from rusino import build
+from rusino import build, vocabulary
 from rusino.errors import RusinoError
 from rusino.query import FactFilter, TimelineFilter
 from rusino.render import EVENT_FIELDS, FACT_FIELDS, cell, csv_writer
@@ -118,6 +118,9 @@ def _json_texts(conn: sqlite3.Connection, what: What, flt: TimelineFilter | None
         for row in rows(conn, what, flt):
             yield json.dumps(row, ensure_ascii=False, separators=(",", ":"))
         return
+    if what is What.all:  # first what they name, so that any database can import the file
+        for row in vocabulary.rows(conn):
+            yield json.dumps(row, ensure_ascii=False, separators=(",", ":"))
     if what in (What.all, What.events):
         for (text,) in conn.execute(EVENTS_JSON_SQL):
             yield text
@@ -419,4 +422,10 @@ def _csv_type(row: Row) -> str:
     present = {k: v for k, v in row.items() if v != "" or k == "type"}
     if not present.get("type"):
         present.pop("type", None)
-    return record_type(present)
+    kind = record_type(present)
+    if kind not in ("event", "fact"):
+        raise RusinoError(
+            f"a csv holds events and facts, not a {kind}",
+            "import sources, actors and topics from jsonl or json (as `rusino export` writes)",
+        )
+    return kind

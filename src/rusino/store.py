@@ -33,7 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
-from rusino import build, db, query
+from rusino import build, db, query, vocabulary
 from rusino.errors import ExitCode, RusinoError
 
 BUSY_TIMEOUT_MS = 5000  # how long a second writer waits for the first before "database is busy"
@@ -421,6 +421,7 @@ class Summary:
     replaced: int = 0
     new_actors: list[str] = field(default_factory=list)
     new_topics: list[str] = field(default_factory=list)
+    vocabulary: str = ""  # sources, actors and topics rows: vocabulary.Importer.line()
 
     def line(self) -> str:
         text = f"{self.added} added, {self.unchanged} unchanged, {self.replaced} replaced"
@@ -428,17 +429,23 @@ class Summary:
             text += f", {len(self.new_actors)} new actors"
         if self.new_topics:
             text += f", {len(self.new_topics)} new topics"
-        return text
+        return text + self.vocabulary
 
 
 def record_type(row: dict[str, Any]) -> str:
-    """ "event" or "fact": the row's `type`, else a fact when it has a subject or a value."""
+    """ "event" or "fact": the row's `type`, else a fact when it has a subject or a value; or
+    one of vocabulary.KINDS (source, actor, topic), as a whole-database export writes them."""
     kind = row.get("type")
-    if kind in ("event", "fact"):
+    if kind in _TYPES:
         return str(kind)
     if kind not in (None, ""):
-        raise RusinoError(f"type {kind!r} is not event or fact", "write type = event or fact")
+        raise RusinoError(
+            f"type {kind!r} is not one of {', '.join(_TYPES)}", "write type = event or fact"
+        )
     return "fact" if ("subject" in row or "value" in row) else "event"
+
+
+_TYPES = ("event", "fact", *vocabulary.KINDS)
 
 
 class Validator:
@@ -972,6 +979,7 @@ def import_rows(
         writer.deferred = deferred
         writer.submit, writer.idle = background.submit, background.idle
         validator.idle = background.idle
+        shared = vocabulary.Importer(conn, validator, ledger, background.idle)
         batch: list[tuple[str, str, dict[str, Any]]] = []
         validate = validator.validate
         for where, fields, problem in rows:
@@ -981,6 +989,9 @@ def import_rows(
                 continue
             try:
                 kind = record_type(fields)
+                if kind in vocabulary.KINDS:  # added at once: the rows after may name it
+                    shared.row(kind, fields, where)
+                    continue
                 record = validate(kind, fields, where)
             except RusinoError as exc:
                 note(str(exc) if exc.message.startswith(where) else f"{where}: {exc}")
@@ -1008,6 +1019,7 @@ def import_rows(
                 "fix them and import again",
             )
         deferred.finish()
+        writer.summary.vocabulary = shared.line()
         if opts.dry_run:
             raise _DryRun(writer.summary)
     return writer.summary

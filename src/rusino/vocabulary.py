@@ -1,0 +1,187 @@
+"""What events and facts refer to, as rows of an export and of an import: sources (with their
+notes), actors and topics (with their aliases).
+
+`rusino export` of a whole database writes them first, as ``{"type": "source", ...}``,
+``{"type": "actor", ...}`` and ``{"type": "topic", ...}`` rows, so that `rusino import` of the file
+into any database, even one made with ``db init --empty``, rebuilds the same database: nothing
+lost. An import adds such a record when the database lacks it, counts it unchanged when the
+database has it as written, and refuses it (with the row's line) when the database has it
+otherwise: they are shared by every event that names them, so an import does not replace them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from rusino import build
+from rusino.errors import RusinoError
+
+KINDS = ("source", "actor", "topic")
+_SHARED = (
+    "an import adds sources, actors and topics, but never changes them: make the row match, "
+    "or leave it out"
+)
+_SOURCE_COLUMNS = tuple(build.SPECS["source"])  # the sources table's own, but the date bounds
+
+
+def rows(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    """Every source, actor and topic as an export row, in that order, each sorted by its key."""
+    columns = ", ".join(_SOURCE_COLUMNS)
+    for values in conn.execute(f"SELECT {columns} FROM sources ORDER BY id").fetchall():
+        row: dict[str, Any] = {"type": "source", **dict(zip(_SOURCE_COLUMNS, values, strict=True))}
+        row["authors"] = json.loads(row["authors"])
+        row["notes"] = [
+            {"number": n, "text": t}
+            for n, t in conn.execute(
+                "SELECT number, text FROM notes WHERE source = ? ORDER BY number", (row["id"],)
+            )
+        ]
+        yield row
+    for what, extra in (("actor", "kind, country"), ("topic", "description")):
+        aliases: dict[str, list[str]] = {}
+        for alias, name in conn.execute(f"SELECT alias, {what} FROM {what}_aliases ORDER BY alias"):
+            if alias != _key(name):  # every name is an alias of itself
+                aliases.setdefault(name, []).append(alias)
+        for record in conn.execute(f"SELECT name, {extra} FROM {what}s ORDER BY name").fetchall():
+            fields = dict(zip(["name", *extra.split(", ")], record, strict=True))
+            yield {"type": what, **fields, "aliases": aliases.get(record[0], [])}
+
+
+def _key(name: str) -> str:
+    """A name as aliases store it (rusino.store.Validator looks names up so)."""
+    return " ".join(name.split()).lower()
+
+
+class Importer:
+    """Adds an import's source, actor and topic rows, inside its transaction, and tells the
+    validator, so that the events and facts after them may name them."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        validator: Any,  # rusino.store.Validator
+        ledger: Any,  # rusino.store.Ledger
+        idle: Callable[[], None],
+    ) -> None:
+        self.conn = conn
+        self.validator = validator
+        self.ledger = ledger
+        self.idle = idle  # waits until the import's writer thread leaves the connection
+        self.added: dict[str, int] = dict.fromkeys(KINDS, 0)
+        self.unchanged: dict[str, int] = dict.fromkeys(KINDS, 0)
+
+    def line(self) -> str:
+        """ "; 1 source, 3 actors added; 2 topics unchanged", or "" when there were none."""
+        parts = []
+        for counts, verb in ((self.added, "added"), (self.unchanged, "unchanged")):
+            named = [f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items() if n]
+            if named:
+                parts.append(f"{', '.join(named)} {verb}")
+        return "".join(f"; {p}" for p in parts)
+
+    def row(self, kind: str, fields: dict[str, Any], where: str) -> None:
+        """Add (or find unchanged) one record; RusinoError names what is wrong with it."""
+        fields = {k: v for k, v in fields.items() if k != "type"}
+        self.idle()
+        if kind == "source":
+            self._source(fields, where)
+        else:
+            self._named(kind, fields, where)
+
+    def _source(self, fields: dict[str, Any], where: str) -> None:
+        notes = fields.pop("notes", [])
+        raw = build.Raw(where, "source", 0, fields)
+        record = build.normalise(raw)
+        try:
+            notes = sorted((int(n["number"]), str(n["text"])) for n in notes)
+        except (KeyError, TypeError, ValueError):
+            raise raw.error(
+                'field \'notes\' must be a list of {"number": N, "text": "..."}'
+            ) from None
+        if len({n for n, _ in notes}) != len(notes):
+            raise raw.error("a note number is listed twice in 'notes'")
+        from rusino.store import date_bounds
+
+        try:
+            start, end, _ = date_bounds(record["date"])
+        except RusinoError as exc:
+            raise raw.error(f"field 'date': {exc.message}", exc.hint) from None
+        sid = record["id"]
+        columns = ", ".join(_SOURCE_COLUMNS)
+        stored = self.conn.execute(f"SELECT {columns} FROM sources WHERE id = ?", (sid,)).fetchone()
+        if stored is not None:
+            have = dict(zip(_SOURCE_COLUMNS, stored, strict=True))
+            have["authors"] = json.loads(have["authors"])
+            have_notes = self.conn.execute(
+                "SELECT number, text FROM notes WHERE source = ? ORDER BY number", (sid,)
+            ).fetchall()
+            if (
+                have != {c: record[c] for c in _SOURCE_COLUMNS}
+                or [tuple(n) for n in have_notes] != notes
+            ):
+                raise raw.error(f"source {sid!r} exists with different content", _SHARED)
+            self.unchanged["source"] += 1
+            return
+        record["authors"] = json.dumps(record["authors"], ensure_ascii=False)
+        values = [record[c] for c in _SOURCE_COLUMNS] + [start, end]
+        marks = ", ".join("?" * len(values))
+        self.conn.execute(
+            f"INSERT INTO sources ({columns}, date_start, date_end) VALUES ({marks})", values
+        )
+        self.conn.executemany(
+            "INSERT INTO notes (source, number, text) VALUES (?, ?, ?)",
+            [(sid, n, t) for n, t in notes],
+        )
+        self.ledger.add(self.conn, "sources", "t.id = ?", (sid,))
+        self.ledger.add(self.conn, "notes", "t.source = ?", (sid,))
+        self.validator.sources.add(sid)
+        self.validator.notes.update((sid, n) for n, _ in notes)
+        self.added["source"] += 1
+
+    def _named(self, kind: str, fields: dict[str, Any], where: str) -> None:
+        raw = build.Raw(where, kind, 0, fields)
+        record = build.normalise(raw)
+        name = " ".join(str(record["name"]).split())
+        if ";" in name:
+            raise raw.error(f"{kind} {name!r} holds ';'", "';' separates names in csv")
+        if kind == "actor" and record["kind"] not in build.ACTOR_KINDS:
+            raise raw.error(
+                f"actor kind {record['kind']!r} is not one of {', '.join(build.ACTOR_KINDS)}"
+            )
+        v = self.validator
+        known: dict[str, str] = v.actors if kind == "actor" else v.topics
+        pending: dict[str, str] = v.pending_actors if kind == "actor" else v.pending_topics
+        keys = sorted({_key(name), *(_key(a) for a in record["aliases"])})
+        extra = ("kind", "country") if kind == "actor" else ("description",)
+        values = tuple(record[c] for c in extra)
+        if known.get(_key(name)) == name:
+            stored = self.conn.execute(
+                f"SELECT {', '.join(extra)} FROM {kind}s WHERE name = ?", (name,)
+            ).fetchone()
+            have = self.conn.execute(
+                f"SELECT alias FROM {kind}_aliases WHERE {kind} = ? ORDER BY alias", (name,)
+            ).fetchall()
+            if tuple(stored) != values or [a for (a,) in have] != keys:
+                raise raw.error(f"{kind} {name!r} exists with different content", _SHARED)
+            self.unchanged[kind] += 1
+            return
+        for key in keys:
+            owner = known.get(key) or pending.get(key)
+            if owner is not None:
+                raise raw.error(
+                    f"{kind} name or alias {key!r} is already {owner!r}'s",
+                    f"put the {kind} rows before the rows that name them",
+                )
+        columns = ", ".join(("name", *extra))
+        marks = ", ".join("?" * (1 + len(extra)))
+        self.conn.execute(f"INSERT INTO {kind}s ({columns}) VALUES ({marks})", (name, *values))
+        self.conn.executemany(
+            f"INSERT INTO {kind}_aliases (alias, {kind}) VALUES (?, ?)", [(k, name) for k in keys]
+        )
+        self.ledger.add(self.conn, f"{kind}s", "t.name = ?", (name,))
+        self.ledger.add(self.conn, f"{kind}_aliases", f"t.{kind} = ?", (name,))
+        known.update(dict.fromkeys(keys, name))
+        self.added[kind] += 1
