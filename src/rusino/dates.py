@@ -35,10 +35,16 @@ ACCEPTED = (
 DASH = "\u2013"  # en dash, between the ends of a range
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-# EDTF's seasons (21-24) and quarters (33-36) as months, with the bounds the edtf package gives
-# them when the database is built, so that a filter and a stored date agree
-_SEASON_MONTHS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 12)}
-_SEASON_MONTHS |= {33 + q: (1 + 3 * q, 3 + 3 * q) for q in range(4)}
+# EDTF's sub-year groupings (21-41: seasons, northern and southern seasons, quarters, thirds,
+# halves) as (first month, last month), the bounds the edtf package gives them when the database
+# is built (winter is December), so that a filter and a stored date agree
+_SEASON_MONTHS = {
+    21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 12),
+    25: (3, 5), 26: (6, 8), 27: (9, 11), 28: (12, 12),
+    29: (9, 11), 30: (12, 12), 31: (3, 5), 32: (6, 8),
+    33: (1, 3), 34: (4, 6), 35: (7, 9), 36: (10, 12),
+    37: (1, 4), 38: (5, 8), 39: (9, 12), 40: (1, 6), 41: (7, 12),
+}  # fmt: skip
 _SEASON_WORDS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
 _SEASON = re.compile(
     r"^(?:(spring|summer|autumn|fall|winter|q[1-4])\s+(\d{4})|(\d{4})-?(q[1-4]))$", re.I
@@ -167,7 +173,15 @@ def parse_range(
 # EDTF -> words
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-SEASONS = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
+_FOUR = ("spring", "summer", "autumn", "winter")
+SEASONS = {
+    **{21 + i: name for i, name in enumerate(_FOUR)},
+    **{25 + i: f"northern {name}" for i, name in enumerate(_FOUR)},
+    **{29 + i: f"southern {name}" for i, name in enumerate(_FOUR)},
+    **{33 + i: f"Q{i + 1}" for i in range(4)},
+    37: "Jan\u2013Apr", 38: "May\u2013Aug", 39: "Sep\u2013Dec",
+    40: "first half", 41: "second half",
+}  # fmt: skip
 Precision = Literal["day", "month", "season", "year", "decade"]
 _RANK: dict[str, int] = {"day": 0, "month": 1, "season": 2, "year": 3, "decade": 4}
 

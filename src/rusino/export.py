@@ -200,7 +200,7 @@ def write_csv(items: Iterable[Row], fields: tuple[str, ...], out: TextIO) -> int
 
 def _date_parts(iso: str, precision: str) -> dict[str, int]:
     parts = {"year": int(iso[:4])}
-    if precision in ("day", "month"):
+    if precision in ("day", "month", "season"):  # a season's bounds are whole months
         parts["month"] = int(iso[5:7])
     if precision == "day":
         parts["day"] = int(iso[8:10])
@@ -223,7 +223,8 @@ def slide(row: Row, sources: dict[str, Row]) -> Row:
         "text": f"<p>\u201c{html.escape(row['quote'])}\u201d</p>",
     }
     out["group"] = row["actors"][0] if row["actors"] else ""
-    out["media"] = {"url": source.get("url", ""), "credit": source.get("citation", "")}
+    # TimelineJS shows headline, text and credit as HTML
+    out["media"] = {"url": source.get("url", ""), "credit": html.escape(source.get("citation", ""))}
     return out
 
 
