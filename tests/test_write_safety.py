@@ -222,6 +222,43 @@ def test_the_bundled_database_reached_another_way_is_never_written(tmp_path: Pat
     assert rusino("--db", str(mine), "check").returncode == 0
 
 
+def test_a_database_that_cannot_be_written_is_one_line(fixture_db: Path) -> None:
+    """A file or folder this user may not write (or an immutable file): SQLite's 'readonly
+    database', said as what it is, never 'internal error'."""
+    from rusino import store
+
+    uri = fixture_db.resolve().as_uri() + "?mode=ro"  # as a file without write permission
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    try:
+        with (
+            pytest.raises(RusinoError, match=r"cannot write .*readonly") as info,
+            store.transaction(conn),
+        ):
+            pass
+    finally:
+        conn.close()
+    assert info.value.code == ExitCode.ERROR and "that you may write" in info.value.hint
+
+
+def test_bad_places_and_waits_are_one_line(tmp_path: Path, fixture_db: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    p = rusino("db", "init", str(blocker / "mine.sqlite"))  # its folder cannot be made
+    assert (p.returncode, p.stderr.count("\n")) == (2, 1) and "a-file" in p.stderr, p.stderr
+    for wait in ("nan", "inf", "-1"):
+        p = rusino("--db", str(fixture_db), "add", "source", "--wait", wait)
+        assert (p.returncode, p.stderr.count("\n")) == (2, 1) and "'--wait'" in p.stderr
+    odd = tmp_path / "odd.sqlite"  # rusino's table names, another layout
+    with sqlite3.connect(odd) as conn:
+        for table in ("events (id, digest)", "facts (id)", "actors (name)", "sources (id)"):
+            conn.execute(f"CREATE TABLE {table}")
+        conn.execute("CREATE TABLE metadata (key, value)")
+    conn.close()
+    p = rusino("--db", str(odd), "timeline")
+    assert (p.returncode, p.stderr.count("\n")) == (1, 1), p.stderr
+    assert "does not have the layout" in p.stderr and "internal error" not in p.stderr
+
+
 def test_db_init_tells_how_to_use_it(tmp_path: Path) -> None:
     target = tmp_path / "mine.sqlite"
     p = rusino("db", "init", str(target))

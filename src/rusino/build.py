@@ -755,8 +755,13 @@ def write_atomically(
 ) -> dict[str, int]:
     """Run ``write`` on a temporary file beside ``out``, then rename it into place: a failure
     half-way leaves ``out`` as it was (or absent). Returns what ``write`` returns."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as exc:  # a folder that cannot be made or written (/proc, read-only)
+        raise RusinoError(
+            f"{doing} {out} failed: {exc.strerror or exc}", "pass a PATH you may write"
+        ) from None
     os.close(handle)
     tmp = Path(name)
     try:

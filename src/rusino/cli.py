@@ -758,15 +758,23 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as e:  # a bug: one line, and the trace under --debug
         if debug or STATE.debug:
             _trace()
+        trouble = int(ExitCode.USAGE if command == "diff" else ExitCode.ERROR)
         if getattr(e, "sqlite_errorcode", None) in (5, 6):  # SQLITE_BUSY, SQLITE_LOCKED
             # a query that met another process's write, after connecting went through
             typer.echo(f"rusino: {e}: another process is writing (try again later)", err=True)
-            return int(ExitCode.USAGE if command == "diff" else ExitCode.ERROR)
+            return trouble
+        if str(e).startswith(("no such column", "no such table")):
+            # a file with rusino's table names but not its layout
+            typer.echo(
+                f"rusino: the database does not have the layout this rusino reads ({e}) "
+                "(is it a rusino database? `rusino db upgrade` brings an older one up to date)",
+                err=True,
+            )
+            return trouble
         typer.echo(
             f"rusino: internal error: {type(e).__name__}: {e} (rerun with --debug)", err=True
         )
-        # diff's 1 means "the sides differ", so its trouble is 2, as diff(1) has it
-        return int(ExitCode.USAGE if command == "diff" else ExitCode.ERROR)
+        return trouble  # diff's 1 means "the sides differ", so its trouble is 2, as diff(1)'s
 
 
 def _trace() -> None:

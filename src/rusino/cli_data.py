@@ -8,6 +8,7 @@ rusino.cli only, so registering these commands costs nothing at start-up.
 from __future__ import annotations
 
 import contextlib
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -46,11 +47,19 @@ add_app = typer.Typer(
 )
 app.add_typer(add_app, name="add")
 
+
+def _seconds(value: float) -> float:
+    if not math.isfinite(value):  # nan and inf pass a min=0 range check
+        raise typer.BadParameter(f"{value} is not a number of seconds")
+    return value
+
+
 WaitOpt = Annotated[
     float,
     typer.Option(
         "--wait",
         min=0,
+        callback=_seconds,
         metavar="SECONDS",
         help="How long to wait for another writer before giving up with 'database is busy'.",
     ),

@@ -154,9 +154,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[Ledger]:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        if db.is_busy(exc):
-            raise db.busy_error(path) from None
-        raise
+        raise _write_error(exc, path) from None
     ledger = Ledger()
     try:
         yield ledger
@@ -165,9 +163,26 @@ def transaction(conn: sqlite3.Connection) -> Iterator[Ledger]:
     except BaseException as exc:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-        if isinstance(exc, sqlite3.OperationalError) and db.is_busy(exc):
-            raise db.busy_error(path) from None
+        if isinstance(exc, sqlite3.OperationalError):
+            raise _write_error(exc, path) from None
         raise
+
+
+def _write_error(exc: sqlite3.OperationalError, path: str) -> BaseException:
+    """What a failed write says: busy, read-only (a file or folder this user may not write, an
+    immutable file), or SQLite's own error."""
+    if db.is_busy(exc):
+        return db.busy_error(path)
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM) or (
+        code is not None and code & 0xFF == sqlite3.SQLITE_READONLY
+    ):
+        return RusinoError(
+            f"cannot write {path}: {exc}",
+            "check that you may write the file and its folder (SQLite writes a journal beside it)",
+            ExitCode.ERROR,
+        )
+    return exc
 
 
 def update_metadata(conn: sqlite3.Connection, ledger: Ledger | None = None) -> None:
