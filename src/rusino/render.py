@@ -365,7 +365,7 @@ def console_for(out: TextIO, opts: Options) -> Console:
             # rich would exit 1 here; let the CLI end quietly with 0, as for every other format.
             raise BrokenPipeError
 
-    return _Console(
+    console = _Console(
         file=_RStrip(out),  # type: ignore[arg-type]
         width=opts.width,
         # NO_COLOR (https://no-color.org): no ANSI styling at all, not only no colours.
@@ -375,6 +375,14 @@ def console_for(out: TextIO, opts: Options) -> Console:
         markup=False,
         soft_wrap=False,
     )
+    if opts.width is None and console.width < MIN_WIDTH:
+        # COLUMNS=0 drew nothing and a few columns cut words and ids: narrower than this, the
+        # views are drawn this wide and the terminal wraps their lines, losing nothing
+        console.width = MIN_WIDTH
+    return console
+
+
+MIN_WIDTH = 60  # columns a view is drawn in at least
 
 
 def _grouped(rows: Iterable[Row], key: Callable[[Row], str]) -> Iterator[tuple[str, list[Row]]]:
@@ -540,11 +548,11 @@ def _facts_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
             t.add_column("as written", ratio=1)
             t.add_column("period", width=12, style="cyan")
             t.add_column("kind", width=9)
-            t.add_column("subject", ratio=2)
+            t.add_column("subject", ratio=2, overflow="fold")  # ids fold, never "…"
             t.add_column("source", width=18, style="dim")
         else:
             t.add_column("period", width=11, style="cyan")
-            t.add_column("subject", ratio=1)
+            t.add_column("subject", ratio=1, overflow="fold")
         for row in group:
             fig = figure(row["value"], row["value_max"], row["unit"], row["qualifier"])
             period = display(row["date"])
@@ -572,7 +580,7 @@ def _search_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
     t.add_column("#", justify="right", style="dim")
     t.add_column("type", no_wrap=True)
     t.add_column("date", style="cyan", no_wrap=console.width >= 100)
-    t.add_column("match")
+    t.add_column("match", overflow="fold")  # an id too long for the column folds, never "…"
     n = 0
     for row in rows:
         body = _mark(
