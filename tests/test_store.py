@@ -493,6 +493,31 @@ def test_bulk_import_with_a_clash_writes_nothing(fixture_db: Path, small_batches
     assert check_database(fixture_db) == []
 
 
+def test_every_clash_of_a_failed_import_is_counted(fixture_db: Path, small_batches: None) -> None:
+    """After the first problem nothing is written, but every later batch is still checked: all
+    200 rows whose id exists with other content are counted, not the first batch's 40."""
+    import_(fixture_db, bulk_rows(200), new_actors=True)
+    before = build.content_hash(sqlite3.connect(fixture_db))
+    changed = [
+        (w, f if f and f.get("type") == "fact" else (f or {}) | {"summary": "Changed"}, p)
+        for w, f, p in bulk_rows(200)
+    ]
+    with pytest.raises(store.InvalidRows) as err:
+        import_(fixture_db, changed, new_actors=True)
+    assert err.value.count == 200
+    assert "exists with different content" in err.value.problems[-1]
+    assert build.content_hash(sqlite3.connect(fixture_db)) == before
+
+
+def test_a_fact_naming_no_event_is_reported_with_its_line(fixture_db: Path) -> None:
+    fact = FACT | {"id": "dangling", "event": "nope", "type": "fact"}
+    with pytest.raises(store.InvalidRows) as err:
+        import_(fixture_db, [("f.jsonl:7", fact, None)])
+    assert err.value.problems == [
+        "f.jsonl:7: fact 'dangling': field 'event': 'nope' is not the id of any event"
+    ]
+
+
 def test_bulk_import_repeating_a_row_counts_it_unchanged(
     fixture_db: Path, small_batches: None
 ) -> None:

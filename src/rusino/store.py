@@ -762,8 +762,10 @@ class Writer:
             added.extend(name for _, name in new)
             pending.clear()
 
-    def write(self, batch: list[tuple[str, str, dict[str, Any]]]) -> list[str]:
-        """Write (kind, where, record) rows; return problems (id clashes) instead of writing."""
+    def write(self, batch: list[tuple[str, str, dict[str, Any]]], check: bool = False) -> list[str]:
+        """Write (kind, where, record) rows; return problems (id clashes) instead of writing.
+        ``check``: only look for the problems (an import that has some already writes nothing,
+        but reports each of them)."""
         problems: list[str] = []
         self._prepare(batch)  # while the writer thread still writes the batch before
         self.idle()
@@ -808,15 +810,17 @@ class Writer:
                     self._replace(kind, record)
                     self.summary.replaced += 1
                 continue
+            if kind == "fact":
+                record["_where"] = where  # for _check_event's message, after the events
             new[kind].append(record)
-        if problems:
+        if problems or check:
             return problems
         self._insert("event", new["event"])
         if new["fact"]:
             self.idle()  # their events may be among those just written
         for record in new["fact"]:
             if record["event"] is not None:
-                problem = self._check_event(record, "")
+                problem = self._check_event(record, record["_where"])
                 if problem:
                     problems.append(problem)
         if problems:
@@ -828,7 +832,10 @@ class Writer:
     def _check_event(self, record: dict[str, Any], where: str) -> str:
         found = self.conn.execute("SELECT 1 FROM events WHERE id = ?", (record["event"],))
         if found.fetchone() is None:
-            return f"{where or record['id']}: event {record['event']!r} is not the id of any event"
+            return (
+                f"{where}: fact {record['id']!r}: field 'event': "
+                f"{record['event']!r} is not the id of any event"
+            )
         return ""
 
     def _values(self, kind: str, record: dict[str, Any]) -> tuple[Any, ...]:
@@ -1015,14 +1022,14 @@ def import_rows(
             # While the writer thread is busy (a full-text step takes a few batches' time) the
             # batch grows, up to AHEAD batches, rather than the main thread wait.
             if len(batch) >= BATCH and (len(batch) >= BATCH * AHEAD or not background.busy()):
-                for p in writer.write(batch) if not count else []:
+                for p in writer.write(batch, check=count > 0):
                     note(p)
                 batch = []
                 if not count and deferred.bulky(writer.summary.added):
                     background.idle()
                     deferred.bulk()
-        if batch and not count:
-            for p in writer.write(batch):
+        if batch:
+            for p in writer.write(batch, check=count > 0):
                 note(p)
         background.idle()
         if count:
