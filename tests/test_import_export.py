@@ -291,6 +291,8 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
         "missing required field 'quote'",
     ),
     "invalid edtf": (line(date="2013-99"), "bad.jsonl", "not a usable EDTF date"),
+    "id with spaces": (line(id="Bad id"), "bad.jsonl", "field 'id': 'Bad id' is not one word"),
+    "id as a path": (line(id="../../etc"), "bad.jsonl", "'../../etc' is not one word"),
     "start after end": (line(date="2014/2013"), "bad.jsonl", "ends before it starts"),
     "unknown source": (line(source="gamma-2020"), "bad.jsonl", "unknown source 'gamma-2020'"),
     "value above max": (json.dumps(FACT) + "\n", "bad.jsonl", "greater than value_max"),
@@ -374,6 +376,8 @@ def test_missing_file_and_not_a_rusino_db(
     assert code == 2 and "no such file" in err  # not "cannot tell the format"
     code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(tmp_path))
     assert code == 2 and err.count("\n") == 1 and "is a directory" in err
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", "-", "--format", "xml")
+    assert code == 2 and "unknown format 'xml'" in err  # not "reading stdin needs --format"
     other = tmp_path / "other.sqlite"
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
     good = bad_jsonl(tmp_path, line(), "good.jsonl")

@@ -258,6 +258,10 @@ def test_add_source(fixture_db: Path) -> None:
     assert store.add_source(conn, fields) == "doe-2015"
     with pytest.raises(RusinoError, match="already exists"):
         store.add_source(conn, fields)
+    # "Family, Given", as the bundled sources write names: the family name makes the id
+    assert store.add_source(conn, fields | {"authors": ["Smith, John", "Doe, Jane"]}) == (
+        "smith-2015"
+    )
     conn.close()
     _, summary = add(fixture_db, "event", EVENT | {"source": "doe-2015", "notes": []})
     assert summary.added == 1

@@ -272,3 +272,11 @@ def test_db_init_tells_how_to_use_it(tmp_path: Path) -> None:
     p = rusino("db", "init", HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"))
     assert p.returncode == 0, p.stderr
     assert list(home.rglob("events.sqlite"))
+    # an empty XDG_CONFIG_HOME is unset (not the current folder)
+    p = rusino("db", "init", HOME=str(tmp_path / "h2"), XDG_CONFIG_HOME="")
+    assert p.returncode == 0 and (tmp_path / "h2/.config/rusino/events.sqlite").exists()
+    # a path with a space, quoted for the shell; RUSINO_DB absolute, for any folder
+    spaced = tmp_path / "my data" / "my db.sqlite"
+    p = rusino("db", "init", str(spaced))
+    assert p.returncode == 0, p.stderr
+    assert f"--db '{spaced}'" in p.stderr and f"RUSINO_DB='{spaced.resolve()}'" in p.stderr

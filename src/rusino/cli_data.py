@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -120,13 +121,25 @@ def db_init(
     ] = False,
 ) -> None:
     """Create your own database, seeded with the bundled records, to add and import into."""
+    import shlex
+
     from rusino import store
 
-    target = path or Path(typer.get_app_dir("rusino")) / "events.sqlite"
+    target = path or _app_dir() / "events.sqlite"
     counts = store.init_database(target, empty=empty)
     what = "empty" if empty else f"{counts['events']} events, {counts['facts']} facts"
     typer.echo(f"created {target} ({what})", err=True)
-    typer.echo(f"use it with: rusino --db {target} ...   or: export RUSINO_DB={target}", err=True)
+    # quoted for the shell, and absolute for RUSINO_DB, which other folders read too
+    given, absolute = shlex.quote(str(target)), shlex.quote(str(target.resolve()))
+    typer.echo(f"use it with: rusino --db {given} ...   or: export RUSINO_DB={absolute}", err=True)
+
+
+def _app_dir() -> Path:
+    """rusino's user data folder (typer's get_app_dir); an empty XDG_CONFIG_HOME counts as
+    unset, as the XDG spec has it, rather than naming the current folder."""
+    if os.environ.get("XDG_CONFIG_HOME") == "":
+        return Path.home() / ".config" / "rusino"
+    return Path(typer.get_app_dir("rusino"))
 
 
 @db_app.command("upgrade")
@@ -475,6 +488,8 @@ def import_(
         raise RusinoError(f"no such file: {file}", "check the path")
     if kind not in readers:
         hint = "pass --format jsonl, json or csv"
+        if fmt:
+            raise RusinoError(f"unknown format {fmt!r}", hint)
         if file == "-":
             raise RusinoError("reading stdin needs --format", hint)
         raise RusinoError(f"cannot tell the format of {file!r}", hint)

@@ -463,6 +463,9 @@ def record_type(row: dict[str, Any]) -> str:
 _TYPES = ("event", "fact", *vocabulary.KINDS)
 
 
+_BAD_ID = re.compile(r"[\s/\\]|^[^\w]")  # what an id may not hold, or start with
+
+
 class Validator:
     """Validates rows against rusino.build's specs and the database's vocabularies."""
 
@@ -546,6 +549,8 @@ class Validator:
             # (not text or text.isspace()) is (not text.strip()), without a copy
             if type(text) is not str or not text or text.isspace() or len(text) > MAX_FIELD:
                 return None
+        if _BAD_ID.search(str(rid)):
+            return None  # the full rules say what is wrong with it
         comment, inferred = get("comment", ""), get("inferred", False)
         if type(comment) is not str or len(comment) > MAX_FIELD or type(inferred) is not bool:
             return None
@@ -626,6 +631,12 @@ class Validator:
             fields["id"] = "(no id)"
         raw = build.Raw(where, kind, 0, fields)
         record = build.normalise(raw)
+        if not generated and _BAD_ID.search(record["id"]):
+            raise raw.error(
+                f"field 'id': {record['id']!r} is not one word",
+                "an id has no spaces or slashes and starts with a letter or digit, "
+                "so that shells, cut and xargs pass it whole",
+            )
         try:
             start, end, precision = date_bounds(record["date"])
         except RusinoError as exc:
@@ -1233,7 +1244,10 @@ def add_source(conn: sqlite3.Connection, fields: dict[str, Any]) -> str:
     fields = {k: v for k, v in fields.items() if v is not None}
     if not fields.get("id"):
         authors = fields.get("authors") or []
-        family = slug(authors[0].split()[-1] if authors else fields.get("publication", ""), 1)
+        first = str(authors[0]) if authors else ""
+        # "Kim, Younkyoo" (as the bundled sources write names) or "Younkyoo Kim"
+        name = first.split(",")[0] if "," in first else (first.split() or [""])[-1]
+        family = slug(name or fields.get("publication", ""), 1)
         fields["id"] = f"{family or 'source'}-{str(fields.get('date', ''))[:4]}".strip("-")
     raw = build.Raw("add source", "source", 0, fields)
     record = build.normalise(raw)
