@@ -92,9 +92,11 @@ def test_round_trip(
     assert check_database(copy) == []
     code, second, _ = cli(capsys, "--db", str(copy), "export", "--format", fmt)
     assert second == first
-    # importing again changes nothing
+    # importing again changes nothing: not a byte of the file
+    before = copy.read_bytes()
     code, _, err = cli(capsys, "--db", str(copy), "import", str(file))
     assert code == 0 and err.strip().endswith("0 added, 12 unchanged, 0 replaced" + vocab)
+    assert copy.read_bytes() == before
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "json"])

@@ -1053,8 +1053,14 @@ def import_rows(
             )
         deferred.finish()
         writer.summary.vocabulary = shared.line()
-        if opts.dry_run:
-            raise _DryRun(writer.summary)
+        s = writer.summary
+        changed = (
+            s.added or s.replaced or s.new_actors or s.new_topics or any(shared.added.values())
+        )
+        if opts.dry_run or not changed:
+            # a dry run, or nothing to write (the same file again): rolled back, so that the
+            # file is left byte for byte as it was
+            raise _DryRun(s)
     return writer.summary
 
 
