@@ -426,6 +426,8 @@ def facts(
     from rusino import query, render
 
     text = " ".join(query_ or []).strip() or None
+    if query_ and text is None:  # `facts ""`: as search "" and --search "", not every fact
+        raise RusinoError("nothing to search for in ''", "give at least one word, or no QUERY")
     conn = _connect()
     rows = query.facts(
         conn,

@@ -191,6 +191,8 @@ def _looks_like_selector(text: str) -> bool:
 
 def parse_side(text: str) -> Side:
     """What the user wrote for LEFT or RIGHT -> a Side (see the module docstring)."""
+    if not text.strip():
+        raise RusinoError("a side is empty", SIDE_HINT)
     if text == "-":
         return Side("-", "stdin")
     if text.startswith("db:"):

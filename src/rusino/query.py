@@ -340,7 +340,7 @@ def fts_query(text: str) -> str:
         )
     if _FTS_SYNTAX.search(text):
         return text
-    words = _WORD.findall(text)
+    words = [w for w in _WORD.findall(text) if any(c.isalnum() for c in w)]  # "_" is no word
     if not words:
         raise RusinoError(f"nothing to search for in {text!r}", "give at least one word")
     terms = []
@@ -355,6 +355,8 @@ def validate_fts(conn: sqlite3.Connection, table: str, expr: str, text: str) -> 
         conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT 1", (expr,)).fetchall()
     except sqlite3.OperationalError as e:
         detail = str(e).removeprefix("fts5: ")
+        if detail.startswith("unknown special query"):  # a bare * (FTS5's * starts a query)
+            detail = "a * ends a word (gas*), it does not stand alone"
         raise RusinoError(
             f"bad search expression {text!r}: {detail}",
             'use plain words, "a phrase", word*, or AND / OR / NOT between terms',
