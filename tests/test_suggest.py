@@ -15,6 +15,10 @@ import pytest
         (["timeline", "--topic", "navel"], "did you mean naval-exercise?"),
         (["timeline", "--topic", "missile defense system"], "missile-defence"),
         (["show", "2012-naval"], "2012-04-russia-china-naval-exercise-yellow-sea"),
+        # only what is nearly as close as the best: not also United States (USA)
+        (["timeline", "--actor", "Rusia"], "(did you mean Russia? `"),
+        # a word's start: not China National Petroleum Corporation (petrol-EU-m)
+        (["timeline", "--actor", "EU"], "(did you mean Europe? `"),
     ],
 )
 def test_did_you_mean(args: list[str], expected: str) -> None:
@@ -23,3 +27,9 @@ def test_did_you_mean(args: list[str], expected: str) -> None:
     assert result.stdout == ""
     assert len(result.stderr.splitlines()) == 1
     assert expected in result.stderr
+
+
+def test_a_leading_the_is_not_part_of_the_name() -> None:
+    result = subprocess.run([sys.executable, "-m", "rusino", "timeline", "--actor", "the US"],
+                            capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0 and result.stdout and result.stderr == ""

@@ -146,9 +146,17 @@ def suggest(word: str, choices: Sequence[str], n: int = 3) -> list[str]:
     for c in choices:
         by_lower.setdefault(c.lower(), c)
     w = _norm(word)
-    close = difflib.get_close_matches(w, list(by_lower), n=n, cutoff=0.6)
-    if not close:
-        close = [c for c in by_lower if w and (w in c or c in w)][:n]
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, w, c).ratio(), c) for c in by_lower),
+        key=lambda t: -t[0],
+    )
+    # as difflib.get_close_matches, but only those nearly as close as the best: "rusia" is
+    # Russia, not also USA
+    best = scored[0][0] if scored else 0.0
+    close = [c for r, c in scored if r >= max(0.6, best - 0.1)][:n]
+    if not close and w:  # a word's start: "eu" is Europe, not petroleum
+        start = re.compile(rf"(?:^|\W){re.escape(w)}")
+        close = [c for c in by_lower if start.search(c) or c in w][:n]
     if not close:
         close = _closest_by_words(w, list(by_lower), n)
     return [by_lower[c] for c in close]
@@ -184,9 +192,11 @@ def resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
         "actor": ("actor_aliases", "actor", "rusino actors"),
         "topic": ("topic_aliases", "topic", "rusino topics"),
     }[kind]
-    row = conn.execute(f"SELECT {col} FROM {table} WHERE alias = ?", (_norm(name),)).fetchone()
-    if row is not None:
-        return str(row[0])
+    key = _norm(name)
+    for alias in (key, key.removeprefix("the ")):  # "the US" is US
+        row = conn.execute(f"SELECT {col} FROM {table} WHERE alias = ?", (alias,)).fetchone()
+        if row is not None:
+            return str(row[0])
     pairs = conn.execute(f"SELECT alias, {col} FROM {table}").fetchall()
     canon: dict[str, str] = {str(a): str(c) for a, c in pairs}
     close = suggest(name, list(canon), n=6)
