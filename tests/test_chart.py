@@ -356,7 +356,7 @@ def _svg_text(path: Path) -> str:
     [
         (["chart", "--by", "actor"], ["Russia", "Vladimir Putin", "2012", "counted per year"]),
         (["chart", "--lanes"], ["Russia (5)", "2017", "one row per actor"]),
-        (["facts", "--chart"], ["USD", "~USD 80 bn", "Russia-China trade volume"]),
+        (["facts", "--chart"], ["USD", "≲ USD 80 bn", "Russia-China trade volume"]),
         (["timeline"], ["2012", "Russia", "2015-05-japan-russia-talks"]),
         (["facts", "trade"], ["Russia-China trade volume"]),
     ],

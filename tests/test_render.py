@@ -41,7 +41,7 @@ def conn(fixture_db: Path) -> sqlite3.Connection:
     ("args", "text"),
     [
         ((80_000_000_000, None, "USD", "exact"), "USD 80 bn"),
-        ((80_000_000_000, None, "USD", "almost"), "~USD 80 bn"),
+        ((80_000_000_000, None, "USD", "almost"), "≲ USD 80 bn"),
         ((550_000_000, 700_000_000, "USD", "exact"), "USD 550–700 m"),
         ((1300, 1500, "km", "exact"), "1,300–1,500 km"),
         ((25_000_000, None, "t", "more-than"), "> 25 m t"),

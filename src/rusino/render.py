@@ -274,7 +274,7 @@ _UNITS = {"percent": "%", "m3": "m³", "ft3": "ft³", "km2": "km²", "count": ""
 _SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"))
 _QUALIFIERS = {
     "about": "~",
-    "almost": "~",
+    "almost": "≲ ",  # just under, about: not the same as about
     "more-than": "> ",
     "less-than": "< ",
     "up-to": "≤ ",
