@@ -61,6 +61,8 @@ FTS_COLUMNS = {
 }
 
 _DATA_HINT = "see data/README.md for the record format"
+# what a bad field of an import or add points to: a pip install has no data/README.md
+ROW_HINT = "the fields are the JSON schema's (README: Output formats), as `rusino export` writes"
 
 
 @dataclass
@@ -278,6 +280,7 @@ class Raw:
     table: str
     index: int
     fields: dict[str, Any]
+    hint: str = _DATA_HINT  # where the record format is written: data/README.md for data/*.toml
 
     @property
     def label(self) -> str:
@@ -287,8 +290,8 @@ class Raw:
         ident = repr(key) if isinstance(key, str) else f"#{self.index + 1}"
         return f"{self.file}: {self.table} {ident}"
 
-    def error(self, problem: str, hint: str = _DATA_HINT) -> RusinoError:
-        return RusinoError(f"{self.label}: {problem}", hint)
+    def error(self, problem: str, hint: str | None = None) -> RusinoError:
+        return RusinoError(f"{self.label}: {problem}", self.hint if hint is None else hint)
 
 
 def _table_for(path: Path) -> str:

@@ -629,7 +629,7 @@ class Validator:
                 )
         if generated:
             fields["id"] = "(no id)"
-        raw = build.Raw(where, kind, 0, fields)
+        raw = build.Raw(where, kind, 0, fields, build.ROW_HINT)
         record = build.normalise(raw)
         if not generated and _BAD_ID.search(record["id"]):
             raise raw.error(
@@ -1255,7 +1255,7 @@ def add_source(conn: sqlite3.Connection, fields: dict[str, Any]) -> str:
         name = first.split(",")[0] if "," in first else (first.split() or [""])[-1]
         family = slug(name or fields.get("publication", ""), 1)
         fields["id"] = f"{family or 'source'}-{str(fields.get('date', ''))[:4]}".strip("-")
-    raw = build.Raw("add source", "source", 0, fields)
+    raw = build.Raw("add source", "source", 0, fields, build.ROW_HINT)
     record = build.normalise(raw)
     try:
         record["date_start"], record["date_end"], _ = date_bounds(record["date"])

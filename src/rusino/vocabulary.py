@@ -93,7 +93,7 @@ class Importer:
 
     def _source(self, fields: dict[str, Any], where: str) -> None:
         notes = fields.pop("notes", [])
-        raw = build.Raw(where, "source", 0, fields)
+        raw = build.Raw(where, "source", 0, fields, build.ROW_HINT)
         record = build.normalise(raw)
         try:
             notes = sorted((int(n["number"]), str(n["text"])) for n in notes)
@@ -142,7 +142,7 @@ class Importer:
         self.added["source"] += 1
 
     def _named(self, kind: str, fields: dict[str, Any], where: str) -> None:
-        raw = build.Raw(where, kind, 0, fields)
+        raw = build.Raw(where, kind, 0, fields, build.ROW_HINT)
         record = build.normalise(raw)
         name = " ".join(str(record["name"]).split())
         if ";" in name:
