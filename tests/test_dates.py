@@ -56,7 +56,9 @@ def test_parse_bound_whole_year_and_month(text: str, start: str, end: str) -> No
     "text",
     ["2012-13", "2012-00", "2012-02-30", "2013-02-29", "garbage", "April", "22 April", "",
      # a sign or a stop that dateutil would silently drop, and vague words
-     "-2012", "--2012", "2012.", "2012,", "early 2012", "2012-42", "spring"],
+     "-2012", "--2012", "2012.", "2012,", "early 2012", "2012-42", "spring",
+     # every part of an interval is read: a third part, a bad end, an end before the start
+     "2012-04/2012-06/garbage", "2012-04/2012-13", "2012-04/2012-03"],
 )  # fmt: skip
 def test_parse_bound_rejects_with_what_is_accepted(text: str) -> None:
     with pytest.raises(RusinoError) as info:

@@ -119,23 +119,36 @@ def one_line(p: subprocess.CompletedProcess[str], code: int, *words: str) -> Non
     assert p.stderr.startswith("rusino: ") and all(w in p.stderr for w in words), p.stderr
 
 
-def test_an_argument_that_is_not_utf8_is_a_usage_error(fixture_db: Path) -> None:
+def test_an_argument_that_is_not_utf8_is_a_usage_error(fixture_db: Path, tmp_path: Path) -> None:
     for args in (["timeline", "--actor"], ["show"], ["search"]):
         p = subprocess.run([*RUSINO, *args, b"Jap\xffan"], env=env(fixture_db),
                            capture_output=True, text=True, check=False)  # fmt: skip
         one_line(p, 2, "argument b'Jap\\xffan' is not valid UTF-8")
+    # unless it names a file: a path may be any bytes
+    odd = os.fsencode(tmp_path) + b"/caf\xe9.sqlite"
+    Path(os.fsdecode(odd)).write_bytes(fixture_db.read_bytes())
+    for args in ([b"--db", odd, b"timeline"], [b"diff", b"db:" + odd, b"all"]):
+        p = subprocess.run([*RUSINO, *args], env=env(fixture_db), capture_output=True, check=False)
+        assert p.returncode == 0 and p.stderr == b"", p.stderr
 
 
-@pytest.mark.parametrize("args", [["timeline"], ["export"], ["actors", "-f", "json"]])
-def test_output_that_cannot_be_written_is_one_line(fixture_db: Path, args: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [(["timeline"], 1), (["export"], 1), (["actors", "-f", "json"], 1),
+     # diff's 1 says "the sides differ": its own trouble is 2, as diff(1)'s
+     (["diff", "actor:Russia", "actor:Russia", "-f", "json"], 2)],
+)  # fmt: skip
+def test_output_that_cannot_be_written_is_one_line(
+    fixture_db: Path, args: list[str], code: int
+) -> None:
     cmd = shlex.join([*RUSINO, *args])
     closed = subprocess.run(["bash", "-c", f"{cmd} >&-"], env=env(fixture_db),
                             capture_output=True, text=True, check=False)  # fmt: skip
-    one_line(closed, 1, "cannot write the output: stdout is closed")
+    one_line(closed, code, "cannot write the output: stdout is closed")
     if Path("/dev/full").exists():
         full = subprocess.run(["bash", "-c", f"{cmd} > /dev/full"], env=env(fixture_db),
                               capture_output=True, text=True, check=False)  # fmt: skip
-        one_line(full, 1, "cannot write the output", "No space left on device")
+        one_line(full, code, "cannot write the output", "No space left on device")
 
 
 def test_output_in_an_encoding_without_the_text_says_how_to_fix_it() -> None:

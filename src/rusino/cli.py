@@ -729,7 +729,8 @@ def run(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     command, debug = _scan(args)  # known before parsing, so even a usage error is traced
     for a in args:
-        if not a.isascii() and _not_utf8(a):
+        # not UTF-8: refused, unless it names a file (a path may be any bytes)
+        if not a.isascii() and _not_utf8(a) and not os.path.lexists(a.removeprefix("db:")):
             raw = a.encode("utf-8", "surrogateescape")
             typer.echo(f"rusino: argument {raw!r} is not valid UTF-8 text", err=True)
             return int(ExitCode.USAGE)
@@ -752,7 +753,8 @@ def run(argv: list[str] | None = None) -> int:
         if debug or STATE.debug:
             _trace()
         typer.echo(f"rusino: {e}", err=True)
-        return int(e.code)
+        # diff's 1 means "the sides differ": any trouble of its own (output it cannot write) is 2
+        return int(ExitCode.USAGE if command == "diff" else e.code)
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -49,7 +49,7 @@ _SEASON_WORDS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter":
 _SEASON = re.compile(
     r"^(?:(spring|summer|autumn|fall|winter|q[1-4])\s+(\d{4})|(\d{4})-?(q[1-4]))$", re.I
 )
-_EDTF_END = re.compile(r"^(?:|\.\.|\d{4}.*)$")  # one side of an EDTF interval
+_EDTF_END = re.compile(r"^(?:|\.\.|\d{4}[^/]*)$")  # one side of an EDTF interval
 
 
 def _check_day(text: str, year: int, month: int, day: int) -> dt.date:
@@ -83,7 +83,14 @@ def parse_bound(text: str, *, end: bool = False) -> str:
                 f"the date {text!r} has an open {which}, so it bounds nothing",
                 f"give a definite date, or leave the option out; {ACCEPTED}",
             )
-        return parse_bound(side, end=end)
+        bound = parse_bound(side, end=end)
+        left, right = ends
+        if (right if not end else left) not in ("", ".."):  # the other end is read too
+            start = parse_bound(left) if end else bound
+            finish = bound if end else parse_bound(right, end=True)
+            if start > finish:
+                raise RusinoError(f"the date {text!r} ends before it starts", ACCEPTED)
+        return bound
     if not s[:1].isalnum() or not s[-1:].isalnum():
         # `-2012`, `2012.`: dateutil would drop the sign or the stop and read 2012
         raise RusinoError(f"cannot read the date {text!r}", ACCEPTED)
