@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from rusino import __version__, cli
+from rusino import __version__, cli, db
 from rusino.cli import app, run
 
 runner = CliRunner()
@@ -299,6 +299,16 @@ def test_db_build_and_check(
     assert run(["db", "build", "--data", str(fixture_data_dir), "--out", str(out)]) == 0
     captured = capsys.readouterr()
     assert captured.out == "" and "6 events" in captured.err
+    # a build replaces its target whole: a file that may hold someone's records needs --force
+    assert run(["db", "build", "--data", str(fixture_data_dir), "--out", str(out)]) == 2
+    assert "is not a build of the bundled data" in capsys.readouterr().err
+    assert run(["db", "build", "--data", str(fixture_data_dir), "--out", str(out), "--force"]) == 0
+    capsys.readouterr()
+    package_db = db._PACKAGE_DB
+    monkeypatch.setattr(db, "_PACKAGE_DB", out)  # as if it were the installed package's copy
+    assert run(["db", "build", "--data", str(fixture_data_dir), "--out", str(out), "--force"]) == 2
+    assert "installed package's database" in capsys.readouterr().err
+    monkeypatch.setattr(db, "_PACKAGE_DB", package_db)
     monkeypatch.delenv("RUSINO_SOURCES_DIR", raising=False)
     assert run(["--db", str(out), "check", "--data", str(fixture_data_dir)]) == 0
     assert capsys.readouterr() == ("", "ok: 6 events, 4 facts\n")

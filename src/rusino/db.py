@@ -84,6 +84,14 @@ def _roll_back(path: Path, timeout: float) -> None:
         pass
 
 
+def is_installed_bundle(path: Path) -> bool:
+    """Whether path is the bundled database inside the installed package (not a checkout's)."""
+    try:
+        return path.resolve() == _PACKAGE_DB.resolve()
+    except OSError:
+        return False
+
+
 def is_bundled(path: Path) -> bool:
     try:
         return path.resolve() in {_PACKAGE_DB.resolve(), _REPO_DB.resolve()}
