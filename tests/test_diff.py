@@ -507,3 +507,22 @@ def test_the_text_order_is_the_tuple_order() -> None:
     ]
     r.shuffle(entries)
     assert sorted(entries, key=core._text_order) == sorted(entries, key=core._entry_order)
+
+
+@pytest.mark.parametrize("facts", [[], ["--facts"]])
+def test_the_table_view_folds_ids_never_cuts_them(
+    capsys: pytest.CaptureFixture[str],
+    fixture_db: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    facts: list[str],
+) -> None:
+    """An id is copied from the view: in a narrow view it folds onto the next line, whole."""
+    monkeypatch.setenv("COLUMNS", "60")
+    monkeypatch.setenv("NO_COLOR", "1")
+    out, _ = diff(capsys, fixture_db, "source:alpha-2013", "source:beta-2016", *facts,
+                  "-f", "table", code=1)  # fmt: skip
+    assert "\u2026" not in out
+    cells = [part for line in out.splitlines() for part in line.split("│")]
+    joined = "".join(c.strip() for c in cells)
+    ids = "2015-japan-coal-imports-from-russia" if facts else "2015-05-japan-russia-talks"
+    assert ids in joined

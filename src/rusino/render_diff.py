@@ -271,7 +271,8 @@ class _Grid:
 
 
 def _event_text(e: Entry, wide: bool) -> list[Text]:
-    """The summary (wrapped), the id line (cut with an ellipsis), then each changed field."""
+    """The summary (wrapped), the id line (folded, never cut: ids are copied from it), then each
+    changed field."""
     from rich.text import Text
 
     row = e.row
@@ -279,7 +280,7 @@ def _event_text(e: Entry, wide: bool) -> list[Text]:
     detail = f"{row['id']} · {row['source']}" if wide else str(row["id"])
     if wide and row.get("actors"):
         detail = ", ".join(row["actors"]) + " · " + detail
-    parts.append(Text(detail, style="dim", overflow="ellipsis", no_wrap=True))
+    parts.append(Text(detail, style="dim", overflow="fold"))
     for name, (old, new) in (e.fields or {}).items():
         t = Text(f"{name}: ", style="bold")
         t.append(cell(old), style="red")
@@ -329,7 +330,7 @@ def _fact_text(row: Row | None, style: str) -> list[Text] | None:
     t = Text(fig, style="bold " + style if style else "bold")
     t.append(f" {display(str(row['date']))}", style="cyan")
     t.append(f" {row.get('kind', '')}")
-    detail = Text(f"{row['source']} · {row['id']}", style="dim", overflow="ellipsis", no_wrap=True)
+    detail = Text(f"{row['source']} · {row['id']}", style="dim", overflow="fold")
     return [t, detail]
 
 
