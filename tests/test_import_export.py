@@ -142,7 +142,7 @@ def test_shared_records_are_added_never_changed(
     lines = err.splitlines()
     assert "bad.jsonl:1" in lines[0] and "source 'alpha-2013' exists with different" in lines[0]
     assert "bad.jsonl:2" in lines[1] and "actor 'Japan' exists with different content" in lines[1]
-    assert "bad.jsonl:3" in lines[2] and "alias 'energy' is already 'energy'" in lines[2]
+    assert "bad.jsonl:3" in lines[2] and "alias 'energy' already names 'energy'" in lines[2]
     assert lines[-1].startswith("rusino: 3 invalid rows of 4") and digest(fixture_db) == before
     csv_text = "type,id,title\nsource,x,T\n"
     code, _, err = cli(capsys, "--db", str(fixture_db), "import",

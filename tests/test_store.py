@@ -172,7 +172,8 @@ def test_made_ids_of_different_records_do_not_overwrite(
     # a different record whose made id is taken (2012~ and 2012 make the same): not --replace
     assert run([*base, "--date", "2015~", "--summary", "Россия и Китай: газ"]) == 2
     err = capsys.readouterr().err
-    assert f"another event has the id '{ids[0]}'" in err and "its own --id" in err
+    assert f"an event with the id '{ids[0]}' (made from the date and summary) exists" in err
+    assert "if it is another event, give this one its own --id" in err
     assert count(fixture_db, "SELECT count(*) FROM events WHERE id = ? AND date = '2015'", ids[0])
 
 

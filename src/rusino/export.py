@@ -426,7 +426,7 @@ def _csv_type(row: Row) -> str:
     kind = record_type(present)
     if kind not in ("event", "fact"):
         raise RusinoError(
-            f"a csv holds events and facts, not a {kind}",
+            f"a csv holds events and facts, not {'an' if kind[0] in 'aeiou' else 'a'} {kind}",
             "import sources, actors and topics from jsonl or json (as `rusino export` writes)",
         )
     return kind

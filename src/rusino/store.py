@@ -668,7 +668,7 @@ class Validator:
             try:
                 query.check_source(self.conn, record["source"])
             except RusinoError as exc:
-                hint = f"{exc.hint}; add it with `rusino add source`"
+                hint = f"{exc.hint}; add it with `rusino add source`, or put its source row first"
                 raise raw.error(f"unknown source {record['source']!r}", hint) from None
             raise raw.error(f"unknown source {record['source']!r} (ids are case-sensitive)")
         for number in record["notes"]:
@@ -1293,8 +1293,10 @@ def add_record(
         if made and any("exists with different content" in p for p in exc.problems):
             # not "pass --replace": that would overwrite another record that shares the id
             raise RusinoError(
-                f"another {kind} has the id {fields['id']!r}, made from the date and {named}",
-                f"give this one its own --id, or pass --replace to overwrite that {kind}",
+                f"{'an' if kind == 'event' else 'a'} {kind} with the id {fields['id']!r} "
+                f"(made from the date and {named}) exists with other content",
+                f"if it is another {kind}, give this one its own --id; if it is the same one "
+                "changed, pass --replace to update it",
             ) from None
         raise
     return str(fields.get("id", "")), summary

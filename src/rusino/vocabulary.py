@@ -169,10 +169,14 @@ class Importer:
             self.unchanged[kind] += 1
             return
         for key in keys:
-            owner = known.get(key) or pending.get(key)
-            if owner is not None:
+            if key in known:  # an alias names one actor (topic)
                 raise raw.error(
-                    f"{kind} name or alias {key!r} is already {owner!r}'s",
+                    f"{kind} name or alias {key!r} already names {known[key]!r}",
+                    f"drop it from this row's name and aliases, or from {known[key]!r}'s",
+                )
+            if key in pending:  # made by an earlier row's --new-actor (--new-topic)
+                raise raw.error(
+                    f"{kind} {key!r} was made new by an earlier row of this import",
                     f"put the {kind} rows before the rows that name them",
                 )
         columns = ", ".join(("name", *extra))
