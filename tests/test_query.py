@@ -342,3 +342,13 @@ def test_citations() -> None:
         'Singh, Anita Inder. 2016. "T." Eurasia Review, March 8. https://e.org/x.'
     )
     assert query.bibtex(oped).startswith("@misc{x,")
+    odd = oped | {"authors": ["Smith & Co", "Xinhua News Agency"],
+                  "title": "Costs {50%} & $ #1 \\emph\nagain", "publication": "P_1"}  # fmt: skip
+    bib = query.bibtex(odd)
+    # LaTeX's specials escaped (an unescaped % ends the line); organisations kept whole
+    assert "author = {{Smith \\& Co} and {Xinhua News Agency}}" in bib
+    assert r"title = {{Costs \{50\%\} \& \$ \#1 \textbackslash{}emph again}}" in bib
+    assert r"howpublished = {P\_1}" in bib
+    assert query.chicago(odd).startswith(
+        'Smith & Co, and Xinhua News Agency. 2016. "Costs {50%} & $ #1 \\emph again."'
+    )

@@ -796,11 +796,22 @@ _MONTH_NAMES = (
 )
 
 
+# an author that is an organisation, not a person: its name is never inverted
+_CORPORATE = re.compile(
+    r"&|\b(?:Co|Corp|Inc|Ltd|LLC|Group|Institute|Center|Centre|Agency|Ministry|Council|"
+    r"Association|University|Foundation|Service|Office|Committee|News|Press)\b\.?",
+    re.IGNORECASE,
+)
+
+
 def _split_name(name: str) -> tuple[str, str]:
-    """(family, given). "Family, Given" is taken as written; otherwise the last word is family."""
+    """(family, given). "Family, Given" is taken as written; an organisation ("Smith & Co",
+    "Xinhua News Agency") is all family; otherwise the last word is family."""
     if "," in name:
         family, given = name.split(",", 1)
         return family.strip(), given.strip()
+    if _CORPORATE.search(name):
+        return name, ""
     parts = name.split()
     if len(parts) == 1:
         return name, ""
@@ -830,7 +841,7 @@ def chicago(source: Row) -> str:
         who += f"and {rest[-1]}"
     date = str(source.get("date", ""))
     year = date[:4]
-    title = str(source.get("title", "")).rstrip(".")
+    title = " ".join(str(source.get("title", "")).split()).rstrip(".")  # one line
     pub = str(source.get("publication", ""))
     out = f'{who.rstrip(".")}. {year}. "{title}."'
     where = pub
@@ -849,20 +860,44 @@ def chicago(source: Row) -> str:
     return out
 
 
+_LATEX = {c: "\\" + c for c in "&%$#_{}"} | {
+    "\\": r"\textbackslash{}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "\n": " ",
+    "\r": " ",
+    "\t": " ",
+}
+
+
+def _latex(text: str) -> str:
+    """Text as a BibTeX value holds it: LaTeX's special characters escaped (an unescaped % ends
+    the line, & $ # break the build), line breaks as spaces."""
+    return "".join(_LATEX.get(c, c) for c in text)
+
+
+def _bib_author(name: str) -> str:
+    """An author for BibTeX: "Family, Given", or an organisation in braces, kept whole."""
+    family, given = _split_name(name)
+    if not given and _CORPORATE.search(family):
+        return "{" + _latex(family) + "}"
+    return _latex(f"{family}, {given}" if given else family)
+
+
 def bibtex(source: Row) -> str:
     """A BibTeX entry for a source row (``@article`` for a journal article, else ``@misc``)."""
-    authors = " and ".join(_inverted(a) for a in source.get("authors") or [])
+    authors = " and ".join(_bib_author(a) for a in source.get("authors") or [])
     journal = source.get("kind") == "journal article"
     fields: list[tuple[str, str]] = [
         ("author", authors),
-        ("title", f"{{{source.get('title', '')}}}"),
-        ("journal" if journal else "howpublished", str(source.get("publication", ""))),
+        ("title", f"{{{_latex(str(source.get('title', '')))}}}"),
+        ("journal" if journal else "howpublished", _latex(str(source.get("publication", "")))),
         ("year", str(source.get("date", ""))[:4]),
     ]
     date = str(source.get("date", ""))
     if len(date) >= 7 and date[5:7].isdigit() and 1 <= int(date[5:7]) <= 12:
         fields.append(("month", _MONTH_NAMES[int(date[5:7]) - 1][:3].lower()))
-    volume = str(source.get("volume", "") or "")
+    volume = _latex(str(source.get("volume", "") or ""))
     if volume:
         fields.append(("note" if not journal else "volume", volume))
     url = str(source.get("url", "") or "")
