@@ -69,6 +69,12 @@ def metadata(conn: sqlite3.Connection) -> dict[str, str]:
         ("2012-04/2012-05-03", ("2012-04-01", "2012-05-03", "month")),
         ("2012~/2013-04", ("2012-01-01", "2013-04-30", "year")),
         ("[2012-04,2013]", ("2012-04-01", "2013-12-31", "year")),
+        # a winter runs from December to the end of February (the edtf package stops it at
+        # 31 December), also as an interval's end; not when it starts one
+        ("2015-24", ("2015-12-01", "2016-02-29", "season")),
+        ("2013-22/2013-24", ("2013-06-01", "2014-02-28", "season")),
+        ("2013-24/2014-21", ("2013-12-01", "2014-05-31", "season")),
+        ("2013-30", ("2013-12-01", "2014-02-28", "season")),
     ],
 )
 def test_date_bounds(edtf: str, expected: tuple[str, str, str]) -> None:

@@ -11,12 +11,13 @@ import hashlib
 import json
 import math
 import os
+import re
 import sqlite3
 import tempfile
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -98,9 +99,17 @@ def date_bounds(edtf_string: str) -> tuple[str, str, str]:
         end = struct_time_to_date(parsed.upper_strict())
     except Exception as exc:  # open ends give infinities, which edtf cannot turn into dates
         raise _bad_date(edtf_string, "has no definite bounds") from exc
+    winter = _WINTER_END.search(edtf_string)
+    if winter and end == date(int(winter.group(1)), 12, 31):
+        # the edtf package ends a winter on 31 December; it runs to the end of February
+        end = date(end.year + 1, 3, 1) - timedelta(days=1)
     if start > end:
         raise _bad_date(edtf_string, "ends before it starts")
     return start.isoformat(), end.isoformat(), precision
+
+
+# a date that ends with a winter (24; northern 28; southern summer 30), qualified or not
+_WINTER_END = re.compile(r"(\d{4})-(?:24|28|30)[?~%]*[\]}]?$")
 
 
 def in_window(start: str, end: str) -> bool:

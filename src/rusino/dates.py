@@ -36,12 +36,12 @@ DASH = "\u2013"  # en dash, between the ends of a range
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 # EDTF's sub-year groupings (21-41: seasons, northern and southern seasons, quarters, thirds,
-# halves) as (first month, last month), the bounds the edtf package gives them when the database
-# is built (winter is December), so that a filter and a stored date agree
+# halves) as (first month, last month), the bounds a built database gives them, so that a filter
+# and a stored date agree; a winter runs from December to February of the next year (14)
 _SEASON_MONTHS = {
-    21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 12),
-    25: (3, 5), 26: (6, 8), 27: (9, 11), 28: (12, 12),
-    29: (9, 11), 30: (12, 12), 31: (3, 5), 32: (6, 8),
+    21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 14),
+    25: (3, 5), 26: (6, 8), 27: (9, 11), 28: (12, 14),
+    29: (9, 11), 30: (12, 14), 31: (3, 5), 32: (6, 8),
     33: (1, 3), 34: (4, 6), 35: (7, 9), 36: (10, 12),
     37: (1, 4), 38: (5, 8), 39: (9, 12), 40: (1, 6), 41: (7, 12),
 }  # fmt: skip
@@ -60,6 +60,8 @@ def _check_day(text: str, year: int, month: int, day: int) -> dt.date:
 
 
 def _bound(year: int, month: int | None, day: int | None, end: bool) -> str:
+    if month is not None and month > 12:  # a winter's February, in the next year
+        year, month = year + 1, month - 12
     if month is None:
         month = 12 if end else 1
     if day is None:
