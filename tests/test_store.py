@@ -355,6 +355,18 @@ def test_older_database_is_refused_until_upgraded(
     assert check_database(fixture_db) == []
 
 
+def test_upgrade_bounds_a_winter_again(fixture_db: Path) -> None:
+    """An older rusino ended a winter on 31 December; db upgrade runs it to February's end."""
+    add(fixture_db, "event", EVENT | {"id": "w", "date": "2013-24", "date_text": "winter"})
+    with sqlite3.connect(fixture_db) as conn:
+        conn.execute("UPDATE events SET date_end = '2013-12-31' WHERE id = 'w'")
+    conn.close()
+    assert any("stored bounds" in p for p in check_database(fixture_db))
+    store.upgrade_database(fixture_db)
+    assert check_database(fixture_db) == []
+    assert count(fixture_db, "SELECT count(*) FROM events WHERE date_end = '2014-02-28'") == 1
+
+
 LINK_TABLES = (
     "event_actors",
     "event_topics",

@@ -275,9 +275,27 @@ def upgrade_database(
             for column in added:
                 conn.execute(f"ALTER TABLE events ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
             rebuilt = _without_rowid(conn)
+            _winters(conn)
             return build.refresh_derived(conn), added, rebuilt
     finally:
         conn.close()
+
+
+def _winters(conn: sqlite3.Connection) -> None:
+    """Bound again the dates that end in a winter, which an older rusino ended on 31 December
+    (build.date_bounds runs a winter to the end of February)."""
+    for table in ("events", "facts"):
+        rows = conn.execute(
+            f"SELECT rowid, date FROM {table} WHERE date GLOB '*-2[48]*' OR date GLOB '*-30*'"
+        ).fetchall()
+        for rowid, edtf in rows:
+            with contextlib.suppress(RusinoError):  # not a season after all: check says so
+                start, end, _ = build.date_bounds(str(edtf))
+                conn.execute(
+                    f"UPDATE {table} SET date_start = ?, date_end = ?, in_window = ? "
+                    "WHERE rowid = ?",
+                    (start, end, int(build.in_window(start, end)), rowid),
+                )
 
 
 def _without_rowid(conn: sqlite3.Connection) -> list[str]:
