@@ -112,6 +112,7 @@ def test_debug_prints_a_traceback(fixture_db: Path) -> None:
     assert p.stderr.splitlines()[-1].startswith("rusino: unknown actor 'Japna'")
     p = rusino(fixture_db, "timeline", "--debug")  # not a global option there: a usage error
     assert (p.returncode, p.stderr.count("\n")) == (2, 1) and "No such option: --debug" in p.stderr
+    assert "--debug is a global option: it goes before the command" in p.stderr
 
 
 def one_line(p: subprocess.CompletedProcess[str], code: int, *words: str) -> None:

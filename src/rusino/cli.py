@@ -682,6 +682,8 @@ def check(
 
 def _usage_line(e: click_exceptions.ClickException) -> str:
     message = " ".join(e.format_message().split())
+    if isinstance(e, click_exceptions.NoSuchOption) and e.option_name in ("--db", "--debug"):
+        return f"{message} here ({e.option_name} is a global option: it goes before the command)"
     ctx = getattr(e, "ctx", None)
     if ctx is not None:
         return f"{message} (see '{ctx.command_path} --help')"
