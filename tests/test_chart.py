@@ -408,3 +408,20 @@ def test_piped_lanes_print_the_counts_per_lane(
     rows = tsv(out)
     assert {r[1] for r in rows} == {"Russia", "China", "Japan", "Vietnam", "Vladimir Putin"}
     assert ["2012", "Russia", "3"] in rows  # the 2008-2013 sales, the exercise, the summer
+
+
+@pytest.mark.parametrize(
+    ("counts", "scale", "widths"),
+    [
+        ([7], 1 / 1.9, [4]),
+        ([10, 10, 10], 0.5, [5, 5, 5]),
+        ([4, 3, 3], 0.5, [2, 2, 1]),  # 5 cells in all, by largest remainder: not 2 + 2 + 2
+        ([3, 1, 1, 1, 1], 1 / 1.9, [1, 1, 1, 1, 1]),  # one cell each at least: 5, not 6
+        ([100, 1, 1], 0.1, [10, 1, 1]),  # a part is never cut below its share
+        ([5, 0, 2], 1.0, [5, 0, 2]),
+    ],
+)
+def test_a_stacked_bar_is_as_long_as_its_total(
+    counts: list[int], scale: float, widths: list[int]
+) -> None:
+    assert draw._widths(counts, scale) == widths

@@ -179,8 +179,23 @@ def _notes(console: Console, notes: Iterable[str]) -> None:
 
 
 def _widths(counts: list[int], scale: float) -> list[int]:
-    """Segment widths: proportional, and never 0 for a non-zero count."""
-    return [max(1, round(c * scale)) if c else 0 for c in counts]
+    """Segment widths: the bar as long as its total at this scale, shared by largest remainder,
+    and never 0 for a non-zero count (so only a bar with more parts than cells runs long).
+    Rounding each part up alone made a bar of many small parts look bigger than the scale."""
+    exact = [c * scale for c in counts]
+    target = max(round(sum(exact)), sum(1 for c in counts if c))
+    widths = [max(1, int(e)) if c else 0 for c, e in zip(counts, exact, strict=True)]
+    by_remainder = sorted(
+        (i for i, c in enumerate(counts) if c), key=lambda i: exact[i] - widths[i], reverse=True
+    )
+    for i in by_remainder[: max(0, target - sum(widths))]:
+        widths[i] += 1
+    for i in reversed(by_remainder):  # parts a floor of 1 made too long, least deserving first
+        if sum(widths) <= target:
+            break
+        if widths[i] > 1 and widths[i] > exact[i]:
+            widths[i] -= 1
+    return widths
 
 
 DASH = "\u2013"
