@@ -526,3 +526,14 @@ def test_the_table_view_folds_ids_never_cuts_them(
     joined = "".join(c.strip() for c in cells)
     ids = "2015-japan-coal-imports-from-russia" if facts else "2015-05-japan-russia-talks"
     assert ids in joined
+
+
+@pytest.mark.parametrize(
+    ("side", "start", "end"),
+    [("2012-Q2", "2012-04-01", "2012-06-30"), ("2012-22", "2012-06-01", "2012-08-31"),
+     ("2012~", "2012-01-01", "2012-12-31"), ("date:spring 2013", "2013-03-01", "2013-05-31"),
+     ("date:2012-04/2012-06", "2012-04-01", "2012-06-30")],
+)  # fmt: skip
+def test_selector_dates_as_from_and_to_take_them(side: str, start: str, end: str) -> None:
+    f = core.parse_side(side).filters
+    assert (f.start, f.end) == (start, end)

@@ -54,9 +54,12 @@ NOTHING = ("nothing",)  # as ``only``: every category counted, none shown (diff 
 SELECTOR_KEYS = ("actor", "topic", "source", "search", "from", "to")
 SIDE_HINT = (
     "a side is a selector (actor:Japan, topic:energy, source:singh-2016, search:gas, 2012, "
-    "2012-04..2012-06, 2014.., all; join terms with commas), a JSONL file, - for stdin, or db:PATH"
+    "2012-Q2, 2012-04..2012-06, 2014.., date:spring 2013, all; join terms with commas), a JSONL "
+    "file, - for stdin, or db:PATH"
 )
-_DATE = re.compile(r"^\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?$")
+# a bare date term of a selector: 2012, 2012-04, 2012-04-22, 2012-22 (EDTF season), 2012-Q2,
+# qualified (2012~); anything else a date can be ("spring 2013") goes after date:
+_DATE = re.compile(r"^\d{4}(?:-\d{1,2}(?:-\d{1,2})?|-?[Qq][1-4])?[~?%]?$")
 _PRECISION_RANK = {"day": 0, "month": 1, "season": 2, "year": 3, "decade": 4}
 
 
