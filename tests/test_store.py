@@ -353,6 +353,12 @@ def test_older_database_is_refused_until_upgraded(
     events = count(fixture_db, "SELECT count(*) FROM events")
     assert store.upgrade_database(fixture_db) == (events, [], [])
     assert check_database(fixture_db) == []
+    # and again: nothing to do, so not a byte of the file changes
+    before = fixture_db.read_bytes()
+    assert store.upgrade_database(fixture_db) == (0, [], [])
+    assert fixture_db.read_bytes() == before
+    assert run(["--db", str(fixture_db), "db", "upgrade"]) == 0
+    assert "is up to date" in capsys.readouterr().err
 
 
 def test_upgrade_bounds_a_winter_again(fixture_db: Path) -> None:

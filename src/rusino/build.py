@@ -662,17 +662,19 @@ def derived_event_columns(row: Sequence[Any], links: Sequence[str]) -> tuple[str
 
 def refresh_derived(conn: sqlite3.Connection, where: str = "", params: Any = ()) -> int:
     """Write the derived columns of the events matching ``where`` (on alias t) from their
-    content and link rows; return how many events were written."""
+    content and link rows, where they differ; return how many events were written."""
     n = len(content_columns(conn, "events"))
     updates = [
-        (*derived_event_columns(row[:n], row[n:]), row[0])
+        (*derived, row[0], *derived)
         for row in records(conn, "events", where, params)
+        for derived in [derived_event_columns(row[:n], row[n:])]
     ]
-    conn.executemany(
-        "UPDATE events SET actor_list = ?, topic_list = ?, note_list = ?, digest = ? WHERE id = ?",
+    cursor = conn.executemany(
+        "UPDATE events SET actor_list = ?, topic_list = ?, note_list = ?, digest = ? "
+        "WHERE id = ? AND (actor_list, topic_list, note_list, digest) IS NOT (?, ?, ?, ?)",
         updates,
     )
-    return len(updates)
+    return max(cursor.rowcount, 0)  # the rows updated (the full-text trigger's not counted)
 
 
 def layout_digest(conn: sqlite3.Connection) -> int:

@@ -275,15 +275,25 @@ def upgrade_database(
             for column in added:
                 conn.execute(f"ALTER TABLE events ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
             rebuilt = _without_rowid(conn)
-            _winters(conn)
-            return build.refresh_derived(conn), added, rebuilt
+            bounded = _winters(conn)
+            written = build.refresh_derived(conn)
+            if not (added or rebuilt or bounded or written):
+                raise _Unchanged  # rolled back: the file stays byte for byte as it was
+            return written, added, rebuilt
+    except _Unchanged:
+        return 0, [], []
     finally:
         conn.close()
 
 
-def _winters(conn: sqlite3.Connection) -> None:
+class _Unchanged(Exception):
+    """Nothing to write: the transaction is rolled back."""
+
+
+def _winters(conn: sqlite3.Connection) -> int:
     """Bound again the dates that end in a winter, which an older rusino ended on 31 December
-    (build.date_bounds runs a winter to the end of February)."""
+    (build.date_bounds runs a winter to the end of February); return how many changed."""
+    changed = 0
     for table in ("events", "facts"):
         rows = conn.execute(
             f"SELECT rowid, date FROM {table} WHERE date GLOB '*-2[48]*' OR date GLOB '*-30*'"
@@ -291,11 +301,13 @@ def _winters(conn: sqlite3.Connection) -> None:
         for rowid, edtf in rows:
             with contextlib.suppress(RusinoError):  # not a season after all: check says so
                 start, end, _ = build.date_bounds(str(edtf))
-                conn.execute(
+                window = int(build.in_window(start, end))
+                changed += conn.execute(
                     f"UPDATE {table} SET date_start = ?, date_end = ?, in_window = ? "
-                    "WHERE rowid = ?",
-                    (start, end, int(build.in_window(start, end)), rowid),
-                )
+                    "WHERE rowid = ? AND (date_start, date_end, in_window) IS NOT (?, ?, ?)",
+                    (start, end, window, rowid, start, end, window),
+                ).rowcount
+    return changed
 
 
 def _without_rowid(conn: sqlite3.Connection) -> list[str]:
