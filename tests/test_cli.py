@@ -123,6 +123,8 @@ def test_show_several_ids(fixture_db: Path, capsys: pytest.CaptureFixture[str]) 
     assert [json.loads(line)["id"] for line in lines] == ids
     tsv = invoke(fixture_db, "show", *ids[1:], "-f", "tsv").splitlines()
     assert [line.split("\t")[0] for line in tsv[1:]] == ids[1:]
+    bare = invoke(fixture_db, "show", *ids[1:], "-f", "tsv", "--no-headers").splitlines()
+    assert bare == tsv[1:]
     bib = invoke(fixture_db, "show", *ids, "--bibtex")  # two sources, each once
     assert [line for line in bib.splitlines() if line.startswith("@")] == [
         "@article{alpha-2013,",

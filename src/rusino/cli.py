@@ -476,6 +476,7 @@ def show(
             "an array for more.",
         ),
     ] = None,
+    headers: HeadersOpt = None,
 ) -> None:
     """Everything about events or facts: dates, quote, the notes it cites, related records and a
     citation (Chicago author-date; --bibtex for BibTeX)."""
@@ -512,7 +513,7 @@ def show(
                 f"the ids name both events and facts, whose {fmt.value} columns differ",
                 "show them with --format jsonl, or events and facts separately",
             )
-        _output(rows, render.EVENTS if kinds == {"event"} else render.FACTS, fmt, None)
+        _output(rows, render.EVENTS if kinds == {"event"} else render.FACTS, fmt, headers)
 
 
 @app.command()

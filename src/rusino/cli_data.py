@@ -218,8 +218,9 @@ def _add(kind: str, fields: dict[str, Any], opts: Any, wait: float) -> None:
         for what, names in (("actor", summary.new_actors), ("topic", summary.new_topics))
         if names
     )
-    _emit(lambda: sys.stdout.write(rid + "\n"))
+    # said first: were stdout closed, the record is written all the same
     typer.echo(f"{verb} {kind} {rid}{extra}", err=True)
+    _emit(lambda: sys.stdout.write(rid + "\n"))
 
 
 NewActorsOpt = Annotated[
@@ -439,8 +440,8 @@ def add_source(
         rid = store.add_source(conn, fields)
     finally:
         conn.close()
-    _emit(lambda: sys.stdout.write(rid + "\n"))
     typer.echo(f"added source {rid}", err=True)
+    _emit(lambda: sys.stdout.write(rid + "\n"))
 
 
 # ---------------------------------------------------------------------------------------------
