@@ -14,10 +14,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rusino import build
 from rusino.errors import RusinoError
+
+if TYPE_CHECKING:  # rusino.store imports this module
+    from rusino.store import Ledger, Validator
 
 KINDS = ("source", "actor", "topic")
 _SHARED = (
@@ -62,8 +65,8 @@ class Importer:
     def __init__(
         self,
         conn: sqlite3.Connection,
-        validator: Any,  # rusino.store.Validator
-        ledger: Any,  # rusino.store.Ledger
+        validator: Validator,
+        ledger: Ledger,
         idle: Callable[[], None],
     ) -> None:
         self.conn = conn
