@@ -173,9 +173,11 @@ def _write_error(exc: sqlite3.OperationalError, path: str) -> BaseException:
     immutable file), or SQLite's own error."""
     if db.is_busy(exc):
         return db.busy_error(path)
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM) or (
-        code is not None and code & 0xFF == sqlite3.SQLITE_READONLY
+    code = getattr(exc, "sqlite_errorcode", None)  # extended: its low byte is the primary code
+    if code is not None and code & 0xFF in (
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_PERM,
     ):
         return RusinoError(
             f"cannot write {path}: {exc}",
