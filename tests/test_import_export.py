@@ -338,6 +338,14 @@ def test_a_new_name_may_not_hold_the_list_separator(
         path = bad_jsonl(tmp_path, line(**{f"{what}s": ["Gazprom; Rosneft"]}))
         code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path), f"--new-{what}")
         assert code == 2 and f"new {what} 'Gazprom; Rosneft' in '{what}s' holds ';'" in err
+    # nor an alias of a new actor, nor an author: they are listed joined by ';' too
+    shared = {"type": "actor", "name": "Semi Land", "kind": "state", "aliases": ["p;q"]}
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import",
+                       str(bad_jsonl(tmp_path, json.dumps(shared) + "\n")))  # fmt: skip
+    assert code == 2 and "actor name or alias 'p;q' holds ';'" in err
+    code, _, err = cli(capsys, "--db", str(fixture_db), "add", "source", "--author", "Doe; Jane",
+                       "--title", "T", "--date", "2014")  # fmt: skip
+    assert code == 2 and "author 'Doe; Jane' holds ';'" in err
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])

@@ -1289,6 +1289,7 @@ def add_source(conn: sqlite3.Connection, fields: dict[str, Any]) -> str:
         fields["id"] = f"{family or 'source'}-{str(fields.get('date', ''))[:4]}".strip("-")
     raw = build.Raw("add source", "source", 0, fields, build.ROW_HINT)
     record = build.normalise(raw)
+    vocabulary.no_semicolon(raw, "author", record["authors"])
     try:
         record["date_start"], record["date_end"], _ = date_bounds(record["date"])
     except RusinoError as exc:

@@ -27,6 +27,7 @@ _SHARED = (
     "an import adds sources, actors and topics, but never changes them: make the row match, "
     "or leave it out"
 )
+_SEMICOLON = "';' separates the items of a list in tsv and csv: write it without one"
 _SOURCE_COLUMNS = tuple(build.SPECS["source"])  # the sources table's own, but the date bounds
 
 
@@ -51,6 +52,13 @@ def rows(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
         for record in conn.execute(f"SELECT name, {extra} FROM {what}s ORDER BY name").fetchall():
             fields = dict(zip(["name", *extra.split(", ")], record, strict=True))
             yield {"type": what, **fields, "aliases": aliases.get(record[0], [])}
+
+
+def no_semicolon(raw: build.Raw, what: str, items: list[str]) -> None:
+    """Refuse a list item holding ';', which tsv and csv put between a list's items."""
+    for item in items:
+        if ";" in item:
+            raise raw.error(f"{what} {item!r} holds ';'", _SEMICOLON)
 
 
 def _key(name: str) -> str:
@@ -112,6 +120,7 @@ class Importer:
             start, end, _ = date_bounds(record["date"])
         except RusinoError as exc:
             raise raw.error(f"field 'date': {exc.message}", exc.hint) from None
+        no_semicolon(raw, "author", record["authors"])
         sid = record["id"]
         columns = ", ".join(_SOURCE_COLUMNS)
         stored = self.conn.execute(f"SELECT {columns} FROM sources WHERE id = ?", (sid,)).fetchone()
@@ -148,8 +157,7 @@ class Importer:
         raw = build.Raw(where, kind, 0, fields, build.ROW_HINT)
         record = build.normalise(raw)
         name = " ".join(str(record["name"]).split())
-        if ";" in name:
-            raise raw.error(f"{kind} {name!r} holds ';'", "';' separates names in csv")
+        no_semicolon(raw, f"{kind} name or alias", [name, *record["aliases"]])
         if kind == "actor" and record["kind"] not in build.ACTOR_KINDS:
             raise raw.error(
                 f"actor kind {record['kind']!r} is not one of {', '.join(build.ACTOR_KINDS)}"
