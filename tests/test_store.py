@@ -361,6 +361,30 @@ def test_older_database_is_refused_until_upgraded(
     assert "is up to date" in capsys.readouterr().err
 
 
+def test_upgrade_makes_a_stemmed_full_text_index_again(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An older rusino stemmed (porter): with prefixes, "gas" was "ga*" and found "game"."""
+    from rusino.cli import run
+
+    add(fixture_db, "event", EVENT | {"id": "g", "summary": "A game of chess", "quote": "game"})
+    with sqlite3.connect(fixture_db) as conn:
+        for table in build.FTS_COLUMNS:
+            fts = f"{table}_fts"
+            sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (fts,)).fetchone()
+            conn.execute(f"DROP TABLE {fts}")
+            conn.execute(sql[0].replace(build.FTS_TOKENIZE, "porter"))
+            conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")
+    conn.close()
+    assert run(["--db", str(fixture_db), "timeline", "--search", "gas", "-f", "jsonl"]) == 0
+    assert '"id": "g"' in capsys.readouterr().out  # the stemmed index's false match
+    assert run(["--db", str(fixture_db), "db", "upgrade"]) == 0
+    assert "rebuilt events_fts, facts_fts" in capsys.readouterr().err
+    assert run(["--db", str(fixture_db), "timeline", "--search", "gas", "-f", "jsonl"]) == 0
+    assert '"id": "g"' not in capsys.readouterr().out
+    assert check_database(fixture_db) == []
+
+
 def test_upgrade_bounds_a_winter_again(fixture_db: Path) -> None:
     """An older rusino ended a winter on 31 December; db upgrade runs it to February's end."""
     add(fixture_db, "event", EVENT | {"id": "w", "date": "2013-24", "date_text": "winter"})
@@ -429,7 +453,7 @@ def test_upgrade_rebuilds_rowid_link_tables_without_rowid(
 
     assert run(["--db", str(fixture_db), "db", "upgrade"]) == 0
     err = capsys.readouterr().err
-    assert f"rebuilt {', '.join(LINK_TABLES)} WITHOUT ROWID" in err
+    assert f"rebuilt {', '.join(LINK_TABLES)};" in err
     got_sql = _table_sql(fixture_db)
     for table in LINK_TABLES:
         assert "WITHOUT ROWID" in got_sql[table]

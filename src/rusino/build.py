@@ -56,6 +56,10 @@ CONTENT_TABLES = (
     "fact_notes",
 )
 
+# Words are matched as typed, by prefix (query.fts_query): no stemming, which with prefixes made
+# "gas" the stem "ga" and found "game" and "Gazprom"; accents folded ("Sino-Russian" as written).
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+
 FTS_COLUMNS = {
     "events": ("summary", "quote", "date_text"),
     "facts": ("subject", "as_written", "quote", "date_text"),
@@ -736,7 +740,7 @@ def write_database(records: Records, path: Path, *, bundled: bool = False) -> di
             refresh_derived(conn)
             for table, columns in FTS_COLUMNS.items():
                 db.table(table).enable_fts(
-                    list(columns), fts_version="FTS5", create_triggers=True, tokenize="porter"
+                    list(columns), fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE
                 )
             found = counts(conn)
             metadata = {"schema_version": str(SCHEMA_VERSION), "content_hash": content_hash(conn)}

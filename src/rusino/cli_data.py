@@ -146,9 +146,10 @@ def _app_dir() -> Path:
 def db_upgrade(wait: WaitOpt = 5.0) -> None:
     """Bring your database (--db or RUSINO_DB) up to this rusino's schema, in place.
 
-    Adds what a database made by an older rusino lacks, rebuilds its link tables as WITHOUT
-    ROWID tables if an older rusino made them otherwise, and rewrites every event's derived
-    columns (its lists and digest) from its rows, in one transaction. Safe to run again.
+    Adds what a database made by an older rusino lacks, rebuilds its link tables (WITHOUT
+    ROWID) and full-text indexes (no stemming) if an older rusino made them otherwise, and
+    rewrites the events' derived columns (lists and digest) that differ from their rows, in one
+    transaction. Safe to run again: with nothing to change it writes nothing.
     """
     from rusino import db, store
 
@@ -158,7 +159,7 @@ def db_upgrade(wait: WaitOpt = 5.0) -> None:
         typer.echo(f"{path} is up to date: nothing written", err=True)
         return
     what = f"added {', '.join(added)}; " if added else ""
-    what += f"rebuilt {', '.join(rebuilt)} WITHOUT ROWID; " if rebuilt else ""
+    what += f"rebuilt {', '.join(rebuilt)}; " if rebuilt else ""
     typer.echo(f"upgraded {path}: {what}{n} events rewritten", err=True)
 
 

@@ -276,7 +276,7 @@ def upgrade_database(
             added = [c for c in build.DERIVED["events"] if c not in have]
             for column in added:
                 conn.execute(f"ALTER TABLE events ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
-            rebuilt = _without_rowid(conn)
+            rebuilt = _without_rowid(conn) + _retokenized(conn)
             bounded = _winters(conn)
             written = build.refresh_derived(conn)
             if not (added or rebuilt or bounded or written):
@@ -310,6 +310,24 @@ def _winters(conn: sqlite3.Connection) -> int:
                     (start, end, window, rowid, start, end, window),
                 ).rowcount
     return changed
+
+
+def _retokenized(conn: sqlite3.Connection) -> list[str]:
+    """Make again, with build.FTS_TOKENIZE, the full-text indexes an older rusino made with the
+    porter stemmer (whose stems, matched as prefixes, found "game" for "gas"); return their
+    names. Runs inside the caller's transaction: DROP and CREATE of an FTS5 table are too."""
+    done = []
+    for table in build.FTS_COLUMNS:
+        fts = f"{table}_fts"
+        row = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (fts,)).fetchone()
+        if row is None or build.FTS_TOKENIZE in str(row[0]):
+            continue
+        sql = re.sub(r"tokenize\s*=\s*'[^']*'", f"tokenize='{build.FTS_TOKENIZE}'", str(row[0]))
+        conn.execute(f"DROP TABLE {fts}")  # its shadow tables too; the triggers name it only
+        conn.execute(sql)
+        conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")
+        done.append(fts)
+    return done
 
 
 def _without_rowid(conn: sqlite3.Connection) -> list[str]:
