@@ -97,6 +97,12 @@ def test_facts_query_and_options(fixture_db: Path) -> None:
     assert ids("--kind", "actual", "--year", "2015") == ["2015-japan-coal-imports-from-russia"]
     assert ids("--actor", "Hanoi") == ["2008-2013-russia-vietnam-fighter-jets"]
     assert ids("--source", "beta-2016") == ["2015-japan-coal-imports-from-russia"]
+    # each plain word in the text or an actor's or topic's own name: both actors, both topics
+    assert ids("japan", "russia") == ["2015-japan-coal-imports-from-russia"]
+    assert ids("energy", "trade") == ["2015-japan-coal-imports-from-russia"]
+    assert ids("vietnam", "jets") == ["2008-2013-russia-vietnam-fighter-jets"]
+    assert ids("tokyo") == ["2015-japan-coal-imports-from-russia"]  # the whole query: an alias
+    assert ids("tokyo", "russia") == []  # a word alone names by the own name, not an alias
 
 
 def test_show(fixture_db: Path) -> None:

@@ -575,16 +575,18 @@ def facts(conn: sqlite3.Connection, f: FactFilter) -> Iterator[Row]:
     if f.query:
         expr = fts_query(f.query)
         validate_fts(conn, "facts_fts", expr, f.query)
-        # The whole query may also name an actor or a topic (or one of their aliases).
-        alias = _norm(f.query)
-        where.append(
-            "(f.rowid IN (SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?)"
-            " OR f.id IN (SELECT fa.fact FROM fact_actors fa JOIN actor_aliases aa"
-            "   ON aa.actor = fa.actor WHERE aa.alias = ?)"
-            " OR f.id IN (SELECT ft.fact FROM fact_topics ft JOIN topic_aliases ta"
-            "   ON ta.topic = ft.topic WHERE ta.alias = ?))"
-        )
-        params += [expr, alias, alias]
+        # The text, or the whole query naming an actor or a topic (or an alias of one); and for
+        # plain words, each word in the text or the name of one (gazprom japan: Gazprom's and
+        # Japan's facts, though neither word is in their text; not aliases there, or "gas
+        # pipeline" would be two names of the topic energy, and all its facts)
+        terms = [_text_or_named(own_name=False)]
+        params += [expr, _norm(f.query), _norm(f.query)]
+        words = [] if _FTS_SYNTAX.search(f.query) else _WORD.findall(f.query)
+        if len(words) > 1:
+            terms.append("(" + " AND ".join([_text_or_named(own_name=True)] * len(words)) + ")")
+            for word in words:
+                params += [fts_query(word), _norm(word), _norm(word)]
+        where.append("(" + " OR ".join(terms) + ")")
     direction = "DESC" if f.reverse else "ASC"
     order = ", ".join(
         f"{c} {direction}" for c in ("f.date_start", _PRECISION_ORDER.format(t="f"), "f.id")
@@ -597,6 +599,20 @@ def facts(conn: sqlite3.Connection, f: FactFilter) -> Iterator[Row]:
         sql += " LIMIT ?"
         params.append(f.limit)
     return map(_fact_row, conn.execute(sql, params))
+
+
+def _text_or_named(*, own_name: bool) -> str:
+    """A fact whose full text matches (1st parameter), or one of whose actors or topics is
+    named (2nd, 3rd) by an alias, or with ``own_name`` by its own name only."""
+    actor = "aa.alias = ?" + (" AND aa.alias = lower(aa.actor)" if own_name else "")
+    topic = "ta.alias = ?" + (" AND ta.alias = lower(ta.topic)" if own_name else "")
+    return (
+        "(f.rowid IN (SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?)"
+        " OR f.id IN (SELECT fa.fact FROM fact_actors fa JOIN actor_aliases aa"
+        f"   ON aa.actor = fa.actor WHERE {actor})"
+        " OR f.id IN (SELECT ft.fact FROM fact_topics ft JOIN topic_aliases ta"
+        f"   ON ta.topic = ft.topic WHERE {topic}))"
+    )
 
 
 def search(conn: sqlite3.Connection, text: str, limit: int | None = None) -> Iterator[Row]:
