@@ -425,3 +425,15 @@ def test_a_stacked_bar_is_as_long_as_its_total(
     counts: list[int], scale: float, widths: list[int]
 ) -> None:
     assert draw._widths(counts, scale) == widths
+
+
+def test_a_chart_with_nothing_to_draw_says_why(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path
+) -> None:
+    """On a terminal (--format table) as in a pipe: the note on what was left out, not silence;
+    and --window with dates outside its axis is an error, not an empty chart."""
+    code, out, err = cli(capsys, fixture_db, "chart", "--per", "month", "--from", "2013",
+                         "--to", "2013", "-f", "table")  # fmt: skip
+    assert (code, out) == (0, "") and "left out of the months" in err
+    code, out, err = cli(capsys, fixture_db, "chart", "--window", "--from", "2005", "--to", "2008")
+    assert (code, out) == (2, "") and "outside the --window axis (2009-2016)" in err

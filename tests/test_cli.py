@@ -195,6 +195,7 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["search", "naval AND"], "bad search expression"),
         (["facts", "--unit", "kms"], "unknown unit"),
         (["show", "2012-russia-china-trad"], "did you mean 2012-russia-china-trade"),
+        (["facts", "--from", "2012"], "facts takes --year YEAR"),
         (["timeline", "--search", "_"], "nothing to search for in '_'"),
         (["timeline", "--search", "*"], "a * ends a word"),
         (["facts", ""], "nothing to search for in ''"),

@@ -686,6 +686,14 @@ def _usage_line(e: click_exceptions.ClickException) -> str:
     if isinstance(e, click_exceptions.NoSuchOption) and e.option_name in ("--db", "--debug"):
         return f"{message} here ({e.option_name} is a global option: it goes before the command)"
     ctx = getattr(e, "ctx", None)
+    dated = ("--from", "--to", "--within", "--window")
+    if (
+        isinstance(e, click_exceptions.NoSuchOption)
+        and e.option_name in dated
+        and ctx is not None
+        and ctx.command_path.endswith(" facts")  # click's guess would be --format
+    ):
+        return f"No such option: {e.option_name} (facts takes --year YEAR for a period)"
     if ctx is not None:
         return f"{message} (see '{ctx.command_path} --help')"
     return message

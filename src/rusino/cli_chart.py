@@ -137,6 +137,11 @@ def chart(
     if window:
         lo, hi = query.WINDOW
         clip = (max(flt.start or lo, lo), min(flt.end or hi, hi))
+        if clip[0] > clip[1]:  # timeline lists such events; the window's axis has no room
+            raise RusinoError(
+                f"--from/--to lie outside the --window axis ({lo[:4]}-{hi[:4]})",
+                "drop --window to chart them",
+            )
     keep = top if top is not None else (10 if lanes else 5)
     rows = query.timeline(_connect(), flt)
     drawing = save is not None or fmt is Format.table or (fmt is None and sys.stdout.isatty())
@@ -164,6 +169,9 @@ def chart(
         def draw_bars(console: Console) -> int:
             return draw.draw_chart(counts, console, side=side)
 
+        if not counts.periods:  # nothing to draw: still say why, as a pipe would
+            for note in counts.notes()[:1]:
+                typer.echo(f"rusino: note: {note}", err=True)
         _draw(draw_bars, fmt, save, width, "rusino chart")
         return
     _output(counts.rows(), CHART, fmt, headers)
