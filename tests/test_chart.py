@@ -382,6 +382,7 @@ def test_save_html(fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 0
     html = out.read_text(encoding="utf-8")
     assert html.lstrip().lower().startswith("<!doctype html>") and "Russia (5)" in html
+    assert "<title>rusino chart --lanes</title>" in html  # a page HTML validators accept
 
 
 def test_save_nothing_writes_no_file(

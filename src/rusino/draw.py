@@ -16,6 +16,7 @@ can save its drawn view this way::
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import shutil
@@ -97,7 +98,13 @@ def terminal_console(width: int | None = None) -> Console:
 def save_picture(console: Console, path: Path, title: str = "rusino") -> None:
     """Write what ``console`` recorded to ``path`` as SVG or HTML (by its suffix)."""
     kind = check_save_path(path)
-    text = console.export_svg(title=title) if kind == "svg" else console.export_html()
+    if kind == "svg":
+        text = console.export_svg(title=title)
+    else:  # rich's page lacks the <title> HTML requires
+        head = '<meta charset="UTF-8">'
+        text = console.export_html().replace(
+            head, f"{head}\n<title>{html.escape(title)}</title>", 1
+        )
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as e:
