@@ -246,6 +246,11 @@ def test_empty_result_prints_nothing(fixture_db: Path, capsys: pytest.CaptureFix
         (["--save", "out.png"], "use a name ending in .svg or .html"),
         (["--save", "x.svg", "--format", "json"], "--save saves a picture, not --format json"),
         (["--top", "0"], "--top"),
+        # options that would do nothing: refused, not ignored
+        (["--lanes", "--per", "month"], "--lanes draws years across"),
+        (["--side"], "--side sets a period's series side by side"),
+        (["--lanes", "--side"], "without --lanes"),
+        (["--coarse", "spread"], "use it with --per month"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(

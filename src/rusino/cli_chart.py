@@ -132,6 +132,15 @@ def chart(
     split = by.value if by is not None else ("actor" if lanes else "none")
     if lanes and split == "none":
         raise RusinoError("--lanes needs rows to draw", "use --by actor, topic or source")
+    # options that would do nothing here are refused, not ignored
+    if lanes and per is Per.month:
+        raise RusinoError("--lanes draws years across", "drop --per month, or --lanes")
+    if side and (lanes or split == "none"):
+        raise RusinoError(
+            "--side sets a period's series side by side", "use it with --by, without --lanes"
+        )
+    if coarse is not Coarse.drop and per is not Per.month:
+        raise RusinoError("--coarse is about dates coarser than a month", "use it with --per month")
     flt = timeline_filter(actor, topic, any_, from_, to, within, source, search, window)
     clip = (flt.start, flt.end)
     if window:
