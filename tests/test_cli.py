@@ -159,9 +159,13 @@ def test_vocabularies(fixture_db: Path) -> None:
 def test_empty_result_is_silent_success(
     fixture_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for fmt in ("tsv", "json", "table"):
+    for fmt in ("tsv", "jsonl", "table"):
         assert run(["--db", str(fixture_db), "timeline", "--from", "2030", "-f", fmt]) == 0
         assert capsys.readouterr() == ("", "")
+    # but JSON stays JSON: an empty array, so that `| jq length` says 0
+    for args in (["timeline", "--from", "2030"], ["export", "--search", "zzzz"], ["facts", "zz"]):
+        assert run(["--db", str(fixture_db), *args, "-f", "json"]) == 0
+        assert capsys.readouterr() == ("[]\n", "")
 
 
 def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

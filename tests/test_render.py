@@ -66,7 +66,8 @@ def test_cell() -> None:
 
 @pytest.mark.parametrize("fmt", list(Format))
 def test_no_rows_no_output(fmt: Format) -> None:
-    assert rendered([], EVENTS, fmt) == ""
+    """Nothing at all, but JSON, which must stay JSON: an empty array."""
+    assert rendered([], EVENTS, fmt) == ("[]\n" if fmt is Format.json else "")
 
 
 def test_tsv_round_trip(conn: sqlite3.Connection) -> None:

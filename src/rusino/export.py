@@ -177,8 +177,7 @@ def write(
         for text in _json_texts(conn, what, flt):
             out.write(("[\n" if n == 0 else ",\n") + text)
             n += 1
-        if n:
-            out.write("\n]\n")
+        out.write("\n]\n" if n else "[]\n")  # JSON even when empty, as the listings
         return n
     if fmt is ExportFormat.csv:
         return write_csv(rows(conn, what, flt), csv_fields(what), out)

@@ -252,8 +252,7 @@ def write_json(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> i
         text = json.dumps(row, ensure_ascii=False, indent=2)
         out.write(("[\n" if n == 0 else ",\n") + "  " + text.replace("\n", "\n  "))
         n += 1
-    if n:
-        out.write("\n]\n")
+    out.write("\n]\n" if n else "[]\n")  # JSON even when empty: `| jq length` says 0
     return n
 
 
