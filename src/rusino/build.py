@@ -27,7 +27,7 @@ from edtf import parse_edtf, struct_time_to_date
 from edtf.parser import parser_classes as edtf_classes
 
 from rusino import query
-from rusino.db import SCHEMA_VERSION
+from rusino.db import BUNDLE_MARK, SCHEMA_VERSION, has_bundle_mark, is_installed_bundle
 from rusino.errors import ExitCode, RusinoError
 
 WINDOW_START = "2009-01-01"
@@ -746,7 +746,7 @@ def write_database(records: Records, path: Path, *, bundled: bool = False) -> di
             metadata = {"schema_version": str(SCHEMA_VERSION), "content_hash": content_hash(conn)}
             metadata["hash_version"] = HASH_VERSION
             if bundled:
-                metadata["bundled"] = "read-only: make your own with `rusino db init`"
+                metadata[BUNDLE_MARK] = "read-only: make your own with `rusino db init`"
             metadata |= {key: str(value) for key, value in found.items()}
             db.table("metadata").insert_all(
                 [{"key": key, "value": metadata[key]} for key in sorted(metadata)]
@@ -766,6 +766,31 @@ def build_database(data_dir: Path, out: Path, *, bundled: bool = False) -> dict[
     return write_atomically(
         out, lambda tmp: write_database(records, tmp, bundled=bundled), "building"
     )
+
+
+def check_target(target: Path, *, force: bool = False) -> None:
+    """A build replaces its target whole: only a file that holds no one's own records may go,
+    that is, none yet or a build of the bundled data (marked so). Never the installed package's
+    copy: a checkout's data/events.sqlite is the one to rebuild."""
+    if is_installed_bundle(target):
+        raise RusinoError(
+            f"{target} is the installed package's database, which a build does not replace",
+            "build into a checkout's data/events.sqlite, or --out another PATH",
+        )
+    if force or not target.exists():
+        return
+    marked = False  # and so for a file that is not a rusino database at all
+    with contextlib.suppress(sqlite3.Error):
+        conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            marked = has_bundle_mark(conn)
+        finally:
+            conn.close()
+    if not marked:
+        raise RusinoError(
+            f"{target} exists and is not a build of the bundled data: it may hold your own records",
+            "pass another --out PATH, or --force to replace it",
+        )
 
 
 def write_atomically(

@@ -8,7 +8,6 @@ Typer runs with ``standalone_mode=False`` so click's own usage errors (an unknow
 only by the table writer, when a table is drawn.
 """
 
-import contextlib
 import errno
 import io
 import os
@@ -587,45 +586,16 @@ def db_build(
 ) -> None:
     """Build the SQLite database from data/*.toml (deterministic: same input, same content)."""
     from rusino import db
-    from rusino.build import build_database
+    from rusino.build import build_database, check_target
 
     data_dir = data or db.repo_data_dir()
     if data_dir is None:
         raise RusinoError("no data folder found", "pass --data DIR (the folder with sources.toml)")
     target = out or data_dir / "events.sqlite"
-    _check_build_target(target, force)
+    check_target(target, force=force)
     counts = build_database(data_dir, target, bundled=db.is_bundled(target))
     summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items())
     typer.echo(f"built {target}: {summary}", err=True)
-
-
-def _check_build_target(target: Path, force: bool) -> None:
-    """A build replaces its target whole: only a file that holds no one's own records may go,
-    that is, none yet or a build of the bundled data (marked so). Never the installed package's
-    copy: a checkout's data/events.sqlite is the one to rebuild."""
-    import sqlite3
-
-    from rusino import db
-
-    if db.is_installed_bundle(target):
-        raise RusinoError(
-            f"{target} is the installed package's database, which a build does not replace",
-            "build into a checkout's data/events.sqlite, or --out another PATH",
-        )
-    if force or not target.exists():
-        return
-    marked = None
-    with contextlib.suppress(sqlite3.Error):
-        conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            marked = conn.execute("SELECT 1 FROM metadata WHERE key = 'bundled'").fetchone()
-        finally:
-            conn.close()
-    if not marked:
-        raise RusinoError(
-            f"{target} exists and is not a build of the bundled data: it may hold your own records",
-            "pass another --out PATH, or --force to replace it",
-        )
 
 
 @app.command()
@@ -811,7 +781,9 @@ def run(argv: list[str] | None = None) -> int:
         if debug or STATE.debug:
             _trace()
         trouble = int(ExitCode.USAGE if command == "diff" else ExitCode.ERROR)
-        if getattr(e, "sqlite_errorcode", None) in (5, 6):  # SQLITE_BUSY, SQLITE_LOCKED
+        from rusino import db
+
+        if db.is_busy(e):
             # a query that met another process's write, after connecting went through
             typer.echo(f"rusino: {e}: another process is writing (try again later)", err=True)
             return trouble

@@ -38,6 +38,8 @@ from rusino.render import Format, View
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from rusino.chart import Chart
+
 CHART = View("chart", ("period", "series", "count"))
 
 
@@ -178,12 +180,16 @@ def chart(
         def draw_bars(console: Console) -> int:
             return draw.draw_chart(counts, console, side=side)
 
-        if not counts.periods:  # nothing to draw: still say why, as a pipe would
-            for note in counts.notes()[:1]:
-                typer.echo(f"rusino: note: {note}", err=True)
+        if not counts.periods:  # nothing to draw: still say why, as a pipe does
+            _first_note(counts)
         _draw(draw_bars, fmt, save, width, "rusino chart")
         return
     _output(counts.rows(), CHART, fmt, headers)
     if counts.dropped or counts.spread:
-        for note in counts.notes()[:1]:
-            typer.echo(f"rusino: note: {note}", err=True)
+        _first_note(counts)
+
+
+def _first_note(counts: Chart) -> None:
+    """What the numbers leave out (coarse dates), on stderr: stdout carries the data only."""
+    for note in counts.notes()[:1]:
+        typer.echo(f"rusino: note: {note}", err=True)

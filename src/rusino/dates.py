@@ -77,21 +77,19 @@ def parse_bound(text: str, *, end: bool = False) -> str:
     (``..``, empty) is refused, as it bounds nothing."""
     s = " ".join(text.split()).rstrip("?~%")
     ends = interval_ends(s)
-    if ends is not None:
-        side = ends[end]
-        if side in ("", ".."):
+    if ends is not None:  # both ends read, so that nothing in the date goes unread
+        left, right = ends
+        start = None if left in ("", "..") else parse_bound(left)
+        finish = None if right in ("", "..") else parse_bound(right, end=True)
+        bound = finish if end else start
+        if bound is None:
             which = "end" if end else "start"
             raise RusinoError(
                 f"the date {text!r} has an open {which}, so it bounds nothing",
                 f"give a definite date, or leave the option out; {ACCEPTED}",
             )
-        bound = parse_bound(side, end=end)
-        left, right = ends
-        if (right if not end else left) not in ("", ".."):  # the other end is read too
-            start = parse_bound(left) if end else bound
-            finish = bound if end else parse_bound(right, end=True)
-            if start > finish:
-                raise RusinoError(f"the date {text!r} ends before it starts", ACCEPTED)
+        if start is not None and finish is not None and start > finish:
+            raise RusinoError(f"the date {text!r} ends before it starts", ACCEPTED)
         return bound
     if not s[:1].isalnum() or not s[-1:].isalnum():
         # `-2012`, `2012.`: dateutil would drop the sign or the stop and read 2012

@@ -56,7 +56,7 @@ def resolve_path(option: str | None) -> Path:
 BUSY_TIMEOUT = 5.0  # seconds a command waits for another rusino's write to end
 
 
-def is_busy(exc: sqlite3.Error) -> bool:
+def is_busy(exc: BaseException) -> bool:
     return getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
@@ -82,6 +82,16 @@ def _roll_back(path: Path, timeout: float) -> None:
             conn.close()
     except sqlite3.Error:
         pass
+
+
+# The metadata key `db build` writes into the bundled database (and `db init` leaves out of a
+# user's copy): writers refuse a file that has it, however they reached it.
+BUNDLE_MARK = "bundled"
+
+
+def has_bundle_mark(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT 1 FROM metadata WHERE key = ?", (BUNDLE_MARK,)).fetchone()
+    return row is not None
 
 
 def is_installed_bundle(path: Path) -> bool:

@@ -197,11 +197,6 @@ def _widths(counts: list[int], scale: float) -> list[int]:
     )
     for i in by_remainder[: max(0, target - sum(widths))]:
         widths[i] += 1
-    for i in reversed(by_remainder):  # parts a floor of 1 made too long, least deserving first
-        if sum(widths) <= target:
-            break
-        if widths[i] > 1 and widths[i] > exact[i]:
-            widths[i] -= 1
     return widths
 
 

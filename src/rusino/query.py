@@ -136,7 +136,8 @@ class FactFilter(NamedTuple):
 # names, aliases and suggestions
 
 
-def _norm(name: str) -> str:
+def alias_key(name: str) -> str:
+    """A name as the alias tables hold it: spaces collapsed, lower-case."""
     return " ".join(name.split()).lower()
 
 
@@ -145,7 +146,7 @@ def suggest(word: str, choices: Sequence[str], n: int = 3) -> list[str]:
     by_lower: dict[str, str] = {}
     for c in choices:
         by_lower.setdefault(c.lower(), c)
-    w = _norm(word)
+    w = alias_key(word)
     scored = sorted(
         ((difflib.SequenceMatcher(None, w, c).ratio(), c) for c in by_lower),
         key=lambda t: -t[0],
@@ -192,7 +193,7 @@ def resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
         "actor": ("actor_aliases", "actor", "rusino actors"),
         "topic": ("topic_aliases", "topic", "rusino topics"),
     }[kind]
-    key = _norm(name)
+    key = alias_key(name)
     for alias in (key, key.removeprefix("the ")):  # "the US" is US
         row = conn.execute(f"SELECT {col} FROM {table} WHERE alias = ?", (alias,)).fetchone()
         if row is not None:
@@ -247,7 +248,7 @@ def _check_vocab(
 def names(conn: sqlite3.Connection, kind: str, prefix: str = "") -> list[str]:
     """Canonical names and aliases starting with ``prefix`` (for shell completion)."""
     table, col = {"actor": ("actor_aliases", "actor"), "topic": ("topic_aliases", "topic")}[kind]
-    p = _norm(prefix)
+    p = alias_key(prefix)
     canon = [str(r[0]) for r in conn.execute(f"SELECT DISTINCT {col} FROM {table} ORDER BY 1")]
     out = [c for c in canon if c.lower().startswith(p)]
     if not out:  # fall back to aliases, completing to the canonical name
@@ -340,6 +341,14 @@ def highlight_words(text: str) -> list[str]:
     return words + [o for o in map(other_spelling, words) if o]
 
 
+def plain_words(text: str) -> list[str] | None:
+    """The words of a plain search text, or None for an FTS5 expression (see the module
+    docstring); "_" is no word."""
+    if _FTS_SYNTAX.search(text):
+        return None
+    return [w for w in _WORD.findall(text) if any(c.isalnum() for c in w)]
+
+
 def fts_query(text: str) -> str:
     """The FTS5 expression for a user's search text (see the module docstring)."""
     if text.count('"') % 2:
@@ -348,9 +357,9 @@ def fts_query(text: str) -> str:
             'close the phrase with a second " or drop the quote',
             ExitCode.USAGE,
         )
-    if _FTS_SYNTAX.search(text):
+    words = plain_words(text)
+    if words is None:
         return text
-    words = [w for w in _WORD.findall(text) if any(c.isalnum() for c in w)]  # "_" is no word
     if not words:
         raise RusinoError(f"nothing to search for in {text!r}", "give at least one word")
     terms = []
@@ -580,12 +589,13 @@ def facts(conn: sqlite3.Connection, f: FactFilter) -> Iterator[Row]:
         # Japan's facts, though neither word is in their text; not aliases there, or "gas
         # pipeline" would be two names of the topic energy, and all its facts)
         terms = [_text_or_named(own_name=False)]
-        params += [expr, _norm(f.query), _norm(f.query)]
-        words = [] if _FTS_SYNTAX.search(f.query) else _WORD.findall(f.query)
+        whole = alias_key(f.query)
+        params += [expr, whole, whole]
+        words = plain_words(f.query) or []
         if len(words) > 1:
             terms.append("(" + " AND ".join([_text_or_named(own_name=True)] * len(words)) + ")")
             for word in words:
-                params += [fts_query(word), _norm(word), _norm(word)]
+                params += [fts_query(word), alias_key(word), alias_key(word)]
         where.append("(" + " OR ".join(terms) + ")")
     direction = "DESC" if f.reverse else "ASC"
     order = ", ".join(
@@ -894,10 +904,9 @@ def _latex(text: str) -> str:
 
 def _bib_author(name: str) -> str:
     """An author for BibTeX: "Family, Given", or an organisation in braces, kept whole."""
-    family, given = _split_name(name)
-    if not given and _CORPORATE.search(family):
-        return "{" + _latex(family) + "}"
-    return _latex(f"{family}, {given}" if given else family)
+    if "," not in name and _CORPORATE.search(name):
+        return "{" + _latex(name) + "}"
+    return _latex(_inverted(name))
 
 
 def bibtex(source: Row) -> str:

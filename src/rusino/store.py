@@ -97,7 +97,7 @@ def connect_writable(
     # the checkout's file seen from another install, a hard link): its build marks it so
     check = db.connect(path, readonly=False, old=old, timeout=timeout_ms / 1000)
     try:
-        marked = check.execute("SELECT 1 FROM metadata WHERE key = 'bundled'").fetchone()
+        marked = db.has_bundle_mark(check)
     finally:
         check.close()
     if marked:
@@ -248,7 +248,7 @@ def init_database(target: Path, *, empty: bool = False) -> dict[str, int]:
             try:
                 source.backup(dest)
                 with dest:  # the copy is the user's own: not marked bundled (see connect_writable)
-                    dest.execute("DELETE FROM metadata WHERE key = 'bundled'")
+                    dest.execute("DELETE FROM metadata WHERE key = ?", (db.BUNDLE_MARK,))
             finally:
                 dest.close()
                 source.close()
@@ -562,11 +562,7 @@ class Validator:
                         hint = f"{exc.hint}; or pass --new-{what} to add it"
                         raise raw.error(f"unknown {what} {name!r} in '{what}s'", hint) from None
                 canonical = " ".join(name.split())
-                if ";" in canonical:  # csv and tsv join a record's names with ";"
-                    raise raw.error(
-                        f"new {what} {canonical!r} in '{what}s' holds ';'",
-                        "';' separates names in csv; name it without one",
-                    )
+                vocabulary.no_semicolon(raw, f"new {what}", [canonical], f" in '{what}s'")
                 pending[key] = canonical
                 if _quoted(canonical):
                     self.quoted_names.add(canonical)

@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from rusino import build
+from rusino import build, query
 from rusino.errors import RusinoError
 
 if TYPE_CHECKING:  # rusino.store imports this module
@@ -37,33 +37,31 @@ def rows(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
     for values in conn.execute(f"SELECT {columns} FROM sources ORDER BY id").fetchall():
         row: dict[str, Any] = {"type": "source", **dict(zip(_SOURCE_COLUMNS, values, strict=True))}
         row["authors"] = json.loads(row["authors"])
-        row["notes"] = [
-            {"number": n, "text": t}
-            for n, t in conn.execute(
-                "SELECT number, text FROM notes WHERE source = ? ORDER BY number", (row["id"],)
-            )
-        ]
+        row["notes"] = [{"number": n, "text": t} for n, t in _notes(conn, row["id"])]
         yield row
     for what, extra in (("actor", "kind, country"), ("topic", "description")):
         aliases: dict[str, list[str]] = {}
         for alias, name in conn.execute(f"SELECT alias, {what} FROM {what}_aliases ORDER BY alias"):
-            if alias != _key(name):  # every name is an alias of itself
+            if alias != query.alias_key(name):  # every name is an alias of itself
                 aliases.setdefault(name, []).append(alias)
         for record in conn.execute(f"SELECT name, {extra} FROM {what}s ORDER BY name").fetchall():
             fields = dict(zip(["name", *extra.split(", ")], record, strict=True))
             yield {"type": what, **fields, "aliases": aliases.get(record[0], [])}
 
 
-def no_semicolon(raw: build.Raw, what: str, items: list[str]) -> None:
+def _notes(conn: sqlite3.Connection, source: str) -> list[tuple[int, str]]:
+    """(number, text) of a source's notes, in order."""
+    rows = conn.execute(
+        "SELECT number, text FROM notes WHERE source = ? ORDER BY number", (source,)
+    ).fetchall()
+    return [(int(n), str(t)) for n, t in rows]
+
+
+def no_semicolon(raw: build.Raw, what: str, items: list[str], place: str = "") -> None:
     """Refuse a list item holding ';', which tsv and csv put between a list's items."""
     for item in items:
         if ";" in item:
-            raise raw.error(f"{what} {item!r} holds ';'", _SEMICOLON)
-
-
-def _key(name: str) -> str:
-    """A name as aliases store it (rusino.store.Validator looks names up so)."""
-    return " ".join(name.split()).lower()
+            raise raw.error(f"{what} {item!r}{place} holds ';'", _SEMICOLON)
 
 
 class Importer:
@@ -114,10 +112,8 @@ class Importer:
             ) from None
         if len({n for n, _ in notes}) != len(notes):
             raise raw.error("a note number is listed twice in 'notes'")
-        from rusino.store import date_bounds
-
         try:
-            start, end, _ = date_bounds(record["date"])
+            start, end, _ = build.date_bounds(record["date"])
         except RusinoError as exc:
             raise raw.error(f"field 'date': {exc.message}", exc.hint) from None
         no_semicolon(raw, "author", record["authors"])
@@ -127,13 +123,7 @@ class Importer:
         if stored is not None:
             have = dict(zip(_SOURCE_COLUMNS, stored, strict=True))
             have["authors"] = json.loads(have["authors"])
-            have_notes = self.conn.execute(
-                "SELECT number, text FROM notes WHERE source = ? ORDER BY number", (sid,)
-            ).fetchall()
-            if (
-                have != {c: record[c] for c in _SOURCE_COLUMNS}
-                or [tuple(n) for n in have_notes] != notes
-            ):
+            if have != {c: record[c] for c in _SOURCE_COLUMNS} or _notes(self.conn, sid) != notes:
                 raise raw.error(f"source {sid!r} exists with different content", _SHARED)
             self.unchanged["source"] += 1
             return
@@ -165,10 +155,10 @@ class Importer:
         v = self.validator
         known: dict[str, str] = v.actors if kind == "actor" else v.topics
         pending: dict[str, str] = v.pending_actors if kind == "actor" else v.pending_topics
-        keys = sorted({_key(name), *(_key(a) for a in record["aliases"])})
+        keys = sorted({query.alias_key(name), *(query.alias_key(a) for a in record["aliases"])})
         extra = ("kind", "country") if kind == "actor" else ("description",)
         values = tuple(record[c] for c in extra)
-        if known.get(_key(name)) == name:
+        if known.get(query.alias_key(name)) == name:
             stored = self.conn.execute(
                 f"SELECT {', '.join(extra)} FROM {kind}s WHERE name = ?", (name,)
             ).fetchone()
