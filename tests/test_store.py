@@ -3,6 +3,7 @@ right (so `rusino check` passes), db init, and the bundled database never writte
 
 from __future__ import annotations
 
+import gc
 import re
 import sqlite3
 from pathlib import Path
@@ -597,3 +598,17 @@ def test_writer_thread_error_rolls_back(
         import_(fixture_db, bulk_rows(600), new_actors=True)
     assert build.content_hash(sqlite3.connect(fixture_db)) == before
     assert check_database(fixture_db) == []  # triggers and indexes are all back
+
+
+def test_an_import_leaves_the_garbage_collector_as_it_was(
+    fixture_db: Path, small_batches: None
+) -> None:
+    """The import freezes what is alive and collects less often; both undone after it, whether
+    it wrote or failed (a library user's process keeps collecting as before)."""
+    before = (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled())
+    import_(fixture_db, bulk_rows(200), new_actors=True)
+    assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
+    changed = [(w, (f or {}) | {"summary": "Changed"}, p) for w, f, p in bulk_rows(200)[:5]]
+    with pytest.raises(store.InvalidRows):
+        import_(fixture_db, changed, new_actors=True)
+    assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
