@@ -75,6 +75,16 @@ def test_quotes_are_matched_with_whitespace_folded(fixture_sources_dir: Path) ->
         ),
         ([f"UPDATE facts SET value = 'lots' WHERE id = '{TRADE}'"], TRADE, "is not a number"),
         (
+            [f"UPDATE facts SET value = 1400 WHERE id = '{PIPELINE}'"],
+            PIPELINE,
+            "value 1,400 is not a figure that as_written '1,300 to 1,500 kilometres' states",
+        ),
+        (
+            [f"UPDATE facts SET as_written = 'almost USD8 billion' WHERE id = '{TRADE}'"],
+            TRADE,
+            "value 80,000,000,000 is not a figure that as_written 'almost USD8 billion' states",
+        ),
+        (
             [
                 "UPDATE event_topics SET topic = 'piracy' "
                 f"WHERE event = '{NAVAL}' AND topic = 'military'"

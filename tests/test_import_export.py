@@ -298,6 +298,13 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
     "start after end": (line(date="2014/2013"), "bad.jsonl", "ends before it starts"),
     "unknown source": (line(source="gamma-2020"), "bad.jsonl", "unknown source 'gamma-2020'"),
     "value above max": (json.dumps(FACT) + "\n", "bad.jsonl", "greater than value_max"),
+    "value not as written": (
+        json.dumps(FACT | {"value": 1.35e10, "value_max": None, "as_written": "USD13.4 billion"})
+        + "\n",
+        "bad.jsonl",
+        "bad.jsonl:1: fact '2013-s': value 13,500,000,000 is not a figure that as_written "
+        "'USD13.4 billion' states (13,400,000,000)",
+    ),
     "10 MB field": (line(quote="x" * 10_000_000), "bad.jsonl", "characters long"),
     "value beyond INTEGER": (
         json.dumps(FACT | {"value": 10**30, "value_max": None}) + "\n",

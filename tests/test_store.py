@@ -102,7 +102,8 @@ def test_content_hash_is_builds(fixture_db: Path) -> None:
     replaced = EVENT | {"summary": "Ünïcode ✓", "id": "x-hash"}
     add(fixture_db, "event", EVENT | {"id": "x-hash"})
     add(fixture_db, "event", replaced, replace=True)
-    add(fixture_db, "fact", FACT | {"value": 3.0, "id": "x-real"})  # stored as INTEGER 3
+    three = {"value": 3.0, "as_written": "3 to 1,500.5 km", "id": "x-real"}
+    add(fixture_db, "fact", FACT | three)  # stored as INTEGER 3
     conn = sqlite3.connect(fixture_db)
     try:
         stored = conn.execute("SELECT value FROM metadata WHERE key = 'content_hash'").fetchone()

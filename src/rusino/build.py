@@ -26,7 +26,7 @@ import sqlite_utils
 from edtf import parse_edtf, struct_time_to_date
 from edtf.parser import parser_classes as edtf_classes
 
-from rusino import query
+from rusino import figures, query
 from rusino.db import BUNDLE_MARK, SCHEMA_VERSION, has_bundle_mark, is_installed_bundle
 from rusino.errors import ExitCode, RusinoError
 
@@ -481,15 +481,7 @@ def load_records(data_dir: Path) -> Records:
     for raw in raws["fact"]:
         record = normalise(raw)
         link(raw, record)
-        if record["qualifier"] not in QUALIFIERS:
-            raise raw.error(
-                f"qualifier {record['qualifier']!r} is not one of {', '.join(QUALIFIERS)}"
-            )
-        record["value_max"] = record["value_max"] or None  # 0 means "not a range"
-        if record["value_max"] is not None and record["value"] > record["value_max"]:
-            raise raw.error(
-                f"value {record['value']} is greater than value_max {record['value_max']}"
-            )
+        check_figure(raw, record)
         record["event"] = record["event"] or None
         if record["event"] is not None and record["event"] not in event_ids:
             raise raw.error(f"event {record['event']!r} is not the id of any event")
@@ -502,6 +494,19 @@ def load_records(data_dir: Path) -> Records:
     records.events.sort(key=lambda r: r["id"])
     records.facts.sort(key=lambda r: r["id"])
     return records
+
+
+def check_figure(raw: Raw, record: dict[str, Any]) -> None:
+    """A fact's figure: its qualifier known, value_max None unless a range (0 or null in a file),
+    the range in order, and the value one that its wording states (rusino.figures)."""
+    if record["qualifier"] not in QUALIFIERS:
+        raise raw.error(f"qualifier {record['qualifier']!r} is not one of {', '.join(QUALIFIERS)}")
+    record["value_max"] = record["value_max"] or None  # 0 means "not a range"
+    if record["value_max"] is not None and record["value"] > record["value_max"]:
+        raise raw.error(f"value {record['value']} is greater than value_max {record['value_max']}")
+    problem = figures.disagreement(record["as_written"], record["value"], record["value_max"])
+    if problem:
+        raise raw.error(problem, "fix the value, or as_written: the figure as the source words it")
 
 
 # --------------------------------------------------------------------------------------------

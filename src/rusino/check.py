@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from rusino import build
+from rusino import build, figures
 from rusino.db import SCHEMA_VERSION, connect
 from rusino.errors import RusinoError
 from rusino.store import date_bounds  # build's, cached, fast for ISO: edtf takes ~4 ms a date
@@ -180,6 +180,14 @@ def _required(conn: sqlite3.Connection) -> Iterator[str]:
         "AND value > value_max"
     ).fetchall():
         yield f"{rid}: value {value} is greater than value_max {value_max}"
+    for rid, value, value_max, as_written in conn.execute(
+        "SELECT id, value, value_max, as_written FROM facts "
+        "WHERE typeof(value) IN ('integer', 'real') AND typeof(as_written) = 'text'"
+    ):  # streamed
+        if isinstance(value_max, int | float) or value_max is None:
+            problem = figures.disagreement(as_written, value, value_max)
+            if problem:
+                yield f"{rid}: {problem}"
 
 
 def _ids(conn: sqlite3.Connection) -> Iterator[str]:

@@ -726,11 +726,6 @@ class Validator:
         record["actors"] = self._vocab(raw, "actor", record["actors"])
         record["topics"] = self._vocab(raw, "topic", record["topics"])
         if kind == "fact":
-            if record["qualifier"] not in build.QUALIFIERS:
-                raise raw.error(
-                    f"qualifier {record['qualifier']!r} is not one of {', '.join(build.QUALIFIERS)}"
-                )
-            record["value_max"] = record["value_max"] or None
             for name in ("value", "value_max"):
                 number = record[name]
                 if isinstance(number, int) and not -(2**63) <= number < 2**63:
@@ -739,10 +734,7 @@ class Validator:
                         f"field {name!r} is {number}, too large to store exactly",
                         "write it with an exponent (1.2e19) if it is a rounded figure",
                     )
-            if record["value_max"] is not None and record["value"] > record["value_max"]:
-                raise raw.error(
-                    f"value {record['value']} is greater than value_max {record['value_max']}"
-                )
+            build.check_figure(raw, record)
             record["event"] = record["event"] or None
         record["inferred"], record["in_window"] = int(record["inferred"]), int(record["in_window"])
         return record

@@ -1,0 +1,133 @@
+"""A figure's value against its wording: "USD13.5 billion" states 13.5 billion, "16 to 20 billion
+cubic metres" 16 to 20 billion, "two licenced blocks" 2.
+
+Used by the build, by add and import (a value that disagrees with its own wording is refused),
+and by `rusino check`. The reading is deliberately cautious, so that only a clear disagreement,
+a mistyped digit, is ever reported:
+- a value may be a stated number in any unit of thousands (38 "bcm" as 38e9 m3, "USD13.5
+  billion" as 13.5 with a unit "billion USD", "1,300 km" as 1.3e6 m) or hundredths (a per cent
+  as a fraction);
+- wording that cannot be read with certainty (fractions, decimal commas, "a few", "twofold") is
+  not judged at all.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+_SCALES = {
+    "thousand": 1e3,
+    "million": 1e6,
+    "mn": 1e6,
+    "mln": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "bln": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+    "trn": 1e12,
+}
+_WORDS = {
+    word: float(n)
+    for n, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+} | {
+    "thirty": 30.0,
+    "forty": 40.0,
+    "fifty": 50.0,
+    "sixty": 60.0,
+    "seventy": 70.0,
+    "eighty": 80.0,
+    "ninety": 90.0,
+    "hundred": 100.0,
+    "dozen": 12.0,
+}
+_SCALE = "|".join(sorted(_SCALES, key=len, reverse=True))
+# a number as English writes it (1,300 or 13.5), a scale word that may follow it, or attached
+_NUMBER = re.compile(
+    rf"(?<![\d.,])(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?(?:\s*({_SCALE})s?\b|(?![\w,.]\d))",
+    re.IGNORECASE,
+)
+_WORD = re.compile(rf"\b({'|'.join(_WORDS)})\b(?:\s+({_SCALE})s?\b)?", re.IGNORECASE)
+# wording whose numbers are not the figure's value as written: not judged
+_UNSURE = re.compile(
+    r"\d,\d{1,2}(?!\d)|\d,\d{4}|\d\.\d+\.\d"  # a decimal comma or an unusual grouping
+    r"|\b(?:half|halves|third|thirds|quarter|quarters|fifth|fifths|tenth|tenths|"
+    r"percentage points?|fold|times|per ?mille|few|several|dozens|hundreds|thousands|"
+    r"millions|billions)\b|[½¼¾⅓⅔]|\d\s*/\s*\d|\d[eE][+-]?\d",
+    re.IGNORECASE,
+)
+_RANGE = re.compile(r"^\s*(?:to|and|or|-|\u2013|\u2014)\s*(?:[A-Za-z$€£¥]{0,4}\s*)?$")
+
+
+def numbers_in(as_written: str) -> list[float] | None:
+    """The figures the wording states, each as a plain number; None when it states none that
+    can be read with certainty. A scale written once for a range applies to both ends
+    ("16 to 20 billion")."""
+    if _UNSURE.search(as_written):
+        return None
+    found: list[tuple[int, int, float, float | None]] = []  # start, end, number, scale
+    for m in _NUMBER.finditer(as_written):
+        number = float(m.group(1).replace(",", "") + (m.group(2) or ""))
+        scale = _SCALES[m.group(3).lower()] if m.group(3) else None
+        found.append((m.start(), m.end(), number, scale))
+    for m in _WORD.finditer(as_written):
+        scale = _SCALES[m.group(2).lower()] if m.group(2) else None
+        found.append((m.start(), m.end(), _WORDS[m.group(1).lower()], scale))
+    if not found:
+        return None
+    found.sort()
+    out: list[float] = []
+    for i, (_, end, number, scale) in enumerate(found):
+        if scale is None and i + 1 < len(found):
+            start, _, _, after = found[i + 1]
+            if after is not None and _RANGE.match(as_written[end:start]):
+                scale = after  # "16 to 20 billion", "between 2 and 3 million"
+        out.append(number * (scale or 1.0))
+    return out
+
+
+# the units a value may be in, relative to the wording's: any power of a thousand, or hundredths
+_FACTORS = (1.0, 100.0, 0.01, *(1000.0**k for k in (-4, -3, -2, -1, 1, 2, 3, 4)))
+
+
+def disagreement(as_written: str, value: float, value_max: float | None) -> str:
+    """Why value (or value_max) cannot be a figure that as_written states; '' when it can be,
+    or when the wording cannot be read with certainty."""
+    stated = numbers_in(as_written)
+    if stated is None:
+        return ""
+    for name, number in (("value", value), ("value_max", value_max)):
+        if number is None:
+            continue
+        if not any(math.isclose(number, s * f, rel_tol=1e-9) for s in stated for f in _FACTORS):
+            shown = ", ".join(f"{s:,.15g}" for s in stated)
+            return (
+                f"{name} {number:,.15g} is not a figure that as_written {as_written!r} "
+                f"states ({shown})"
+            )
+    return ""

@@ -1,0 +1,73 @@
+"""figures.py: a fact's value is one its wording states; unsure wording is never judged."""
+
+from __future__ import annotations
+
+import pytest
+
+from rusino.figures import disagreement, numbers_in
+
+
+@pytest.mark.parametrize(
+    ("as_written", "numbers"),
+    [
+        ("USD13.5 billion", [13.5e9]),
+        ("$2.17 billion", [2.17e9]),
+        ("USD13.5bn", [13.5e9]),
+        ("nearly 7,000 troops", [7000]),
+        ("two licenced blocks", [2]),
+        ("five billion dollars", [5e9]),
+        ("49 per cent", [49]),
+        ("16 to 20 billion cubic metres", [16e9, 20e9]),  # the scale, once, is both ends'
+        ("between USD550 million and USD700 million", [550e6, 700e6]),
+        ("$2-3 billion", [2e9, 3e9]),
+        ("1,300 to 1,500.5 kilometres", [1300, 1500.5]),
+        ("in 2012, USD80 billion", [2012, 80e9]),
+        # not read with certainty: never judged
+        ("two-thirds of its exports", None),
+        ("13,5 billion", None),
+        ("a few hundred", None),
+        ("a twofold rise", None),
+        ("1.2e19", None),
+        ("3/4 of the fleet", None),
+        ("a large share", None),
+    ],
+)
+def test_numbers_in(as_written: str, numbers: list[float] | None) -> None:
+    assert numbers_in(as_written) == numbers
+
+
+@pytest.mark.parametrize(
+    ("as_written", "value", "value_max"),
+    [
+        ("USD13.5 billion", 13.5e9, None),
+        ("USD13.5 billion", 13.5, None),  # unit "billion USD"
+        ("38 bcm", 38e9, None),  # unit m3
+        ("1,300 to 1,500 kilometres", 1.3e6, 1.5e6),  # unit m
+        ("49 per cent", 0.49, None),  # a fraction
+        ("16 to 20 billion cubic metres", 16e9, 20e9),
+        ("two-thirds of its exports", 66.7, None),  # unsure: not judged
+    ],
+)
+def test_values_the_wording_states(as_written: str, value: float, value_max: float | None) -> None:
+    assert disagreement(as_written, value, value_max) == ""
+
+
+@pytest.mark.parametrize(
+    ("as_written", "value", "value_max", "message"),
+    [
+        (
+            "USD13.5 billion",
+            13.4e9,
+            None,
+            "value 13,400,000,000 is not a figure that as_written 'USD13.5 billion' states "
+            "(13,500,000,000)",
+        ),
+        ("USD13.5 billion", 1.35e9, None, "value 1,350,000,000 is not"),  # a digit slipped
+        ("16 to 20 billion", 16e9, 21e9, "value_max 21,000,000,000 is not"),
+        ("27 trade contracts", 72, None, "value 72 is not"),
+    ],
+)
+def test_values_the_wording_does_not_state(
+    as_written: str, value: float, value_max: float | None, message: str
+) -> None:
+    assert disagreement(as_written, value, value_max).startswith(message)
