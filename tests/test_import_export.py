@@ -440,3 +440,43 @@ def test_import_stdin_dry_run_and_replace(
     code, _, err = cli(capsys, "--db", str(fixture_db), "import", "-", "--format", "jsonl")
     assert code == 0 and "stdin: 1 added" in err
     assert check_database(fixture_db) == []
+
+
+def test_what_show_prints_imports_back(
+    fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`show ID --format json` (one object, with show's added fields) is an importable record:
+    unchanged as printed, and an edit needs --replace."""
+    code, out, _ = cli(
+        capsys, "--db", str(fixture_db), "show", "2012-russia-china-trade", "-f", "json"
+    )
+    assert code == 0
+    shown = json.loads(out)
+    assert {"related", "source_detail", "date_words", "note_texts"} <= set(shown)
+    path = tmp_path / "one.json"
+    path.write_text(out, encoding="utf-8")
+    before = digest(fixture_db)
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
+    assert (code, err.strip()) == (0, "one.json: 0 added, 1 unchanged, 0 replaced")
+    assert digest(fixture_db) == before
+    path.write_text(json.dumps(shown | {"comment": "Checked again."}), encoding="utf-8")
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
+    assert code == 2 and "pass --replace" in err
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path), "--replace")
+    assert (code, err.strip()) == (0, "one.json: 0 added, 0 unchanged, 1 replaced")
+    conn = sqlite3.connect(fixture_db)
+    try:
+        stored = conn.execute("SELECT comment FROM facts WHERE id = '2012-russia-china-trade'")
+        assert stored.fetchone() == ("Checked again.",)
+    finally:
+        conn.close()
+    assert check_database(fixture_db) == []
+
+
+def test_one_json_object_with_more_after_it_is_refused(
+    fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = bad_jsonl(tmp_path, '{"type": "event"}\n{"type": "event"}\n', "two.json")
+    code, out, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
+    assert (code, out) == (2, "")
+    assert err.startswith("rusino: two.json:1: not valid JSON: more after the object")

@@ -287,7 +287,8 @@ def _kind(value: Any) -> str:
 
 
 def read_json(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, str | None]]:
-    """A JSON array of objects (as `export --format json` writes), each located by its line."""
+    """A JSON array of objects (as `export --format json` writes), each located by its line, or
+    one object (as `show ID --format json` writes for one id)."""
     data = handle.read()
     try:
         text = data.decode("utf-8-sig")  # a byte-order mark, as Windows tools write, is skipped
@@ -299,8 +300,24 @@ def read_json(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, s
     pos = _skip(text, 0)
     if pos == len(text):
         return
+    if text[pos] == "{":
+        try:
+            value, end = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            yield f"{name}:{exc.lineno}", None, f"{name}:{exc.lineno}: not valid JSON: {exc.msg}"
+            return
+        if _skip(text, end) != len(text):
+            line = text.count("\n", 0, end) + 1
+            yield f"{name}:{line}", None, f"{name}:{line}: not valid JSON: more after the object"
+            return
+        yield f"{name}:{text.count(chr(10), 0, pos) + 1}", value, None
+        return
     if text[pos] != "[":
-        yield f"{name}:1", None, f"{name}: a .json file must hold an array of objects"
+        yield (
+            f"{name}:1",
+            None,
+            f"{name}: a .json file must hold an array of objects, or one object",
+        )
         return
     pos = _skip(text, pos + 1)
     line, counted = 1, 0

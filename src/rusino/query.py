@@ -57,7 +57,8 @@ Fact (``facts``)::
 ``show ID`` (json) is one object: the event or fact above plus ``type`` ("event" | "fact"),
 ``date_words`` (the date in words), ``source_detail`` (a source object, below), ``note_texts``
 ([{"number", "text"}]), ``related`` (for an event: its facts; for a fact: its event, as a list) and
-``citation`` / ``bibtex`` (strings).
+``citation`` / ``bibtex`` (strings). ``import`` ignores these added fields, so what ``show`` prints
+can be edited and imported back with ``--replace``.
 
 Search hit (``search``)::
 

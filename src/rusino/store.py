@@ -48,6 +48,9 @@ FTS_HASH = 32 << 20  # bytes of full-text terms held in memory before FTS5 write
 # Fields an export carries that are derived from others (see rusino.query's JSON schema); on
 # import they may be left out, and when given they must agree with what `date` implies.
 DERIVED = ("start", "end", "precision", "in_window")
+# Fields `show` adds to a record (views of it and of the records it links to): ignored, so that
+# what `show ID --format json` prints can be edited and imported back with --replace.
+SHOWN = ("date_words", "source_detail", "note_texts", "related", "citation", "bibtex")
 
 _READONLY_HINT = "create your own with `rusino db init`, then select it with --db PATH or RUSINO_DB"
 
@@ -659,6 +662,8 @@ class Validator:
         fields = dict(fields)
         fields.pop("type", None)
         derived = {k: fields.pop(k) for k in DERIVED if k in fields}
+        for name in SHOWN:
+            fields.pop(name, None)
         if kind == "fact":
             if fields.get("value_max") is None and "value_max" in fields:
                 fields["value_max"] = 0  # null: not a range, as 0 is in data/*.toml
