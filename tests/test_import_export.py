@@ -480,3 +480,45 @@ def test_one_json_object_with_more_after_it_is_refused(
     code, out, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
     assert (code, out) == (2, "")
     assert err.startswith("rusino: two.json:1: not valid JSON: more after the object")
+
+
+def test_rows_may_leave_out_their_wordings_as_add_does(
+    fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """date_text defaults to the date as given, a fact's as_written to its figure and unit
+    (with both ends of a range, which the value check then reads back)."""
+    event = GOOD | {"id": "plain-event"}
+    del event["date_text"]
+    fact = FACT | {"id": "plain-fact", "value": 1300, "value_max": 1500.5, "date_text": ""}
+    del fact["as_written"]
+    path = tmp_path / "plain.jsonl"
+    path.write_text(json.dumps(event) + "\n" + json.dumps(fact) + "\n", encoding="utf-8")
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
+    assert (code, err.strip()) == (0, "plain.jsonl: 2 added, 0 unchanged, 0 replaced")
+    conn = sqlite3.connect(fixture_db)
+    try:
+        assert conn.execute("SELECT date_text FROM events WHERE id = 'plain-event'").fetchone() == (
+            "2013",
+        )
+        stored = conn.execute("SELECT date_text, as_written FROM facts WHERE id = 'plain-fact'")
+        assert stored.fetchone() == ("2013", "1300 to 1500.5 km")
+    finally:
+        conn.close()
+    assert check_database(fixture_db) == []
+
+
+def test_add_fact_with_a_range_and_no_wording_passes_check(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--db", str(fixture_db), "add", "fact", "--date", "2013", "--subject", "Range"]
+    args += ["--unit", "km", "--kind", "estimate", "--actor", "Russia", "--topic", "energy"]
+    args += ["--source", "alpha-2013", "--quote", "q", "--value", "16e9", "--value-max", "2e10"]
+    assert run(args) == 0
+    assert capsys.readouterr().out == "2013-range\n"
+    conn = sqlite3.connect(fixture_db)
+    try:
+        stored = conn.execute("SELECT as_written FROM facts WHERE id = '2013-range'").fetchone()
+        assert stored == ("16000000000 to 20000000000 km",)
+    finally:
+        conn.close()
+    assert check_database(fixture_db) == []

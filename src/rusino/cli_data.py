@@ -374,6 +374,8 @@ def add_fact(
     unit = _ask(unit, "Unit")
     edtf, words = _record_date(date)
 
+    from rusino import figures
+
     def number(x: float | None) -> int | float | None:
         # a whole number as an int, as JSON would have it, where SQLite's INTEGER holds it
         return int(x) if x is not None and x.is_integer() and abs(x) < 2**63 else x
@@ -385,8 +387,7 @@ def add_fact(
         "value_max": number(value_max),
         "unit": unit,
         "qualifier": qualifier,
-        "as_written": as_written
-        or (f"{number(value)} {unit}" if value is not None and unit else None),
+        "as_written": as_written or figures.plain_wording(number(value), number(value_max), unit),
         "date": edtf,
         "date_text": date_text or words,
         "inferred": inferred,

@@ -131,3 +131,21 @@ def disagreement(as_written: str, value: float, value_max: float | None) -> str:
                 f"states ({shown})"
             )
     return ""
+
+
+def _plain(number: float) -> str:
+    whole = isinstance(number, int) or (number.is_integer() and abs(number) < 2**63)
+    return str(int(number)) if whole else repr(number)
+
+
+def plain_wording(value: object, value_max: object, unit: object) -> str | None:
+    """The wording a figure given without one gets (add, import): "16000000000 to 20000000000
+    m3"; None unless value is a number and unit a name."""
+    numbers = [
+        v for v in (value, value_max) if isinstance(v, int | float) and not isinstance(v, bool)
+    ]
+    if not numbers or numbers[0] is not value or not isinstance(unit, str) or not unit.strip():
+        return None
+    if value_max in (None, 0) or len(numbers) < 2:
+        return f"{_plain(numbers[0])} {unit}"
+    return f"{_plain(numbers[0])} to {_plain(numbers[1])} {unit}"

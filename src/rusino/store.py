@@ -33,7 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
-from rusino import build, db, query, vocabulary
+from rusino import build, db, figures, query, vocabulary
 from rusino.errors import ExitCode, RusinoError
 
 BUSY_TIMEOUT_MS = 5000  # how long a second writer waits for the first before "database is busy"
@@ -664,6 +664,15 @@ class Validator:
         derived = {k: fields.pop(k) for k in DERIVED if k in fields}
         for name in SHOWN:
             fields.pop(name, None)
+        # the wordings a row may leave out, as `add` fills them in: the date as given, the figure
+        if fields.get("date_text") in (None, "") and isinstance(fields.get("date"), str):
+            fields["date_text"] = fields["date"]
+        if kind == "fact" and fields.get("as_written") in (None, ""):
+            wording = figures.plain_wording(
+                fields.get("value"), fields.get("value_max"), fields.get("unit")
+            )
+            if wording is not None:
+                fields["as_written"] = wording
         if kind == "fact":
             if fields.get("value_max") is None and "value_max" in fields:
                 fields["value_max"] = 0  # null: not a range, as 0 is in data/*.toml
