@@ -231,7 +231,7 @@ def test_timelinejs(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> Non
                 int(event["start"][5:7]),
                 int(event["end"][5:7]),
             )
-        assert slide["group"] == event["actors"][0]
+        assert slide["group"] in event["actors"]
         assert slide["text"]["headline"] and event["quote"][:10] in slide["text"]["text"]
         assert slide["media"]["credit"].startswith(("Alpha", "Gamma"))
         assert '"' not in slide["media"]["credit"]  # HTML, as headline and text: &quot;
@@ -522,3 +522,29 @@ def test_add_fact_with_a_range_and_no_wording_passes_check(
     finally:
         conn.close()
     assert check_database(fixture_db) == []
+
+
+@pytest.mark.parametrize(
+    ("summary", "actors", "group"),
+    [
+        (
+            "Vladimir Putin remarks that Russia hopes",
+            ["Russia", "Vladimir Putin"],
+            "Vladimir Putin",
+        ),
+        ("Moscow and Tokyo talk", ["Japan", "Russia"], "Russia"),  # by alias
+        (
+            "US Pacific Command invites Russia",
+            ["Russia", "US Pacific Command", "United States"],
+            "US Pacific Command",
+        ),  # the longer of two names that start together
+        ("Russians and Chinese meet", ["China", "Russia"], "China"),  # a word, not its start
+        ("Talks are held", ["Japan", "Russia"], "Japan"),  # named by neither: the first
+        ("Talks are held", [], ""),
+    ],
+)
+def test_the_main_actor_is_the_one_the_summary_names_first(
+    summary: str, actors: list[str], group: str
+) -> None:
+    aliases = {"Russia": ["moscow", "russia"], "United States": ["us"], "Japan": ["tokyo"]}
+    assert export.main_actor(summary, actors, aliases) == group

@@ -14,8 +14,8 @@ field ("event" | "fact"), so one file can hold both and `import` knows which is 
   starting with `'` followed by one of those (or by another `'`). `import` removes exactly that
   prefix, so csv round-trips unchanged.
 * timelinejs: TimelineJS's JSON ({"events": [slides]}), events only: date parts as deep as the
-  date's precision, `display_date` the date in words, `group` the first actor, headline the
-  summary, text the quote, and the citation as the slide's credit.
+  date's precision, `display_date` the date in words, `group` the actor the summary names first,
+  headline the summary, text the quote, and the citation as the slide's credit.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import csv
 import html
 import io
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
@@ -206,7 +207,22 @@ def _date_parts(iso: str, precision: str) -> dict[str, int]:
     return parts
 
 
-def slide(row: Row, sources: dict[str, Row]) -> Row:
+def main_actor(summary: str, actors: list[str], aliases: dict[str, list[str]]) -> str:
+    """The actor the summary names first, by its name or an alias ("Vladimir Putin remarks
+    that Russia..." is Putin's; "Moscow" is Russia): the data does not rank actors, but a
+    summary names its subject first. The longer name wins where two start together ("US
+    Pacific Command" over "US"); the first actor when the summary names none."""
+    text = summary.casefold()
+    best: tuple[int, int, str] | None = None
+    for actor in actors:
+        for name in {actor.casefold(), *aliases.get(actor, ())}:
+            found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+            if found and (best is None or (found.start(), -len(name)) < best[:2]):
+                best = (found.start(), -len(name), actor)
+    return best[2] if best else (actors[0] if actors else "")
+
+
+def slide(row: Row, sources: dict[str, Row], aliases: dict[str, list[str]] | None = None) -> Row:
     """One TimelineJS slide for an event row."""
     from rusino.dates import display
 
@@ -221,7 +237,7 @@ def slide(row: Row, sources: dict[str, Row]) -> Row:
         "headline": html.escape(row["summary"]),
         "text": f"<p>\u201c{html.escape(row['quote'])}\u201d</p>",
     }
-    out["group"] = row["actors"][0] if row["actors"] else ""
+    out["group"] = main_actor(row["summary"], row["actors"], aliases or {})
     # TimelineJS shows headline, text and credit as HTML
     out["media"] = {"url": source.get("url", ""), "credit": html.escape(source.get("citation", ""))}
     return out
@@ -231,9 +247,12 @@ def write_timelinejs(conn: sqlite3.Connection, items: Iterable[Row], out: TextIO
     from rusino import query
 
     sources = {s["id"]: s for s in query.sources(conn)}
+    aliases: dict[str, list[str]] = {}
+    for alias, actor in conn.execute("SELECT alias, actor FROM actor_aliases"):
+        aliases.setdefault(actor, []).append(str(alias).casefold())
     n = 0
     for row in items:
-        text = json.dumps(slide(row, sources), ensure_ascii=False)
+        text = json.dumps(slide(row, sources, aliases), ensure_ascii=False)
         out.write(('{"events": [\n' if n == 0 else ",\n") + text)
         n += 1
     if n:
