@@ -194,6 +194,40 @@ def test_bundled_database_is_never_written(tmp_path: Path) -> None:
     assert hashlib.sha256(bundled.read_bytes()).hexdigest() == before
 
 
+def test_a_dry_run_against_the_bundled_database_validates_on_a_scratch_copy(
+    tmp_path: Path,
+) -> None:
+    """Checking a file against the bundled actors, topics and sources before making a database
+    of one's own: a dry run writes nothing, so the bundled database (or a copy) may take it."""
+    bundled = db.bundled_path()
+    before = hashlib.sha256(bundled.read_bytes()).hexdigest()
+    row = {"date": "2013", "summary": "S", "actors": ["Russia"], "topics": ["energy"]}
+    row |= {"source": "kim-blank-2013", "quote": "q"}
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps(row) + "\n" + json.dumps(row | {"summary": "T"}) + "\n", "utf-8")
+    copy = tmp_path / "copy.sqlite"
+    copy.write_bytes(bundled.read_bytes())
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    for how in ([], ["--db", str(copy)]):
+        p = rusino(*how, "import", str(good), "--dry-run", TMPDIR=str(scratch))
+        assert p.returncode == 0 and p.stdout == "", p.stderr
+        assert p.stderr.startswith("dry run, nothing written: 2 added, 0 unchanged")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(row | {"actors": ["Rusia"]}) + "\n", "utf-8")
+    p = rusino("import", str(bad), "--dry-run", TMPDIR=str(scratch))
+    assert p.returncode == 2 and "unknown actor 'Rusia'" in p.stderr, p.stderr
+    add = ["add", "event", "--date", "2013", "--summary", "S", "--actor", "Russia"]
+    add += ["--topic", "energy", "--source", "kim-blank-2013", "--quote", "q", "--dry-run"]
+    p = rusino(*add, TMPDIR=str(scratch))
+    assert (p.returncode, p.stdout) == (0, "2013-s\n"), p.stderr
+    assert hashlib.sha256(bundled.read_bytes()).hexdigest() == before
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
+    assert list(scratch.iterdir()) == []  # the scratch copies are gone
+    p = rusino("import", str(good))  # a real import is still refused
+    assert p.returncode == 2 and "bundled database is read-only" in p.stderr
+
+
 def test_the_bundled_database_reached_another_way_is_never_written(tmp_path: Path) -> None:
     """A copy, a hard link, or the checkout's file seen from an install elsewhere (pip install .)
     is refused too: the bundled database carries a mark that `db init` leaves out."""

@@ -11,6 +11,7 @@ import contextlib
 import math
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -78,10 +79,19 @@ ActorKindOpt = Annotated[
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")]
 
 
-def _writable(wait: float) -> sqlite3.Connection:
+@contextlib.contextmanager
+def _writing(wait: float, dry_run: bool = False) -> Iterator[sqlite3.Connection]:
+    """The selected database, open for writing; a dry run of the bundled one (never written)
+    works on a scratch copy of it."""
     from rusino import db, store
 
-    return store.connect_writable(db.resolve_path(STATE.db), timeout_ms=int(wait * 1000))
+    path = db.resolve_path(STATE.db)
+    with store.dry_run_target(path) if dry_run else contextlib.nullcontext(path) as target:
+        conn = store.connect_writable(target, timeout_ms=int(wait * 1000))
+        try:
+            yield conn
+        finally:
+            conn.close()
 
 
 def _options(
@@ -202,13 +212,11 @@ def _record_date(date: str | None) -> tuple[str | None, str | None]:
 def _add(kind: str, fields: dict[str, Any], opts: Any, wait: float) -> None:
     from rusino import store
 
-    conn = _writable(wait)
-    try:
-        rid, summary = store.add_record(conn, kind, fields, opts)
-    except store.InvalidRows as exc:
-        raise RusinoError(exc.problems[0] if exc.problems else exc.message) from None
-    finally:
-        conn.close()
+    with _writing(wait, opts.dry_run) as conn:
+        try:
+            rid, summary = store.add_record(conn, kind, fields, opts)
+        except store.InvalidRows as exc:
+            raise RusinoError(exc.problems[0] if exc.problems else exc.message) from None
     verb = "would add" if opts.dry_run else "added"
     if summary.unchanged:
         verb = "unchanged:"
@@ -437,11 +445,8 @@ def add_source(
         "kind": kind,
         "url": url,
     }
-    conn = _writable(wait)
-    try:
+    with _writing(wait) as conn:
         rid = store.add_source(conn, fields)
-    finally:
-        conn.close()
     typer.echo(f"added source {rid}", err=True)
     _emit(lambda: sys.stdout.write(rid + "\n"))
 
@@ -511,9 +516,8 @@ def import_(
             raise RusinoError(f"cannot read {file}: {exc.strerror}") from None
         name = path.name
     rows = readers[kind](handle, name)
-    conn = _writable(wait)
     try:
-        with _progress(handle, size) as tracked:
+        with _writing(wait, dry_run) as conn, _progress(handle, size) as tracked:
             summary = store.import_or_dry_run(conn, tracked(rows), opts)
     except store.InvalidRows as exc:
         if len(exc.problems) == 1 and exc.count == 1:  # one bad row: one line, as any bad input
@@ -522,7 +526,6 @@ def import_(
             typer.echo(f"rusino: {problem}", err=True)
         raise
     finally:
-        conn.close()
         if handle is not sys.stdin.buffer:
             handle.close()
     label = "dry run, nothing written" if dry_run else name

@@ -25,6 +25,7 @@ import queue
 import re
 import sqlite3
 import sys
+import tempfile
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -96,14 +97,7 @@ def connect_writable(
     accepts a database of an older schema (for upgrade_database)."""
     if is_bundled(path):
         raise RusinoError(f"the bundled database is read-only ({path})", _READONLY_HINT)
-    # a rusino database, of this schema, and not the bundled one reached another way (a copy,
-    # the checkout's file seen from another install, a hard link): its build marks it so
-    check = db.connect(path, readonly=False, old=old, timeout=timeout_ms / 1000)
-    try:
-        marked = db.has_bundle_mark(check)
-    finally:
-        check.close()
-    if marked:
+    if _marked_bundled(path, old=old, timeout_ms=timeout_ms):
         raise RusinoError(
             f"the bundled database is read-only ({path} is it, or a copy of it)", _READONLY_HINT
         )
@@ -126,6 +120,43 @@ def connect_writable(
             "create the database with `rusino db init` or `rusino db build`",
         )
     return conn
+
+
+def _marked_bundled(path: Path, *, old: bool = False, timeout_ms: int = BUSY_TIMEOUT_MS) -> bool:
+    """Whether path is a rusino database of this schema (else RusinoError) that is the bundled
+    one reached another way (a copy, the checkout's file seen from another install, a hard
+    link): its build marks it so."""
+    check = db.connect(path, readonly=False, old=old, timeout=timeout_ms / 1000)
+    try:
+        return db.has_bundle_mark(check)
+    finally:
+        check.close()
+
+
+@contextlib.contextmanager
+def dry_run_target(path: Path) -> Iterator[Path]:
+    """Where a dry run against path writes: path itself, or for the bundled database (which is
+    never written) a scratch copy of it, deleted after; a dry run rolls back either way."""
+    if not is_bundled(path) and not _marked_bundled(path):
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="rusino-dry-run-") as folder:
+        copy = Path(folder) / "dry-run.sqlite"
+        unmarked_copy(path, copy)
+        yield copy
+
+
+def unmarked_copy(source_path: Path, target: Path) -> None:
+    """A copy of a rusino database at target, without the bundled database's mark."""
+    source = db.connect(source_path, readonly=True)
+    dest = sqlite3.connect(target)
+    try:
+        source.backup(dest)
+        with dest:
+            dest.execute("DELETE FROM metadata WHERE key = ?", (db.BUNDLE_MARK,))
+    finally:
+        dest.close()
+        source.close()
 
 
 class Ledger:
@@ -246,15 +277,7 @@ def init_database(target: Path, *, empty: bool = False) -> dict[str, int]:
         if empty:
             build.write_database(build.Records(), tmp)
         else:
-            source = db.connect(db.bundled_path(), readonly=True)
-            dest = sqlite3.connect(tmp)
-            try:
-                source.backup(dest)
-                with dest:  # the copy is the user's own: not marked bundled (see connect_writable)
-                    dest.execute("DELETE FROM metadata WHERE key = ?", (db.BUNDLE_MARK,))
-            finally:
-                dest.close()
-                source.close()
+            unmarked_copy(db.bundled_path(), tmp)  # the user's own: not marked bundled
         conn = sqlite3.connect(tmp)
         try:
             return build.counts(conn)
