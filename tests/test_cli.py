@@ -8,6 +8,7 @@ Happy paths go through typer's CliRunner; errors through rusino.cli.run, the one
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -355,3 +356,30 @@ def test_help_is_the_same_from_the_slim_app(
     slim = capsys.readouterr().out
     assert app(args=[command, "--help"], prog_name="rusino", standalone_mode=False) == 0
     assert slim == capsys.readouterr().out
+
+
+def test_db_build_in_a_checkout_from_another_install(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`pip install .` (not -e) then `rusino db build` in the checkout: the install knows no
+    checkout, so the folder it runs in is taken; the result is the bundled database, marked
+    so (never writable), and byte for byte the committed one."""
+    checkout = tmp_path / "checkout"
+    shutil.copytree(
+        db._REPO_ROOT / "data", checkout / "data", ignore=shutil.ignore_patterns("*.sqlite")
+    )
+    (checkout / "src" / "rusino").mkdir(parents=True)
+    monkeypatch.setattr(db, "_REPO_ROOT", tmp_path / "elsewhere")  # an install outside it
+    monkeypatch.chdir(checkout)
+    assert run(["db", "build"]) == 0
+    built = checkout.resolve() / "data" / "events.sqlite"
+    assert capsys.readouterr().err.startswith(f"built {built}: 87 events")
+    assert built.read_bytes() == (db._REPO_DB).read_bytes()
+    conn = sqlite3.connect(built)
+    try:
+        assert db.has_bundle_mark(conn)
+    finally:
+        conn.close()
+    monkeypatch.chdir(tmp_path)
+    assert run(["db", "build"]) == 2
+    assert "no data folder found" in capsys.readouterr().err

@@ -30,6 +30,15 @@ def repo_data_dir() -> Path | None:
     return data if (data / "sources.toml").is_file() else None
 
 
+def checkout_data_dir(folder: Path) -> Path | None:
+    """A rusino checkout's data folder, given the checkout or that folder (for `db build` run in
+    a checkout by an install that is not an editable one of it), else None."""
+    for data in (folder / "data", folder):
+        if (data / "sources.toml").is_file() and (data.parent / "src" / "rusino").is_dir():
+            return data
+    return None
+
+
 def bundled_path() -> Path:
     """The database shipped with rusino: inside the wheel, else the checkout's data/ folder."""
     for candidate in (_PACKAGE_DB, _REPO_DB):
