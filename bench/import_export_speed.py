@@ -250,6 +250,7 @@ def run(work: Path, n: int, runs: int) -> None:
 
     # 2. timeline on BIG vs bundled
     query = ["timeline", "--actor", "Japan", "--from", "2012", "--to", "2012", "--format", "tsv"]
+    query.append("--no-headers")  # so that the lines counted are the rows
     n_small = len(
         subprocess.run(
             [*RUSINO, "--db", str(BUNDLED), *query], capture_output=True, check=True
