@@ -77,6 +77,8 @@ def test_timeline_options(fixture_db: Path) -> None:
     ]
     assert ids("--search", "Yellow Sea") == ["2012-04-russia-china-naval-exercise"]
     assert ids("--actor", "Japan", "--from", "2016") == []
+    for huge in ("9223372036854775808", "99999999999999999999"):  # beyond INTEGER: no limit
+        assert len(ids("--limit", huge)) == len(ids())
 
 
 def test_json_output(fixture_db: Path) -> None:
@@ -210,6 +212,7 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["timeline", "--from", "-2012"], "cannot read the date '-2012'"),
         (["timeline", "--from", "../2012"], "has an open start"),
         (["show"], "Missing argument 'ID...'"),
+        (["chart", "--width", "99999999999999999999"], "not in the range 40<=x<=1000"),
     ],
 )
 def test_usage_errors(

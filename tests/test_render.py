@@ -226,3 +226,13 @@ def test_golden(
     if os.environ.get("UPDATE_GOLDEN"):
         path.write_text(out, encoding="utf-8")
     assert out == path.read_text(encoding="utf-8"), f"regenerate with UPDATE_GOLDEN=1 ({path})"
+
+
+def test_a_huge_terminal_width_is_drawn_at_most_max_width(
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """COLUMNS=30000 took 17 s for one row (drawing time grows with the width)."""
+    monkeypatch.setenv("COLUMNS", "30000")
+    assert run(["--db", str(fixture_db), "timeline", "--format", "table", "-n", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out and max(len(line) for line in out.splitlines()) <= render.MAX_WIDTH

@@ -142,9 +142,23 @@ SourceOpt = Annotated[
     str | None,
     typer.Option("--source", "-s", metavar="ID", help="Only records from this source."),
 ]
+
+
+def _no_limit_beyond_integer(limit: int | None) -> int | None:
+    """A limit beyond SQLite's INTEGER is no limit (not an OverflowError)."""
+    return None if limit is not None and limit >= 2**63 else limit
+
+
 LimitOpt = Annotated[
     int | None,
-    typer.Option("--limit", "-n", min=0, metavar="N", help="At most N records."),
+    typer.Option(
+        "--limit",
+        "-n",
+        min=0,
+        metavar="N",
+        help="At most N records.",
+        callback=_no_limit_beyond_integer,
+    ),
 ]
 ReverseOpt = Annotated[bool, typer.Option("--reverse", "-r", help="Latest first.")]
 FromOpt = Annotated[

@@ -114,6 +114,7 @@ def chart(
         typer.Option(
             "--width",
             min=40,
+            max=1000,
             metavar="COLS",
             show_default=False,
             help="Draw this wide [default: the terminal's; 100 for --save in a pipe].",

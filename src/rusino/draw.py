@@ -64,8 +64,11 @@ def check_save_path(path: Path) -> str:
 
 
 def width_for(width: int | None) -> int:
-    """The drawing width: ``width``, else $COLUMNS or the terminal's, else 100 (for a file)."""
-    return width or shutil.get_terminal_size(fallback=(100, 24)).columns
+    """The drawing width: ``width``, else $COLUMNS or the terminal's (at most MAX_WIDTH: drawing
+    time grows with it), else 100 (for a file)."""
+    from rusino.render import MAX_WIDTH
+
+    return width or min(shutil.get_terminal_size(fallback=(100, 24)).columns, MAX_WIDTH)
 
 
 def recording_console(width: int | None = None) -> Console:

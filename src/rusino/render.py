@@ -378,10 +378,14 @@ def console_for(out: TextIO, opts: Options) -> Console:
         # COLUMNS=0 drew nothing and a few columns cut words and ids: narrower than this, the
         # views are drawn this wide and the terminal wraps their lines, losing nothing
         console.width = MIN_WIDTH
+    elif console.width > MAX_WIDTH:
+        # drawing time grows with the width: COLUMNS=30000 took 17 s for one row
+        console.width = MAX_WIDTH
     return console
 
 
 MIN_WIDTH = 60  # columns a view is drawn in at least
+MAX_WIDTH = 1000  # and at most
 
 
 def _grouped(rows: Iterable[Row], key: Callable[[Row], str]) -> Iterator[tuple[str, list[Row]]]:
