@@ -190,6 +190,32 @@ def test_file_side_against_a_selector(
     diff(capsys, fixture_db, str(array), "all", code=0)
 
 
+def test_export_files_and_reordered_lists_read_as_the_same(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, tmp_path: Path
+) -> None:
+    """An export's rows carry a `type`, and a whole-database export starts with sources,
+    actors and topics and holds facts too: each side takes its own kind. Lists are sets."""
+    exported = tmp_path / "export.jsonl"
+    assert run(["--db", str(fixture_db), "export"]) == 0
+    exported.write_text(capsys.readouterr().out, encoding="utf-8")
+    types = {json.loads(line)["type"] for line in exported.read_text().splitlines()}
+    assert types == {"source", "actor", "topic", "event", "fact"}
+    diff(capsys, fixture_db, str(exported), "all", code=0)
+    diff(capsys, fixture_db, "--facts", str(exported), "all", code=0)
+    reordered = tmp_path / "reordered.jsonl"
+    rows = [json.loads(line) for line in timeline_jsonl(fixture_db).splitlines()]
+    assert any(len(r["actors"]) > 1 for r in rows)
+    reordered.write_text(
+        "".join(json.dumps(r | {"actors": r["actors"][::-1]}) + "\n" for r in rows)
+    )
+    diff(capsys, fixture_db, str(reordered), "all", code=0)
+    facts_only = tmp_path / "facts.jsonl"
+    assert run(["--db", str(fixture_db), "export", "--what", "facts"]) == 0
+    facts_only.write_text(capsys.readouterr().out, encoding="utf-8")
+    line = fail(capsys, fixture_db, str(facts_only), "all")
+    assert "has no events, only facts or other records (add --facts to compare facts)" in line
+
+
 def test_stdin_side_through_a_pipe(fixture_db: Path) -> None:
     p = proc(
         fixture_db, "diff", "-", "actor:Russia", stdin=timeline_jsonl(fixture_db, "-a", "China")

@@ -253,12 +253,25 @@ def _loads(line: str, label: str, n: int) -> Any:
 
 
 def read_rows(lines: Iterable[str], label: str, kind: Kind) -> list[Row]:
-    """Rows of a JSONL (or JSON array) text, checked to be rusino events (or facts)."""
+    """Rows of a JSONL (or JSON array) text, checked to be rusino events (or facts).
+
+    An `export` file reads too: its rows say their `type`, and those of another type (the
+    sources, actors and topics first, facts beside events) are passed over. Lists are sets,
+    compared in order (the order a database gives them)."""
     need, other = (_EVENT_KEYS, _FACT_KEYS) if kind == "events" else (_FACT_KEYS, _EVENT_KEYS)
     rows: list[Row] = []
+    passed_over = 0
     for n, item in _json_rows(lines, label):
         if not isinstance(item, dict):
             raise RusinoError(f"{label}, record {n}: not a JSON object", _FILE_HINT)
+        if "type" in item:
+            if item["type"] != kind[:-1]:
+                passed_over += 1
+                continue
+            item = {k: v for k, v in item.items() if k != "type"}
+        for name in ("actors", "topics", "notes"):
+            if isinstance(item.get(name), list):
+                item[name] = sorted(item[name], key=lambda v: (type(v).__name__, v))
         missing = need - item.keys()
         if missing:
             if not other - item.keys():
@@ -271,6 +284,12 @@ def read_rows(lines: Iterable[str], label: str, kind: Kind) -> list[Row]:
                 _FILE_HINT,
             )
         rows.append(item)
+    if passed_over and not rows:
+        what = "facts" if kind == "events" else "events"
+        flag = "add --facts" if kind == "events" else "drop --facts"
+        raise RusinoError(
+            f"{label} has no {kind}, only {what} or other records", f"{flag} to compare {what}"
+        )
     return rows
 
 
