@@ -236,3 +236,30 @@ def test_a_huge_terminal_width_is_drawn_at_most_max_width(
     assert run(["--db", str(fixture_db), "timeline", "--format", "table", "-n", "1"]) == 0
     out = capsys.readouterr().out
     assert out and max(len(line) for line in out.splitlines()) <= render.MAX_WIDTH
+
+
+def test_control_characters_in_the_data_are_shown_not_run(
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An ESC in an imported summary would restyle (or move) the terminal; the views show it
+    as its picture, while rich's own styling codes still work."""
+    conn = sqlite3.connect(fixture_db)
+    with conn:
+        conn.execute(
+            "UPDATE events SET summary = 'Red \x1b[31mESC\x1b[0m and DEL\x7f' "
+            "WHERE id = '2012-04-russia-china-naval-exercise'"
+        )
+    conn.close()
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    for args in (
+        ["timeline", "--format", "table"],
+        ["show", "2012-04-russia-china-naval-exercise"],
+    ):
+        assert run(["--db", str(fixture_db), *args]) == 0
+        out = capsys.readouterr().out
+        assert "Red \u241b[31mESC\u241b[0m and DEL\u2421" in out
+        assert "\x1b[31mESC" not in out and "\x7f" not in out
+        assert "\x1b[" in out  # rich's own styles
+    assert render.printable("tab\tand\nnewline stay") == "tab\tand\nnewline stay"

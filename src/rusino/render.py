@@ -358,11 +358,20 @@ def console_for(out: TextIO, opts: Options) -> Console:
     if opts.console is not None:
         return opts.console  # type: ignore[no-any-return]
     from rich.console import Console
+    from rich.segment import Segment
 
     class _Console(Console):
         def on_broken_pipe(self) -> None:
             # rich would exit 1 here; let the CLI end quietly with 0, as for every other format.
             raise BrokenPipeError
+
+        def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+            # The data's text is shown, never run: a control character in a record (an ESC
+            # from someone's import) would restyle or move the terminal. Rich's own codes are
+            # made from styles after this, or come as control segments, left as they are.
+            return super()._render_buffer(
+                s if s.control else Segment(printable(s.text), s.style) for s in buffer
+            )
 
     console = _Console(
         file=_RStrip(out),  # type: ignore[arg-type]
@@ -382,6 +391,20 @@ def console_for(out: TextIO, opts: Options) -> Console:
         # drawing time grows with the width: COLUMNS=30000 took 17 s for one row
         console.width = MAX_WIDTH
     return console
+
+
+# C0 and C1 control characters but tab and newline, and DEL: shown as their Unicode pictures
+# (ESC as ␛), or as U+FFFD for C1, which has none
+_CONTROLS = {
+    **{c: 0x2400 + c for c in range(0x20) if chr(c) not in "\t\n"},
+    0x7F: 0x2421,
+    **{c: 0xFFFD for c in range(0x80, 0xA0)},
+}
+
+
+def printable(text: str) -> str:
+    """text with its control characters made visible (see _CONTROLS)."""
+    return text.translate(_CONTROLS) if not text.isprintable() else text
 
 
 MIN_WIDTH = 60  # columns a view is drawn in at least
