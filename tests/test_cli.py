@@ -106,6 +106,26 @@ def test_facts_query_and_options(fixture_db: Path) -> None:
     assert ids("vietnam", "jets") == ["2008-2013-russia-vietnam-fighter-jets"]
     assert ids("tokyo") == ["2015-japan-coal-imports-from-russia"]  # the whole query: an alias
     assert ids("tokyo", "russia") == []  # a word alone names by the own name, not an alias
+    # a whole query that is a name matches the text as that word, not a prefix ("usd80")
+    assert ids("usd") == ["2012-russia-china-trade"]
+    assert ids("us") == []
+
+
+def test_facts_query_that_is_a_name_with_brackets(fixture_db: Path) -> None:
+    """An actor's exact name is no search syntax: "(", ")" and AND in it were a syntax error."""
+    name = "Ministry of Trade AND Energy (Japan)"
+    conn = sqlite3.connect(fixture_db)
+    with conn:
+        conn.execute("INSERT INTO actors VALUES (?, 'organisation', 'Japan')", (name,))
+        conn.execute("INSERT INTO actor_aliases VALUES (?, ?)", (name.lower(), name))
+        conn.execute(
+            "INSERT INTO fact_actors VALUES ('2015-japan-coal-imports-from-russia', ?)", (name,)
+        )
+    conn.close()
+    out = invoke(fixture_db, "facts", name)
+    assert [line.split("\t")[0] for line in out.splitlines()] == [
+        "2015-japan-coal-imports-from-russia"
+    ]
 
 
 def test_show(fixture_db: Path) -> None:

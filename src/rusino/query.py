@@ -583,14 +583,21 @@ def facts(conn: sqlite3.Connection, f: FactFilter) -> Iterator[Row]:
         where.append("f.source = ?")
         params.append(check_source(conn, f.source))
     if f.query:
-        expr = fts_query(f.query)
+        whole = alias_key(f.query)
+        if _names_something(conn, whole):
+            # the whole query is a name ("us", "Ministry of ... (Japan)"): its text match is
+            # the name's words as a phrase, exactly ("us" is not the start of "USD"), and its
+            # brackets or ANDs are no search syntax
+            words = [w for w in _WORD.findall(f.query) if any(c.isalnum() for c in w)]
+            expr = '"' + " ".join(words) + '"'
+        else:
+            expr = fts_query(f.query)
         validate_fts(conn, "facts_fts", expr, f.query)
         # The text, or the whole query naming an actor or a topic (or an alias of one); and for
         # plain words, each word in the text or the name of one (gazprom japan: Gazprom's and
         # Japan's facts, though neither word is in their text; not aliases there, or "gas
         # pipeline" would be two names of the topic energy, and all its facts)
         terms = [_text_or_named(own_name=False)]
-        whole = alias_key(f.query)
         params += [expr, whole, whole]
         words = plain_words(f.query) or []
         if len(words) > 1:
@@ -610,6 +617,16 @@ def facts(conn: sqlite3.Connection, f: FactFilter) -> Iterator[Row]:
         sql += " LIMIT ?"
         params.append(f.limit)
     return map(_fact_row, conn.execute(sql, params))
+
+
+def _names_something(conn: sqlite3.Connection, key: str) -> bool:
+    """Whether key (an alias_key) is an alias of an actor or a topic."""
+    found = conn.execute(
+        "SELECT 1 FROM actor_aliases WHERE alias = ? UNION ALL "
+        "SELECT 1 FROM topic_aliases WHERE alias = ? LIMIT 1",
+        (key, key),
+    )
+    return found.fetchone() is not None
 
 
 def _text_or_named(*, own_name: bool) -> str:
