@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
@@ -65,6 +66,31 @@ def test_parse_bound_rejects_with_what_is_accepted(text: str) -> None:
         parse_bound(text)
     assert info.value.code == ExitCode.USAGE
     assert "2012-04" in info.value.hint  # says what is accepted
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("04/05/2012", "4 May or 5 Apr?"),
+        ("04.05.2012", "4 May or 5 Apr?"),
+        ("05/13/2012", "13 is no month, and numeric dates are read day first"),
+        ("1 2012", "cannot read the date '1 2012'"),
+        ("2012 4", "cannot read the date '2012 4'"),
+    ],
+)
+def test_numeric_dates_with_two_readings_are_refused(text: str, message: str) -> None:
+    with pytest.raises(RusinoError, match=re.escape(message)) as info:
+        parse_bound(text)
+    assert info.value.code == ExitCode.USAGE and "2012-" in info.value.hint
+
+
+@pytest.mark.parametrize(
+    ("text", "bound"),
+    [("22/04/2012", "2012-04-22"), ("04/04/2012", "2012-04-04"), ("2012/04/22", "2012-04-22"),
+     ("04/2012", "2012-04-01"), ("May 4 2012", "2012-05-04")],
+)  # fmt: skip
+def test_numeric_dates_with_one_reading_are_read(text: str, bound: str) -> None:
+    assert parse_bound(text) == bound
 
 
 def test_an_open_end_bounds_nothing() -> None:

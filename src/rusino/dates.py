@@ -139,6 +139,7 @@ def season_edtf(text: str) -> str | None:
 def _parse_words(text: str, s: str) -> tuple[int, int | None, int | None]:
     if not s or not re.search(r"\d{4}", s):
         raise RusinoError(f"cannot read the date {text!r}: it needs a four-digit year", ACCEPTED)
+    _unambiguous_numbers(text, s)
     from dateutil import parser  # only for dates that are not plain ISO
 
     # Two sentinels that differ in every field; both months have 31 days and both years are leap
@@ -159,6 +160,35 @@ def _parse_words(text: str, s: str) -> tuple[int, int | None, int | None]:
     if day is not None and month is None:
         raise RusinoError(f"cannot read the date {text!r}: a day needs a month", ACCEPTED)
     return pa.year, month, day
+
+
+def _unambiguous_numbers(text: str, s: str) -> None:
+    """A date of numbers only is read only where it has one reading: day first (22/04/2012,
+    as dateutil is told), a year first (2012/04/22) or a month and year (04/2012). 04/05/2012
+    (4 May or 5 April?), 05/13/2012 (month first) and "1 2012" are refused, not guessed."""
+    if re.search(r"[^\W\d_]", s):
+        return  # a month's name or another word: dateutil's reading is the only one
+    numbers = re.findall(r"\d+", s)
+    if len(numbers) == 3 and len(numbers[2]) == 4:
+        day, month = int(numbers[0]), int(numbers[1])
+        if month > 12:
+            raise RusinoError(
+                f"cannot read the date {text!r}: {month} is no month, and numeric dates are "
+                "read day first (22/04/2012)",
+                f"write it as ISO ({numbers[2]}-{numbers[0]:0>2}-{numbers[1]:0>2}) or with the "
+                "month's name",
+            )
+        if day <= 12 and day != month:
+            raise RusinoError(
+                f"cannot read the date {text!r}: {day} {_MONTHS[month]} or {month} {_MONTHS[day]}?",
+                f"write it as ISO ({numbers[2]}-{numbers[1]:0>2}-{numbers[0]:0>2}) or with the "
+                "month's name",
+            )
+    elif len(numbers) == 2 and not re.fullmatch(r"\d{1,2}[/.-]\d{4}", s):
+        raise RusinoError(f"cannot read the date {text!r}", ACCEPTED)
+
+
+_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def parse_range(
