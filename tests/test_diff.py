@@ -293,7 +293,7 @@ def test_markdown_is_a_table(capsys: pytest.CaptureFixture[str], fixture_db: Pat
     lines = out.splitlines()
     assert lines[0] == "| side | date | event | source | id |"
     assert lines[1] == "|---|---|---|---|---|"
-    assert lines[2].startswith("| < left | 2008–2013 | Russia sells fighter jets")
+    assert lines[2].startswith("| < left | 2008 – Dec 2013 | Russia sells fighter jets")
 
 
 @pytest.mark.parametrize("width", [80, 200])

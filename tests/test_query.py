@@ -272,7 +272,7 @@ def test_search_events_and_facts_ranked(conn: sqlite3.Connection) -> None:
 def test_show_event(conn: sqlite3.Connection) -> None:
     row = query.show(conn, "2008-2013-russia-vietnam-fighter-sales")
     assert row["type"] == "event"
-    assert row["date_words"] == "2008–2013"
+    assert row["date_words"] == "2008 – Dec 2013"
     assert [n["number"] for n in row["note_texts"]] == [2]
     assert row["note_texts"][0]["text"]
     assert [r["id"] for r in row["related"]] == ["2008-2013-russia-vietnam-fighter-jets"]

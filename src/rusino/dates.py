@@ -10,12 +10,13 @@
   build the database): ``2012-04-22/2012-04-27`` -> "22-27 Apr 2012", ``2012-22`` -> "summer 2012",
   ``2016-03~`` -> "~Mar 2016", ``2012?`` -> "2012?".
 
-  Rule for intervals: both ends are shown at the *coarser* of their two precisions, and a part the
-  ends share is written once: ``2008/2013-12`` -> "2008-2013", ``2012-04/2012-05`` -> "Apr-May
-  2012", ``2012-04-28/2012-05-03`` -> "28 Apr - 3 May 2012", ``2012-12-28/2013-01-03`` ->
-  "28 Dec 2012 - 3 Jan 2013". Open ends: ``2012/..`` -> "since 2012", ``../2012`` -> "until 2012";
-  unknown ends: ``2012/`` -> "2012-?", ``/2012`` -> "?-2012". Anything outside this subset is
-  shown as the raw EDTF string rather than guessed at. (The dashes printed are en dashes.)
+  Rule for intervals: each end is shown at its own precision, and a part the ends share is
+  written once: ``2012-04/2012-05`` -> "Apr-May 2012", ``2012-04-28/2012-05-03`` -> "28 Apr -
+  3 May 2012", ``2012-12-28/2013-01-03`` -> "28 Dec 2012 - 3 Jan 2013", ``2008/2013-12`` ->
+  "2008 - Dec 2013", ``2012-02/2012-03-01`` -> "Feb - 1 Mar 2012". Open ends: ``2012/..`` ->
+  "since 2012", ``../2012`` -> "until 2012"; unknown ends: ``2012/`` -> "2012-?", ``/2012`` ->
+  "?-2012". Anything outside this subset is shown as the raw EDTF string rather than guessed
+  at. (The dashes printed are en dashes.)
 """
 
 from __future__ import annotations
@@ -327,7 +328,14 @@ def _display(edtf: str) -> str:
         text = _qualify(p.words(p.precision), p.qual)
         return f"since {text}" if right == ".." else f"{text}{DASH}?"
     a, b = _point(left), _point(right)
-    prec: Precision = max(a.precision, b.precision, key=_RANK.__getitem__)
+    if a.precision != b.precision:
+        # each end at its own precision, so that neither says more or less than its EDTF
+        same_year = a.year == b.year and a.decade == b.decade
+        short = same_year and a.precision != "year" and not (a.qual or b.qual)
+        sa = _qualify(a.words(a.precision, year=not short), a.qual)
+        sb = _qualify(b.words(b.precision), b.qual)
+        return f"{sa} {DASH} {sb}"
+    prec: Precision = a.precision
     if prec == "season" and not (a.season and b.season):
         prec = "year"  # a season and a month have no common unit coarser than the year
     if prec == "month" and (a.month is None or b.month is None):
