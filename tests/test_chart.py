@@ -265,10 +265,10 @@ def test_bad_input_is_one_line_and_exit_2(
 # golden files: the drawn views at 80 and 120 columns, without colour
 
 CASES = {
-    "chart_bars": ["chart", "--format", "table"],
-    "chart_actors": ["chart", "--format", "table", "--by", "actor", "--top", "3"],
-    "chart_side": ["chart", "--format", "table", "--by", "topic", "--top", "2", "--side"],
-    "chart_months": ["chart", "--format", "table", "--per", "month", "--by", "source"],
+    "chart_bars": ["chart"],
+    "chart_actors": ["chart", "--by", "actor", "--top", "3"],
+    "chart_side": ["chart", "--by", "topic", "--top", "2", "--side"],
+    "chart_months": ["chart", "--per", "month", "--by", "source"],
     "chart_lanes": ["chart", "--lanes"],
     "chart_lanes_topics": ["chart", "--lanes", "--by", "topic", "--top", "4"],
     "chart_facts": ["facts", "--chart"],

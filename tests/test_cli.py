@@ -233,6 +233,12 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["timeline", "--from", "../2012"], "has an open start"),
         (["show"], "Missing argument 'ID...'"),
         (["chart", "--width", "99999999999999999999"], "not in the range 40<=x<=1000"),
+        # a one-value option given twice was the last one, silently
+        (["timeline", "-s", "alpha-2013", "-s", "beta-2016"], "-s is given twice; it takes one"),
+        (["timeline", "--source=a", "-s", "b"], "-s is given twice (as --source)"),
+        (["facts", "-y", "2012", "-y", "2014"], "-y is given twice"),
+        (["diff", "all", "--from", "2012", "--from", "2013"], "--from is given twice"),
+        (["add", "event", "--date", "2012", "--date", "2013"], "--date is given twice"),
     ],
 )
 def test_usage_errors(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer._click import exceptions as click_exceptions
+from typer.core import TyperCommand, TyperOption
 
 from rusino import __version__
 from rusino.errors import ExitCode, RusinoError
@@ -736,6 +737,45 @@ class _ClosedBuffer(io.RawIOBase):
         raise OSError(errno.EBADF, "stdout is closed")
 
 
+class _OnceCommand(TyperCommand):
+    """A command whose one-value options are refused when given twice: click keeps the last,
+    so `-s singh-2016 -s kim-blank-2013` silently meant kim-blank-2013 alone."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        once = {
+            name: p
+            for p in self.params
+            if isinstance(p, TyperOption) and not (p.multiple or p.is_flag or p.count)
+            for name in p.opts
+        }
+        seen: dict[str, str] = {}
+        for arg in args:
+            if arg == "--":
+                break
+            given = arg.split("=", 1)[0] if arg.startswith("--") else arg[:2]
+            param = once.get(given)
+            if param is None or param.name is None:
+                continue
+            if param.name in seen:
+                first = seen[param.name]
+                also = f" (as {first})" if first != given else ""
+                raise click_exceptions.UsageError(
+                    f"{given} is given twice{also}; it takes one value", ctx
+                )
+            seen[param.name] = given
+        return super().parse_args(ctx, args)
+
+
+def _once_only(typer_app: typer.Typer) -> None:
+    """Every command of typer_app (and of its groups) a _OnceCommand."""
+    for info in typer_app.registered_commands:
+        if info.cls in (None, TyperCommand):
+            info.cls = _OnceCommand
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _once_only(group.typer_instance)
+
+
 def _app_for(args: list[str]) -> typer.Typer:
     """The app, holding only the command ``args`` names when that is one of ours.
 
@@ -743,6 +783,7 @@ def _app_for(args: list[str]) -> typer.Typer:
     function's signature (~5 ms for all of them); building only the one being run is the cheap,
     lazy-group way. Everything else (help, unknown commands, completion) gets the full app.
     """
+    _once_only(app)
     name = _command_name(args)
     if name is None or "_RUSINO_COMPLETE" in os.environ:
         return app
