@@ -665,7 +665,14 @@ def check(
     conn = db.connect(path)
     n_events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
     n_facts = conn.execute("SELECT count(*) FROM facts").fetchone()[0]
-    typer.echo(f"ok: {n_events} events, {n_facts} facts", err=True)
+    unchecked = (
+        ""
+        if sources_dir is not None
+        else (
+            " (quotes not looked up in the articles: set RUSINO_SOURCES_DIR or pass --sources DIR)"
+        )
+    )
+    typer.echo(f"ok: {n_events} events, {n_facts} facts{unchecked}", err=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ joined by ``;``, booleans as ``true``/``false`` and null as an empty cell. Dates
 
 Event (``timeline``; ``show`` adds the fields marked *show*)::
 
-    id          string    stable slug, e.g. "2012-04-russia-china-naval-exercise"
+    id          string    stable slug, e.g. "2012-04-russia-china-naval-exercise-yellow-sea"
     date        string    EDTF, e.g. "2012-04-22/2012-04-27", "2012-22", "2016-03~"
     start       string    ISO lower bound, e.g. "2012-04-22"
     end         string    ISO upper bound, e.g. "2012-04-27"
