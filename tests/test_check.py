@@ -161,8 +161,9 @@ def test_any_content_change_breaks_the_hash_and_the_digest(fixture_db: Path) -> 
     corrupt(fixture_db, f"UPDATE events SET comment = 'edited by hand' WHERE id = '{NAVAL}'")
     assert check_database(fixture_db) == [
         f"{NAVAL}: stale digest (`rusino db upgrade` rewrites them from its rows)",
-        "metadata: content_hash does not match the rows "
-        "(changed after it was built? run `rusino db build`)",
+        "metadata: content_hash does not match the rows (changed by another tool? "
+        "`rusino db upgrade` rewrites it for your own database, `rusino db build` for "
+        "the bundled one)",
     ]
 
 
@@ -231,3 +232,21 @@ def test_check_does_not_modify_the_database(fixture_db: Path, fixture_data_dir: 
     before = fixture_db.read_bytes()
     check_database(fixture_db, fixture_data_dir)
     assert fixture_db.read_bytes() == before
+
+
+def test_a_lock_during_check_is_busy_not_a_problem(
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process's write that outlasts the wait is "database is busy" (exit 1), never a
+    line saying the data is broken."""
+    from rusino import check
+
+    def locked(conn: sqlite3.Connection) -> list[str]:
+        conn.execute("SELECT 1")
+        error = sqlite3.OperationalError("database is locked")
+        error.sqlite_errorcode = sqlite3.SQLITE_BUSY  # type: ignore[attr-defined]
+        raise error
+
+    monkeypatch.setattr(check, "_ids", locked)
+    with pytest.raises(RusinoError, match="database is busy"):
+        check_database(fixture_db)

@@ -259,6 +259,20 @@ def test_bad_databases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert "not a rusino database" in fail(capsys, ["--db", str(other), "actors"])
 
 
+def test_a_database_from_a_newer_rusino_is_refused(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its layout or meaning may have changed: neither read nor written, nor "up to date"."""
+    with sqlite3.connect(fixture_db) as conn:
+        conn.execute("UPDATE metadata SET value = '99' WHERE key = 'schema_version'")
+    conn.close()
+    before = fixture_db.read_bytes()
+    for args in (["timeline"], ["db", "upgrade"], ["add", "event", "--date", "2013"]):
+        line = fail(capsys, ["--db", str(fixture_db), *args])
+        assert "was made by a newer rusino (schema 99; this one knows 2)" in line
+    assert fixture_db.read_bytes() == before
+
+
 def test_debug_shows_the_traceback(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["--db", str(fixture_db), "--debug", "timeline", "--actor", "Japna"]) == 2
     err = capsys.readouterr().err

@@ -399,6 +399,29 @@ def test_upgrade_bounds_a_winter_again(fixture_db: Path) -> None:
     assert count(fixture_db, "SELECT count(*) FROM events WHERE date_end = '2014-02-28'") == 1
 
 
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE metadata SET value = 'x' WHERE key = 'content_hash'",
+        "UPDATE metadata SET value = '0' WHERE key = 'events'",
+        "UPDATE events SET in_window = 0 WHERE in_window = 1 AND rowid = 1",
+        "UPDATE facts SET precision = 'day' WHERE rowid = 1",
+    ],
+)
+def test_upgrade_repairs_what_a_hand_edit_left_stale(fixture_db: Path, statement: str) -> None:
+    """check names db upgrade as the fix for a user's own database, so it must be one: the
+    hash, the counts and every date's derived columns are rewritten from the rows."""
+    with sqlite3.connect(fixture_db) as conn:
+        assert conn.execute(statement).rowcount == 1
+    conn.close()
+    assert check_database(fixture_db) != []
+    store.upgrade_database(fixture_db)
+    assert check_database(fixture_db) == []
+    before = fixture_db.read_bytes()
+    assert store.upgrade_database(fixture_db) == (0, [], [])  # then nothing more to do
+    assert fixture_db.read_bytes() == before
+
+
 LINK_TABLES = (
     "event_actors",
     "event_topics",

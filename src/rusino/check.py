@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from rusino import build, figures
-from rusino.db import SCHEMA_VERSION, connect
+from rusino.db import SCHEMA_VERSION, busy_error, connect, is_busy
 from rusino.errors import RusinoError
 from rusino.store import date_bounds  # build's, cached, fast for ISO: edtf takes ~4 ms a date
 
@@ -99,6 +99,8 @@ def check_database(
             try:
                 problems.extend(check(conn))
             except sqlite3.Error as exc:  # a table or column missing: say so, keep checking
+                if is_busy(exc):  # another process's write: no problem in the data
+                    raise busy_error(db_path) from None
                 problems.append(f"database: {check.__name__.strip('_')} check failed: {exc}")
         if sources_dir is not None:
             problems.extend(_quotes(conn, sources_dir))
@@ -243,8 +245,9 @@ def _metadata(conn: sqlite3.Connection) -> Iterator[str]:
             yield f"metadata: {key} is {stored.get(key)!r} but the rows count {count}"
     if stored.get("content_hash") != build.content_hash(conn):
         yield (
-            "metadata: content_hash does not match the rows "
-            "(changed after it was built? run `rusino db build`)"
+            "metadata: content_hash does not match the rows (changed by another tool? "
+            "`rusino db upgrade` rewrites it for your own database, `rusino db build` for "
+            "the bundled one)"
         )
 
 

@@ -165,6 +165,15 @@ def connect(
             _BUILD_HINT,
             ExitCode.USAGE,
         )
+    version = conn.execute("SELECT value FROM metadata WHERE key = 'schema_version'").fetchone()
+    if version is not None and str(version[0]).isdigit() and int(version[0]) > SCHEMA_VERSION:
+        conn.close()
+        raise RusinoError(
+            f"{path} was made by a newer rusino "
+            f"(schema {version[0]}; this one knows {SCHEMA_VERSION})",
+            "upgrade rusino (pip install -U) to read or write it",
+            ExitCode.USAGE,
+        )
     if not old and not any(row[1] == "digest" for row in conn.execute("PRAGMA table_info(events)")):
         conn.close()
         raise RusinoError(

@@ -228,21 +228,26 @@ def update_metadata(conn: sqlite3.Connection, ledger: Ledger | None = None) -> N
     current kind (hash_version); otherwise (a database from before, or no ledger) it is
     computed from all the rows once.
     """
+    conn.executemany(
+        "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, ?)",
+        sorted(_metadata(conn, ledger).items()),
+    )
+
+
+def _metadata(conn: sqlite3.Connection, ledger: Ledger | None = None) -> dict[str, str]:
     values = {key: str(n) for key, n in build.counts(conn).items()}
     values["schema_version"] = str(db.SCHEMA_VERSION)
-    stored = dict(
-        conn.execute(
-            "SELECT key, value FROM metadata WHERE key IN ('content_hash', 'hash_version')"
-        ).fetchall()
-    )
+    stored = _stored_metadata(conn)
     if ledger is not None and ledger.exact and stored.get("hash_version") == build.HASH_VERSION:
         values["content_hash"] = build.hash_text(int(stored["content_hash"], 16) + ledger.delta)
     else:
         values["content_hash"] = build.content_hash(conn)
     values["hash_version"] = build.HASH_VERSION
-    conn.executemany(
-        "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, ?)", sorted(values.items())
-    )
+    return values
+
+
+def _stored_metadata(conn: sqlite3.Connection) -> dict[str, str]:
+    return {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM metadata")}
 
 
 def content_hash(conn: sqlite3.Connection) -> str:
@@ -303,9 +308,11 @@ def upgrade_database(
             for column in added:
                 conn.execute(f"ALTER TABLE events ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
             rebuilt = _without_rowid(conn) + _retokenized(conn)
-            bounded = _winters(conn)
+            bounded = _rebound(conn)
             written = build.refresh_derived(conn)
-            if not (added or rebuilt or bounded or written):
+            stored = _stored_metadata(conn)
+            stale = any(stored.get(k) != v for k, v in _metadata(conn).items())
+            if not (added or rebuilt or bounded or written or stale):
                 raise _Unchanged  # rolled back: the file stays byte for byte as it was
             return written, added, rebuilt
     except _Unchanged:
@@ -318,22 +325,26 @@ class _Unchanged(Exception):
     """Nothing to write: the transaction is rolled back."""
 
 
-def _winters(conn: sqlite3.Connection) -> int:
-    """Bound again the dates that end in a winter, which an older rusino ended on 31 December
-    (build.date_bounds runs a winter to the end of February); return how many changed."""
+def _rebound(conn: sqlite3.Connection) -> int:
+    """Bound every date again from its EDTF (its start, end, precision and in_window, which
+    an older rusino or a hand edit may have left otherwise: an older rusino ended a winter on
+    31 December); return how many rows changed."""
     changed = 0
     for table in ("events", "facts"):
         rows = conn.execute(
-            f"SELECT rowid, date FROM {table} WHERE date GLOB '*-2[48]*' OR date GLOB '*-30*'"
+            f"SELECT rowid, date, date_start, date_end, precision, in_window FROM {table}"
         ).fetchall()
-        for rowid, edtf in rows:
-            with contextlib.suppress(RusinoError):  # not a season after all: check says so
-                start, end, _ = build.date_bounds(str(edtf))
-                window = int(build.in_window(start, end))
+        for rowid, edtf, *stored in rows:
+            try:
+                start, end, precision = date_bounds(str(edtf))
+            except RusinoError:
+                continue  # a date no rusino reads: check says so
+            window = int(build.in_window(start, end))
+            if stored != [start, end, precision, window]:
                 changed += conn.execute(
-                    f"UPDATE {table} SET date_start = ?, date_end = ?, in_window = ? "
-                    "WHERE rowid = ? AND (date_start, date_end, in_window) IS NOT (?, ?, ?)",
-                    (start, end, window, rowid, start, end, window),
+                    f"UPDATE {table} SET date_start = ?, date_end = ?, precision = ?, "
+                    "in_window = ? WHERE rowid = ?",
+                    (start, end, precision, window, rowid),
                 ).rowcount
     return changed
 
