@@ -295,9 +295,16 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
     "invalid edtf": (line(date="2013-99"), "bad.jsonl", "not a usable EDTF date"),
     "id with spaces": (line(id="Bad id"), "bad.jsonl", "field 'id': 'Bad id' is not one word"),
     "id as a path": (line(id="../../etc"), "bad.jsonl", "'../../etc' is not one word"),
+    "id with a NUL": (line(id="a\x00b"), "bad.jsonl", "'a\\x00b' is not one word"),
+    "id with a zero-width space": (line(id="a\u200bb"), "bad.jsonl", "is not one word"),
     "start after end": (line(date="2014/2013"), "bad.jsonl", "ends before it starts"),
     "unknown source": (line(source="gamma-2020"), "bad.jsonl", "unknown source 'gamma-2020'"),
     "value above max": (json.dumps(FACT) + "\n", "bad.jsonl", "greater than value_max"),
+    "lone surrogate": (
+        line(summary="x \ud800"),  # JSON's escape for half a character
+        "bad.jsonl",
+        "bad.jsonl:1: field 'summary' holds \\ud800, half of a character: not text",
+    ),
     "value not as written": (
         json.dumps(FACT | {"value": 1.35e10, "value_max": None, "as_written": "USD13.4 billion"})
         + "\n",

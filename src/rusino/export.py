@@ -296,7 +296,30 @@ def read_jsonl(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, 
         if not isinstance(value, dict):
             yield where, None, f"{where}: each line must be a JSON object, not {_kind(value)}"
             continue
-        yield where, value, None
+        yield _checked(where, text, value)
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _checked(where: str, text: str, value: Row) -> tuple[str, Row | None, str | None]:
+    """(where, value, None), or (where, None, the problem) for a value that is no text."""
+    problem = _lone_surrogate(where, text, value)
+    return (where, None, problem) if problem else (where, value, None)
+
+
+def _lone_surrogate(where: str, text: str, value: Row) -> str | None:
+    """A problem when JSON's \\ud800-\\udfff escapes left half a character in value (a
+    pair is decoded as one character): it is no text, and SQLite could not store it."""
+    if not _SURROGATE_ESCAPE.search(text):
+        return None  # the cheap test, true of nearly every row
+    for name, field in value.items():
+        for item in field if isinstance(field, list) else [field]:
+            if isinstance(item, str) and _SURROGATE.search(item):
+                code = f"\\u{ord(_SURROGATE.search(item)[0]):04x}"  # type: ignore[index]
+                return f"{where}: field {name!r} holds {code}, half of a character: not text"
+    return None
 
 
 def _kind(value: Any) -> str:
@@ -329,7 +352,7 @@ def read_json(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, s
             line = text.count("\n", 0, end) + 1
             yield f"{name}:{line}", None, f"{name}:{line}: not valid JSON: more after the object"
             return
-        yield f"{name}:{text.count(chr(10), 0, pos) + 1}", value, None
+        yield _checked(f"{name}:{text.count(chr(10), 0, pos) + 1}", text[pos:end], value)
         return
     if text[pos] != "[":
         yield (
@@ -345,12 +368,13 @@ def read_json(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, s
         counted = pos
         where = f"{name}:{line}"
         try:
-            value, pos = decoder.raw_decode(text, pos)
+            value, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             yield where, None, f"{name}:{exc.lineno}: not valid JSON: {exc.msg}"
             return
+        item, pos = text[pos:end], end
         if isinstance(value, dict):
-            yield where, value, None
+            yield _checked(where, item, value)
         else:
             yield where, None, f"{where}: each item must be a JSON object, not {_kind(value)}"
         pos = _skip(text, pos)

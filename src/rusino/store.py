@@ -550,7 +550,10 @@ def record_type(row: dict[str, Any]) -> str:
 _TYPES = ("event", "fact", *vocabulary.KINDS)
 
 
-_BAD_ID = re.compile(r"[\s/\\]|^[^\w]")  # what an id may not hold, or start with
+# what an id may not hold (spaces, slashes, control and invisible characters), or start with
+_BAD_ID = re.compile(
+    r"[\s/\\\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]|^[^\w]"
+)
 
 
 class Validator:
