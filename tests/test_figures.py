@@ -22,6 +22,9 @@ from rusino.figures import disagreement, numbers_in
         ("$2-3 billion", [2e9, 3e9]),
         ("1,300 to 1,500.5 kilometres", [1300, 1500.5]),
         ("in 2012, USD80 billion", [2012, 80e9]),
+        ("-5 USD", [-5]),  # a sign, where no number is just before it
+        ("a \u22122.5 per cent fall", [-2.5]),
+        ("from -3 to -1", [-3, -1]),
         # not read with certainty: never judged
         ("two-thirds of its exports", None),
         ("13,5 billion", None),

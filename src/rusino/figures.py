@@ -68,8 +68,10 @@ _WORDS = {
 }
 _SCALE = "|".join(sorted(_SCALES, key=len, reverse=True))
 # a number as English writes it (1,300 or 13.5), a scale word that may follow it, or attached
+# (a minus sign, where no number is just before it: "1,300-1,500" is a range)
 _NUMBER = re.compile(
-    rf"(?<![\d.,])(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?(?:\s*({_SCALE})s?\b|(?![\w,.]\d))",
+    rf"(?:(?<![\d.,])([-\u2212])(?=\d)|(?<![\d.,]))(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?"
+    rf"(?:\s*({_SCALE})s?\b|(?![\w,.]\d))",
     re.IGNORECASE,
 )
 _WORD = re.compile(rf"\b({'|'.join(_WORDS)})\b(?:\s+({_SCALE})s?\b)?", re.IGNORECASE)
@@ -92,8 +94,9 @@ def numbers_in(as_written: str) -> list[float] | None:
         return None
     found: list[tuple[int, int, float, float | None]] = []  # start, end, number, scale
     for m in _NUMBER.finditer(as_written):
-        number = float(m.group(1).replace(",", "") + (m.group(2) or ""))
-        scale = _SCALES[m.group(3).lower()] if m.group(3) else None
+        number = float(m.group(2).replace(",", "") + (m.group(3) or ""))
+        number = -number if m.group(1) else number
+        scale = _SCALES[m.group(4).lower()] if m.group(4) else None
         found.append((m.start(), m.end(), number, scale))
     for m in _WORD.finditer(as_written):
         scale = _SCALES[m.group(2).lower()] if m.group(2) else None
