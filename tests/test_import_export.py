@@ -318,6 +318,17 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
         "bad.jsonl",
         "field 'value' is 1000000000000000000000000000000, too large to store exactly",
     ),
+    "csv column twice": (
+        "type,id,id,date,summary\nevent,a,b,2013,x\n",
+        "d.csv",
+        "d.csv:1: column 'id' is twice in the header",
+    ),
+    "csv not UTF-8 on its line": (
+        b"type,id,date,summary,actors,topics,source,quote\n"
+        b"event,a,2013,ok,Russia,energy,alpha-2013,q\nevent,b,2013,caf\xe9,Russia,energy,alpha-2013,q\n",
+        "l.csv",
+        "l.csv:3: not UTF-8",
+    ),
     "10 MB csv field": (
         "type,id,quote\nevent,x," + "y" * 10_000_000 + "\n",
         "big.csv",

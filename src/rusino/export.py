@@ -188,11 +188,12 @@ def write(
 
 
 def write_csv(items: Iterable[Row], fields: tuple[str, ...], out: TextIO) -> int:
+    """A header row (even with no rows, so that a spreadsheet or import sees the columns),
+    then a row each."""
     w = csv_writer(out)
+    w.writerow(fields)
     n = 0
     for row in items:
-        if n == 0:
-            w.writerow(fields)
         w.writerow([neutralise(cell(row.get(k))) for k in fields])
         n += 1
     return n
@@ -255,8 +256,7 @@ def write_timelinejs(conn: sqlite3.Connection, items: Iterable[Row], out: TextIO
         text = json.dumps(slide(row, sources, aliases), ensure_ascii=False)
         out.write(('{"events": [\n' if n == 0 else ",\n") + text)
         n += 1
-    if n:
-        out.write("\n]}\n")
+    out.write("\n]}\n" if n else '{"events": []}\n')  # JSON even when empty
     return n
 
 
@@ -423,7 +423,9 @@ def _from_cell(kind: str, value: str) -> Any:
 def read_csv(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, str | None]]:
     """A csv with a header row (as `export --format csv` writes); cells restored, typed."""
     # utf-8-sig: Excel's "CSV UTF-8" starts with a byte-order mark, skipped
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+    # bytes that are not UTF-8 are kept as lone surrogates (surrogateescape), so that the row
+    # holding them is named, not the block the decoder happened to read them in
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
     reader = csv.reader(text, strict=True)
     line = 1
     try:
@@ -431,11 +433,21 @@ def read_csv(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, st
         if header is None:
             return
         header = [h.strip() for h in header]
+        if any(_NOT_UTF8.search(h) for h in header):
+            yield f"{name}:1", None, f"{name}:1: not UTF-8"
+            return
+        twice = sorted({h for h in header if header.count(h) > 1})
+        if twice:
+            yield f"{name}:1", None, f"{name}:1: column {twice[0]!r} is twice in the header"
+            return
         line = reader.line_num + 1
         for cells in reader:
             where = f"{name}:{line}"
             line = reader.line_num + 1
             if not any(cells):
+                continue
+            if any(_NOT_UTF8.search(c) for c in cells):
+                yield where, None, f"{where}: not UTF-8"
                 continue
             if len(cells) != len(header):
                 yield (
@@ -474,6 +486,9 @@ def read_csv(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, st
         yield f"{name}:{line}", None, f"{name}:{line}: not valid CSV: {exc}"
     finally:
         text.detach()
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # a byte that was not UTF-8, as surrogateescape keeps it
 
 
 def _csv_type(row: Row) -> str:
