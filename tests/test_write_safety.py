@@ -313,3 +313,21 @@ def test_db_init_tells_how_to_use_it(tmp_path: Path) -> None:
     p = rusino("db", "init", str(spaced))
     assert p.returncode == 0, p.stderr
     assert f"--db '{spaced}'" in p.stderr and f"RUSINO_DB='{spaced.resolve()}'" in p.stderr
+
+
+def test_a_full_disk_is_one_line_and_nothing_written(fixture_db: Path, tmp_path: Path) -> None:
+    """SQLITE_FULL (here from max_page_count, as a full disk gives it) was an internal error."""
+    from rusino import export, store
+
+    before = digest(fixture_db)
+    rows = events_file(tmp_path / "many.jsonl", 2000, "full")
+    conn = store.connect_writable(fixture_db)
+    try:
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        with rows.open("rb") as handle, pytest.raises(RusinoError) as info:
+            store.import_rows(conn, export.read_jsonl(handle, "many.jsonl"), store.Options())
+    finally:
+        conn.close()
+    assert "the disk is full" in info.value.message and info.value.code == ExitCode.ERROR
+    assert digest(fixture_db) == before

@@ -208,6 +208,12 @@ def _write_error(exc: sqlite3.OperationalError, path: str) -> BaseException:
     if db.is_busy(exc):
         return db.busy_error(path)
     code = getattr(exc, "sqlite_errorcode", None)  # extended: its low byte is the primary code
+    if code is not None and code & 0xFF == sqlite3.SQLITE_FULL:
+        return RusinoError(
+            f"cannot write {path}: the disk is full",
+            "free some space and run it again (nothing was written)",
+            ExitCode.ERROR,
+        )
     if code is not None and code & 0xFF in (
         sqlite3.SQLITE_READONLY,
         sqlite3.SQLITE_CANTOPEN,
