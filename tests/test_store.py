@@ -258,13 +258,22 @@ def test_add_source(fixture_db: Path) -> None:
     conn = store.connect_writable(fixture_db)
     fields = {"authors": ["Jane Doe"], "title": "T", "publication": "P", "date": "2015-03"}
     fields |= {"kind": "op-ed"}
-    assert store.add_source(conn, fields) == "doe-2015"
-    with pytest.raises(RusinoError, match="already exists"):
-        store.add_source(conn, fields)
+    assert store.add_source(conn, fields) == ("doe-2015", True)
+    before = fixture_db.read_bytes()
+    assert store.add_source(conn, fields) == ("doe-2015", False)  # the same again: unchanged
+    assert fixture_db.read_bytes() == before
+    with pytest.raises(RusinoError, match="already exists, with other fields"):
+        store.add_source(conn, fields | {"title": "Other"})
     # "Family, Given", as the bundled sources write names: the family name makes the id
     assert store.add_source(conn, fields | {"authors": ["Smith, John", "Doe, Jane"]}) == (
-        "smith-2015"
+        "smith-2015",
+        True,
     )
+    assert store.add_source(conn, fields | {"authors": ["O'Brien-Smith, Seán"]})[0] == (
+        "obrien-smith-2015"
+    )
+    with pytest.raises(RusinoError, match="'javascript:alert\\(1\\)', not a web address"):
+        store.add_source(conn, fields | {"id": "js", "url": "javascript:alert(1)"})
     conn.close()
     _, summary = add(fixture_db, "event", EVENT | {"source": "doe-2015", "notes": []})
     assert summary.added == 1

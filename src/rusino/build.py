@@ -416,6 +416,7 @@ def load_records(data_dir: Path) -> Records:
     sources: dict[str, dict[str, Any]] = {}
     for raw in raws["source"]:
         record = normalise(raw)
+        check_url(raw, record["url"])
         if record["id"] in sources:
             raise raw.error("duplicate source id")
         _add_dates(raw, record, window=False)
@@ -494,6 +495,17 @@ def load_records(data_dir: Path) -> Records:
     records.events.sort(key=lambda r: r["id"])
     records.facts.sort(key=lambda r: r["id"])
     return records
+
+
+def web_address(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://"))
+
+
+def check_url(raw: Raw, url: str) -> None:
+    """A source's url is a web address or none: it becomes a link in TimelineJS and HTML, where
+    a javascript: or data: one would run."""
+    if url and not web_address(url):
+        raise raw.error(f"field 'url' is {url!r}, not a web address", "start it with https://")
 
 
 def check_figure(raw: Raw, record: dict[str, Any]) -> None:

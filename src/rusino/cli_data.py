@@ -446,8 +446,8 @@ def add_source(
         "url": url,
     }
     with _writing(wait) as conn:
-        rid = store.add_source(conn, fields)
-    typer.echo(f"added source {rid}", err=True)
+        rid, added = store.add_source(conn, fields)
+    typer.echo(f"added source {rid}" if added else f"unchanged: source {rid}", err=True)
     _emit(lambda: sys.stdout.write(rid + "\n"))
 
 

@@ -240,7 +240,9 @@ def slide(row: Row, sources: dict[str, Row], aliases: dict[str, list[str]] | Non
     }
     out["group"] = main_actor(row["summary"], row["actors"], aliases or {})
     # TimelineJS shows headline, text and credit as HTML
-    out["media"] = {"url": source.get("url", ""), "credit": html.escape(source.get("citation", ""))}
+    url = str(source.get("url", ""))
+    url = url if build.web_address(url) else ""  # never a javascript: link (sources before)
+    out["media"] = {"url": url, "credit": html.escape(source.get("citation", ""))}
     return out
 
 

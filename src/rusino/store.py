@@ -1347,35 +1347,48 @@ def import_or_dry_run(
         return done.summary
 
 
-def add_source(conn: sqlite3.Connection, fields: dict[str, Any]) -> str:
-    """Add one source (authors, title, publication, date, kind, url...); return its id."""
+def add_source(conn: sqlite3.Connection, fields: dict[str, Any]) -> tuple[str, bool]:
+    """Add one source (authors, title, publication, date, kind, url...); return its id and
+    whether it was added (False: the database holds it already, as given)."""
     fields = {k: v for k, v in fields.items() if v is not None}
     if not fields.get("id"):
         authors = fields.get("authors") or []
         first = str(authors[0]) if authors else ""
         # "Kim, Younkyoo" (as the bundled sources write names) or "Younkyoo Kim"
         name = first.split(",")[0] if "," in first else (first.split() or [""])[-1]
-        family = slug(name or fields.get("publication", ""), 1)
+        name = re.sub(r"['\u2019]", "", name)  # O'Brien is obrien, not o
+        family = slug(name or fields.get("publication", ""), 3)
         fields["id"] = f"{family or 'source'}-{str(fields.get('date', ''))[:4]}".strip("-")
     raw = build.Raw("add source", "source", 0, fields, build.ROW_HINT)
     record = build.normalise(raw)
     vocabulary.no_semicolon(raw, "author", record["authors"])
+    build.check_url(raw, record["url"])
     try:
         record["date_start"], record["date_end"], _ = date_bounds(record["date"])
     except RusinoError as exc:
         raise raw.error(f"field 'date': {exc.message}", exc.hint) from None
     record["authors"] = json.dumps(record["authors"], ensure_ascii=False)
+    columns = list(record)
+    stored = conn.execute(
+        f"SELECT {', '.join(columns)} FROM sources WHERE id = ?", (record["id"],)
+    ).fetchone()
+    if stored is not None:
+        if tuple(stored) == tuple(record[c] for c in columns):
+            return str(record["id"]), False  # the same source again: a script may run twice
+        raise RusinoError(
+            f"source {record['id']!r} already exists, with other fields", "pass another --id"
+        )
     with transaction(conn) as ledger:
         ledger.exact = True
         if conn.execute("SELECT 1 FROM sources WHERE id = ?", (record["id"],)).fetchone():
+            # another writer added it since the look above
             raise RusinoError(f"source {record['id']!r} already exists", "pass another --id")
-        columns = list(record)
         conn.execute(
             f"INSERT INTO sources ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
             [record[c] for c in columns],
         )
         ledger.add(conn, "sources", "t.id = ?", (record["id"],))
-    return str(record["id"])
+    return str(record["id"]), True
 
 
 def add_record(

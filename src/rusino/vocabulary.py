@@ -117,6 +117,7 @@ class Importer:
         except RusinoError as exc:
             raise raw.error(f"field 'date': {exc.message}", exc.hint) from None
         no_semicolon(raw, "author", record["authors"])
+        build.check_url(raw, record["url"])
         sid = record["id"]
         columns = ", ".join(_SOURCE_COLUMNS)
         stored = self.conn.execute(f"SELECT {columns} FROM sources WHERE id = ?", (sid,)).fetchone()
