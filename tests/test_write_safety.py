@@ -331,3 +331,20 @@ def test_a_full_disk_is_one_line_and_nothing_written(fixture_db: Path, tmp_path:
         conn.close()
     assert "the disk is full" in info.value.message and info.value.code == ExitCode.ERROR
     assert digest(fixture_db) == before
+
+
+def test_db_init_takes_the_selected_database_and_the_refusal_names_yours(tmp_path: Path) -> None:
+    """`rusino --db PATH db init` and RUSINO_DB=PATH create PATH (they were ignored for the
+    default folder); a write to the bundled database then names the user's own database."""
+    home = str(tmp_path / "config")
+    assert rusino("--db", str(tmp_path / "a.sqlite"), "db", "init").returncode == 0
+    assert rusino("db", "init", RUSINO_DB=str(tmp_path / "b.sqlite")).returncode == 0
+    assert (tmp_path / "a.sqlite").is_file() and (tmp_path / "b.sqlite").is_file()
+    assert not (tmp_path / "config").exists()
+    add = ["add", "event", "--date", "2013", "--summary", "S", "--actor", "Russia"]
+    add += ["--topic", "energy", "--source", "kim-blank-2013", "--quote", "q"]
+    assert "create your own with `rusino db init`" in rusino(*add, XDG_CONFIG_HOME=home).stderr
+    assert rusino("db", "init", XDG_CONFIG_HOME=home).returncode == 0
+    p = rusino(*add, XDG_CONFIG_HOME=home)
+    mine = tmp_path / "config" / "rusino" / "events.sqlite"
+    assert p.returncode == 2 and f"yours, made by `rusino db init`, is {mine}" in p.stderr

@@ -87,7 +87,14 @@ def _writing(wait: float, dry_run: bool = False) -> Iterator[sqlite3.Connection]
 
     path = db.resolve_path(STATE.db)
     with store.dry_run_target(path) if dry_run else contextlib.nullcontext(path) as target:
-        conn = store.connect_writable(target, timeout_ms=int(wait * 1000))
+        try:
+            conn = store.connect_writable(target, timeout_ms=int(wait * 1000))
+        except store.BundledReadOnly as exc:
+            mine = _app_dir() / "events.sqlite"
+            if not mine.is_file():
+                raise
+            hint = f"yours, made by `rusino db init`, is {mine}: select it with --db or RUSINO_DB"
+            raise RusinoError(exc.message, hint) from None
         try:
             yield conn
         finally:
@@ -123,7 +130,8 @@ def db_init(
         typer.Argument(
             metavar="[PATH]",
             show_default=False,
-            help="Where to create it [default: events.sqlite in rusino's user data folder].",
+            help="Where to create it [default: --db or $RUSINO_DB if given, else "
+            "events.sqlite in rusino's user data folder].",
         ),
     ] = None,
     empty: Annotated[
@@ -135,7 +143,9 @@ def db_init(
 
     from rusino import store
 
-    target = path or _app_dir() / "events.sqlite"
+    # the database the user selected, as every other command takes it, else the default
+    selected = STATE.db or os.environ.get("RUSINO_DB") or None
+    target = path or (Path(selected).expanduser() if selected else _app_dir() / "events.sqlite")
     counts = store.init_database(target, empty=empty)
     what = "empty" if empty else f"{counts['events']} events, {counts['facts']} facts"
     typer.echo(f"created {target} ({what})", err=True)

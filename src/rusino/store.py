@@ -55,6 +55,11 @@ SHOWN = ("date_words", "source_detail", "note_texts", "related", "citation", "bi
 
 _READONLY_HINT = "create your own with `rusino db init`, then select it with --db PATH or RUSINO_DB"
 
+
+class BundledReadOnly(RusinoError):
+    """A write to the bundled database, refused (the CLI may know of the user's own)."""
+
+
 EVENT_COLUMNS = query.EVENT_BASE  # the events table's own columns, in table order
 FACT_COLUMNS = (
     "id",
@@ -96,9 +101,9 @@ def connect_writable(
     """Open a user database for writing; the bundled one is refused with a way out. ``old``
     accepts a database of an older schema (for upgrade_database)."""
     if is_bundled(path):
-        raise RusinoError(f"the bundled database is read-only ({path})", _READONLY_HINT)
+        raise BundledReadOnly(f"the bundled database is read-only ({path})", _READONLY_HINT)
     if _marked_bundled(path, old=old, timeout_ms=timeout_ms):
-        raise RusinoError(
+        raise BundledReadOnly(
             f"the bundled database is read-only ({path} is it, or a copy of it)", _READONLY_HINT
         )
     # Opened again so that an import's writer thread may use it too (one thread at a time: see
