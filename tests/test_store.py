@@ -590,6 +590,24 @@ def test_every_clash_of_a_failed_import_is_counted(fixture_db: Path, small_batch
     assert build.content_hash(sqlite3.connect(fixture_db)) == before
 
 
+def test_a_dangling_fact_is_reported_beside_other_bad_rows(
+    fixture_db: Path, small_batches: None
+) -> None:
+    """After the first bad row nothing is written, and facts' events were looked up only in
+    the database: a fact naming no event was not reported until every other row was fixed."""
+    rows: list[store.Row] = [("f.jsonl:1", EVENT | {"id": "bad", "date": "2014/2013"}, None)]
+    rows += [(f"f.jsonl:{n}", EVENT | {"id": f"e{n}"}, None) for n in range(2, 100)]
+    rows.append(("f.jsonl:100", FACT | {"id": "linked", "event": "e50", "type": "fact"}, None))
+    rows.append(("f.jsonl:101", FACT | {"id": "dangling", "event": "nope", "type": "fact"}, None))
+    with pytest.raises(store.InvalidRows) as err:
+        import_(fixture_db, rows)
+    assert err.value.count == 2
+    assert err.value.problems[0].startswith("f.jsonl:1: event 'bad': field 'date'")
+    assert err.value.problems[1] == (
+        "f.jsonl:101: fact 'dangling': field 'event': 'nope' is not the id of any event"
+    )
+
+
 def test_a_fact_naming_no_event_is_reported_with_its_line(fixture_db: Path) -> None:
     fact = FACT | {"id": "dangling", "event": "nope", "type": "fact"}
     with pytest.raises(store.InvalidRows) as err:

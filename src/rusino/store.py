@@ -837,6 +837,7 @@ class Writer:
         self.summary = Summary()
         self.after = {"event": 0, "fact": 0}  # rowids above these were added by this import
         self.ledger = Ledger()
+        self.unwritten: set[str] = set()  # ids of events validated after the first problem
         # import_rows hands the events' link rows and full-text indexing to a writer thread:
         # `submit` queues such work, `idle` waits until it is done, before any other query.
         self.submit: Callable[[Callable[[], None]], None] = _run
@@ -925,6 +926,14 @@ class Writer:
                 record["_where"] = where  # for _check_event's message, after the events
             new[kind].append(record)
         if problems or check:
+            # nothing of this batch is written, but its facts' events are still looked for:
+            # among the events written before the first problem, or validated since
+            self.unwritten.update(r["id"] for r in new["event"])
+            for record in new["fact"]:
+                if record["event"] is not None and record["event"] not in self.unwritten:
+                    problem = self._check_event(record, record["_where"])
+                    if problem:
+                        problems.append(problem)
             return problems
         self._insert("event", new["event"])
         if new["fact"]:
