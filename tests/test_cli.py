@@ -8,6 +8,7 @@ Happy paths go through typer's CliRunner; errors through rusino.cli.run, the one
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -239,6 +240,8 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["facts", "-y", "2012", "-y", "2014"], "-y is given twice"),
         (["diff", "all", "--from", "2012", "--from", "2013"], "--from is given twice"),
         (["add", "event", "--date", "2012", "--date", "2013"], "--date is given twice"),
+        (["add", "event", "--id", "", "--date", "2013"], "'--id': is empty"),
+        (["add", "source", "--id", " ", "--title", "T"], "'--id': is empty"),
     ],
 )
 def test_usage_errors(
@@ -257,6 +260,9 @@ def test_bad_databases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     other = tmp_path / "other.sqlite"
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
     assert "not a rusino database" in fail(capsys, ["--db", str(other), "actors"])
+    fifo = tmp_path / "fifo.sqlite"
+    os.mkfifo(fifo)  # SQLite would wait on it for ever
+    assert "is not a file, so not a database" in fail(capsys, ["--db", str(fifo), "check"])
 
 
 def test_a_database_from_a_newer_rusino_is_refused(

@@ -93,6 +93,8 @@ def date_bounds(edtf_string: str) -> tuple[str, str, str]:
     """
     if edtf_string != edtf_string.strip() or not edtf_string:
         raise _bad_date(edtf_string, "empty or padded with spaces")
+    if not edtf_string.isascii():  # EDTF's digits are 0-9 (the parser takes fullwidth ones too)
+        raise _bad_date(edtf_string, "has characters other than ASCII digits and signs")
     try:
         parsed = parse_edtf(edtf_string)
     except Exception as exc:  # edtf raises its own parse errors and bare ValueErrors

@@ -268,9 +268,23 @@ CiteOpt = Annotated[
         "--source", "-s", metavar="ID", help="The source it comes from (`rusino sources`)."
     ),
 ]
+
+
+def _not_empty_id(value: str | None) -> str | None:
+    """--id '' was an id made from the date and summary, silently: refused."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("is empty: give an id, or leave --id out for a made one")
+    return value
+
+
 IdOpt = Annotated[
     str | None,
-    typer.Option("--id", metavar="ID", help="[default: made from the date and summary/subject]"),
+    typer.Option(
+        "--id",
+        metavar="ID",
+        help="[default: made from the date and summary/subject]",
+        callback=_not_empty_id,
+    ),
 ]
 DateOpt = Annotated[
     str | None,
@@ -438,7 +452,12 @@ def add_source(
     ] = "journal article",
     id_: Annotated[
         str | None,
-        typer.Option("--id", metavar="ID", help="[default: first author's family name-year]"),
+        typer.Option(
+            "--id",
+            metavar="ID",
+            help="[default: first author's family name-year]",
+            callback=_not_empty_id,
+        ),
     ] = None,
     wait: WaitOpt = 5.0,
 ) -> None:

@@ -35,7 +35,7 @@ ACCEPTED = (
 )
 DASH = "\u2013"  # en dash, between the ends of a range
 
-_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_ISO = re.compile(r"^([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?$")  # ASCII digits only
 # EDTF's sub-year groupings (21-41: seasons, northern and southern seasons, quarters, thirds,
 # halves) as (first month, last month), the bounds a built database gives them, so that a filter
 # and a stored date agree; a winter runs from December to February of the next year (14)

@@ -133,6 +133,8 @@ def connect(
         raise RusinoError(f"no database at {path}", _BUILD_HINT, ExitCode.USAGE)
     if path.is_dir():
         raise RusinoError(f"{path} is a directory, not a database", _BUILD_HINT, ExitCode.USAGE)
+    if not path.is_file():  # a FIFO or a device: SQLite would wait on it for ever
+        raise RusinoError(f"{path} is not a file, so not a database", _BUILD_HINT, ExitCode.USAGE)
     bundled = is_bundled(path)
     readonly = readonly or bundled
     if readonly and not bundled and Path(f"{path}-journal").exists():

@@ -417,7 +417,7 @@ def _without_rowid(conn: sqlite3.Connection) -> list[str]:
 # Dates: rusino.build's EDTF bounds, with a fast path for plain ISO dates
 
 
-_ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_ISO = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
 
 
 @lru_cache(maxsize=65536)
