@@ -665,13 +665,11 @@ def check(
     conn = db.connect(path)
     n_events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
     n_facts = conn.execute("SELECT count(*) FROM facts").fetchone()[0]
-    unchecked = (
-        ""
-        if sources_dir is not None
-        else (
+    unchecked = ""
+    if sources_dir is None:
+        unchecked = (
             " (quotes not looked up in the articles: set RUSINO_SOURCES_DIR or pass --sources DIR)"
         )
-    )
     typer.echo(f"ok: {n_events} events, {n_facts} facts{unchecked}", err=True)
 
 
