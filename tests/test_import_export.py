@@ -301,6 +301,11 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
     "fullwidth digits": (line(date="\uff12\uff10\uff11\uff12"), "bad.jsonl", "other than ASCII"),
     "unknown source": (line(source="gamma-2020"), "bad.jsonl", "unknown source 'gamma-2020'"),
     "value above max": (json.dumps(FACT) + "\n", "bad.jsonl", "greater than value_max"),
+    "field twice": (
+        '{"date": "2013", "summary": "x", "summary": "y"}\n',
+        "bad.jsonl",
+        "bad.jsonl:1: field 'summary' is given twice",
+    ),
     "lone surrogate": (
         line(summary="x \ud800"),  # JSON's escape for half a character
         "bad.jsonl",

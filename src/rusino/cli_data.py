@@ -543,7 +543,8 @@ def import_(
             size = path.stat().st_size
         except OSError as exc:
             raise RusinoError(f"cannot read {file}: {exc.strerror}") from None
-        name = path.name
+        # a process substitution, <(cat f.jsonl), is /dev/fd/63: "63" would name nothing
+        name = path.name if not path.name.isdigit() else str(path)
     rows = readers[kind](handle, name)
     try:
         with _writing(wait, dry_run) as conn, _progress(handle, size) as tracked:

@@ -306,9 +306,25 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _checked(where: str, text: str, value: Row) -> tuple[str, Row | None, str | None]:
-    """(where, value, None), or (where, None, the problem) for a value that is no text."""
-    problem = _lone_surrogate(where, text, value)
+    """(where, value, None), or (where, None, the problem) for a value that is no text or
+    that names a field twice."""
+    problem = _lone_surrogate(where, text, value) or _twice(where, text, value)
     return (where, None, problem) if problem else (where, value, None)
+
+
+def _twice(where: str, text: str, value: Row) -> str | None:
+    """A problem when the object names a field twice (JSON keeps the last, silently)."""
+    if text.count('":') <= len(value):
+        return None  # the cheap test: no more keys written than the object holds
+    twice: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in items]
+        twice.extend(k for k in keys if keys.count(k) > 1)
+        return dict(items)
+
+    json.loads(text, object_pairs_hook=pairs)
+    return f"{where}: field {twice[0]!r} is given twice" if twice else None
 
 
 def _lone_surrogate(where: str, text: str, value: Row) -> str | None:
