@@ -76,6 +76,8 @@ def test_parse_bound_rejects_with_what_is_accepted(text: str) -> None:
         ("05/13/2012", "13 is no month, and numeric dates are read day first"),
         ("1 2012", "cannot read the date '1 2012'"),
         ("2012 4", "cannot read the date '2012 4'"),
+        ("13/13/2012", "13 is no month"),
+        ("04/2012/2012", "cannot read the date '04/2012/2012'"),
     ],
 )
 def test_numeric_dates_with_two_readings_are_refused(text: str, message: str) -> None:
@@ -87,7 +89,9 @@ def test_numeric_dates_with_two_readings_are_refused(text: str, message: str) ->
 @pytest.mark.parametrize(
     ("text", "bound"),
     [("22/04/2012", "2012-04-22"), ("04/04/2012", "2012-04-04"), ("2012/04/22", "2012-04-22"),
-     ("04/2012", "2012-04-01"), ("May 4 2012", "2012-05-04")],
+     ("04/2012", "2012-04-01"), ("May 4 2012", "2012-05-04"),
+     # year first is ISO's order, never day first: 2012/05/03 was read as 5 March
+     ("2012/05/03", "2012-05-03"), ("2012.5.3", "2012-05-03"), ("2012/04", "2012-04-01")],
 )  # fmt: skip
 def test_numeric_dates_with_one_reading_are_read(text: str, bound: str) -> None:
     assert parse_bound(text) == bound

@@ -140,8 +140,9 @@ def season_edtf(text: str) -> str | None:
 def _parse_words(text: str, s: str) -> tuple[int, int | None, int | None]:
     if not s or not re.search(r"\d{4}", s):
         raise RusinoError(f"cannot read the date {text!r}: it needs a four-digit year", ACCEPTED)
-    _unambiguous_numbers(text, s)
-    from dateutil import parser  # only for dates that are not plain ISO
+    if not re.search(r"[^\W\d_]", s):
+        return _numbers_only(text, s)  # no word: read here, never guessed by dateutil
+    from dateutil import parser  # only for dates with a month's name
 
     # Two sentinels that differ in every field; both months have 31 days and both years are leap
     # years, so no user-given day or month is rejected because of the sentinel.
@@ -163,30 +164,44 @@ def _parse_words(text: str, s: str) -> tuple[int, int | None, int | None]:
     return pa.year, month, day
 
 
-def _unambiguous_numbers(text: str, s: str) -> None:
-    """A date of numbers only is read only where it has one reading: day first (22/04/2012,
-    as dateutil is told), a year first (2012/04/22) or a month and year (04/2012). 04/05/2012
-    (4 May or 5 April?), 05/13/2012 (month first) and "1 2012" are refused, not guessed."""
-    if re.search(r"[^\W\d_]", s):
-        return  # a month's name or another word: dateutil's reading is the only one
-    numbers = re.findall(r"\d+", s)
-    if len(numbers) == 3 and len(numbers[2]) == 4:
-        day, month = int(numbers[0]), int(numbers[1])
-        if month > 12:
-            raise RusinoError(
-                f"cannot read the date {text!r}: {month} is no month, and numeric dates are "
-                "read day first (22/04/2012)",
-                f"write it as ISO ({numbers[2]}-{numbers[0]:0>2}-{numbers[1]:0>2}) or with the "
-                "month's name",
-            )
-        if day <= 12 and day != month:
-            raise RusinoError(
-                f"cannot read the date {text!r}: {day} {_MONTHS[month]} or {month} {_MONTHS[day]}?",
-                f"write it as ISO ({numbers[2]}-{numbers[1]:0>2}-{numbers[0]:0>2}) or with the "
-                "month's name",
-            )
-    elif len(numbers) == 2 and not re.fullmatch(r"\d{1,2}[/.-]\d{4}", s):
+def _numbers_only(text: str, s: str) -> tuple[int, int | None, int | None]:
+    """A date of numbers only, read where it has one reading: year first (2012/04/22,
+    2012.4.22, 2012/04), day first (22/04/2012, as Europe writes it) or month and year
+    (04/2012). 04/05/2012 (4 May or 5 April?) and 05/13/2012 (month first) are refused with
+    their readings, "1 2012" as unreadable: never guessed."""
+    parts = re.fullmatch(r"(\d+)[/.\-](\d+)(?:[/.\-](\d+))?", s)
+    if parts is None:
         raise RusinoError(f"cannot read the date {text!r}", ACCEPTED)
+    numbers = [int(n) for n in parts.groups() if n is not None]
+    widths = [len(n) for n in parts.groups() if n is not None]
+    if widths[0] == 4 and all(w <= 2 for w in widths[1:]):  # year first, as ISO
+        year, month, day = numbers[0], numbers[1], (numbers[2] if len(numbers) == 3 else None)
+    elif widths[-1] == 4 and all(w <= 2 for w in widths[:-1]):  # the year last
+        year = numbers[-1]
+        if len(numbers) == 2:
+            month, day = numbers[0], None
+        else:
+            day, month = numbers[0], numbers[1]
+            if 1 <= day <= 12 and 1 <= month <= 12 and day != month:
+                raise RusinoError(
+                    f"cannot read the date {text!r}: {day} {_MONTHS[month]} or "
+                    f"{month} {_MONTHS[day]}?",
+                    f"write it as ISO ({year}-{month:02d}-{day:02d} or "
+                    f"{year}-{day:02d}-{month:02d}) or with the month's name",
+                )
+            if month > 12 and 1 <= day <= 12 and month <= 31:
+                raise RusinoError(
+                    f"cannot read the date {text!r}: {month} is no month, and numeric dates are "
+                    "read day first (22/04/2012)",
+                    f"write it as ISO ({year}-{day:02d}-{month:02d}) or with the month's name",
+                )
+    else:
+        raise RusinoError(f"cannot read the date {text!r}", ACCEPTED)
+    if not 1 <= month <= 12:
+        raise RusinoError(f"cannot read the date {text!r}: {month} is no month", ACCEPTED)
+    if day is not None:
+        _check_day(text, year, month, day)
+    return year, month, day
 
 
 _MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
