@@ -239,6 +239,7 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["timeline", "--source=a", "-s", "b"], "-s is given twice (as --source)"),
         (["facts", "-y", "2012", "-y", "2014"], "-y is given twice"),
         (["diff", "all", "--from", "2012", "--from", "2013"], "--from is given twice"),
+        (["--db", "other.sqlite", "timeline"], "--db is given twice"),  # the app's own option
         (["add", "event", "--date", "2012", "--date", "2013"], "--date is given twice"),
         (["add", "event", "--id", "", "--date", "2013"], "'--id': is empty"),
         (["add", "source", "--id", " ", "--title", "T"], "'--id': is empty"),

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer._click import exceptions as click_exceptions
-from typer.core import TyperCommand, TyperOption
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from rusino import __version__
 from rusino.errors import ExitCode, RusinoError
@@ -39,7 +39,52 @@ On a terminal, listings are tables; in a pipe they are TSV without a header (one
 exact ISO/EDTF dates). --format picks table, tsv, csv, json, jsonl or markdown. Messages go to
 stderr; exit codes: 0 ok (an empty result too), 1 error, 2 bad input."""
 
+
+def _refuse_repeats(params: Iterable[Any], args: list[str], ctx: Any, stop: Any = ()) -> None:
+    """A one-value option given twice is a usage error: click keeps the last, so
+    `-s singh-2016 -s kim-blank-2013` silently meant kim-blank-2013 alone. ``stop``: the words
+    after which the args are another command's (a group's subcommands)."""
+    once = {
+        name: p
+        for p in params
+        if isinstance(p, TyperOption) and not (p.multiple or p.is_flag or p.count)
+        for name in p.opts
+    }
+    seen: dict[str, str] = {}
+    for arg in args:
+        if arg == "--" or arg in stop:
+            break
+        given = arg.split("=", 1)[0] if arg.startswith("--") else arg[:2]
+        param = once.get(given)
+        if param is None or param.name is None:
+            continue
+        if param.name in seen:
+            first = seen[param.name]
+            also = f" (as {first})" if first != given else ""
+            raise click_exceptions.UsageError(
+                f"{given} is given twice{also}; it takes one value", ctx
+            )
+        seen[param.name] = given
+
+
+class _OnceCommand(TyperCommand):
+    """A command whose one-value options are refused when given twice (_refuse_repeats)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        _refuse_repeats(self.params, args, ctx)
+        return super().parse_args(ctx, args)
+
+
+class _OnceGroup(TyperGroup):
+    """The app and its groups, likewise for their own options (--db given twice)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        _refuse_repeats(self.params, args, ctx, stop=self.commands)
+        return super().parse_args(ctx, args)
+
+
 _APP_SETTINGS: dict[str, Any] = {
+    "cls": _OnceGroup,
     "name": "rusino",
     "help": HELP,
     "rich_markup_mode": None,
@@ -740,35 +785,6 @@ class _ClosedBuffer(io.RawIOBase):
 
     def write(self, b: Any) -> int:
         raise OSError(errno.EBADF, "stdout is closed")
-
-
-class _OnceCommand(TyperCommand):
-    """A command whose one-value options are refused when given twice: click keeps the last,
-    so `-s singh-2016 -s kim-blank-2013` silently meant kim-blank-2013 alone."""
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        once = {
-            name: p
-            for p in self.params
-            if isinstance(p, TyperOption) and not (p.multiple or p.is_flag or p.count)
-            for name in p.opts
-        }
-        seen: dict[str, str] = {}
-        for arg in args:
-            if arg == "--":
-                break
-            given = arg.split("=", 1)[0] if arg.startswith("--") else arg[:2]
-            param = once.get(given)
-            if param is None or param.name is None:
-                continue
-            if param.name in seen:
-                first = seen[param.name]
-                also = f" (as {first})" if first != given else ""
-                raise click_exceptions.UsageError(
-                    f"{given} is given twice{also}; it takes one value", ctx
-                )
-            seen[param.name] = given
-        return super().parse_args(ctx, args)
 
 
 def _once_only(typer_app: typer.Typer) -> None:
