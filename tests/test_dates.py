@@ -149,6 +149,9 @@ def test_parse_range() -> None:
         ("2012-02/2012-03-01", "Feb – 1 Mar 2012"),  # each end at its own precision
         ("2000/2016-21", "2000 – spring 2016"),
         ("2010-09?/2010-10-08", "Sep 2010? – 8 Oct 2010"),
+        ("2012~/2013?", "~2012 – 2013?"),  # each qualifier with its own end, apart
+        ("2012-XX", "2012"),  # an unspecified month or day says no more than the rest
+        ("2012-04-XX", "Apr 2012"),
         ("2012/..", "since 2012"),
         ("../2012-04", "until Apr 2012"),
         ("2012/", "2012–?"),

@@ -263,3 +263,5 @@ def test_control_characters_in_the_data_are_shown_not_run(
         assert "\x1b[31mESC" not in out and "\x7f" not in out
         assert "\x1b[" in out  # rich's own styles
     assert render.printable("tab\tand\nnewline stay") == "tab\tand\nnewline stay"
+    # a bidi override would reorder what the terminal shows; a C1 CSI has no picture
+    assert render.printable("a\u202eb\u200bc\x9b") == "a<U+202E>b<U+200B>c<U+009B>"

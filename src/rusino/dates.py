@@ -311,6 +311,8 @@ def _qualify(text: str, qual: str) -> str:
 
 
 def _point(text: str) -> _Point:
+    # an unspecified month or day (2012-XX, 2012-04-XX) says no more than the part before it
+    text = re.sub(r"^([~?%]?\d{4}(?:-\d{2})?)(?:-XX)+(?=[~?%]?$)", r"\1", text)
     m = _POINT.match(text)
     if not m:
         raise ValueError(text)
@@ -358,10 +360,11 @@ def _display(edtf: str) -> str:
     same_year = a.year == b.year and a.decade == b.decade
     same_month = same_year and a.month == b.month
     if a.qual or b.qual:
-        # Qualified ends are written in full so each qualifier stays with its own end.
+        # Qualified ends are written in full, apart, so each qualifier stays with its own end
+        # (~2012 - 2013?, not ~2012-2013?, which reads as the whole range's).
         sa = _qualify(a.words(prec), a.qual)
         sb = _qualify(b.words(prec), b.qual)
-        return f"{sa} {DASH} {sb}" if " " in sa + sb else f"{sa}{DASH}{sb}"
+        return f"{sa} {DASH} {sb}"
     if prec in ("year", "decade"):
         sa, sb = a.words(prec), b.words(prec)
         return sa if sa == sb else f"{sa}{DASH}{sb}"

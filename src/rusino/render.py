@@ -393,18 +393,29 @@ def console_for(out: TextIO, opts: Options) -> Console:
     return console
 
 
-# C0 and C1 control characters but tab and newline, and DEL: shown as their Unicode pictures
-# (ESC as ␛), or as U+FFFD for C1, which has none
-_CONTROLS = {
+# C0 control characters but tab and newline, and DEL: shown as their Unicode pictures (ESC as
+# ␛); C1 controls and the invisible ones that reorder or hide text (bidi overrides and
+# isolates, zero-width characters), which have no picture, as <U+202E>
+_CONTROLS: dict[int, int | str] = {
     **{c: 0x2400 + c for c in range(0x20) if chr(c) not in "\t\n"},
     0x7F: 0x2421,
-    **{c: 0xFFFD for c in range(0x80, 0xA0)},
+    **{
+        c: f"<U+{c:04X}>"
+        for c in (
+            *range(0x80, 0xA0),
+            *range(0x200B, 0x2010),
+            *range(0x202A, 0x202F),
+            *range(0x2060, 0x2065),
+            *range(0x2066, 0x206A),
+            0xFEFF,
+        )
+    },
 }
 
 
 def printable(text: str) -> str:
     """text with its control characters made visible (see _CONTROLS)."""
-    return text.translate(_CONTROLS) if not text.isprintable() else text
+    return text.translate(_CONTROLS) if not text.isprintable() else text  # (those aren't)
 
 
 MIN_WIDTH = 60  # columns a view is drawn in at least
