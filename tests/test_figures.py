@@ -33,6 +33,13 @@ from rusino.figures import disagreement, numbers_in
         ("1.2e19", None),
         ("3/4 of the fleet", None),
         ("a large share", None),
+        ("twenty-five", None),  # number words joined into one number
+        ("a hundred and twenty", None),
+        ("1 300 km", None),  # thousands grouped with a space
+        ("1'300 km", None),
+        ("minus 5 per cent", None),  # a sign in words, as a dash, before a currency
+        ("\u20135%", None),
+        ("-USD5 billion", None),
     ],
 )
 def test_numbers_in(as_written: str, numbers: list[float] | None) -> None:
@@ -68,6 +75,8 @@ def test_values_the_wording_states(as_written: str, value: float, value_max: flo
         ("USD13.5 billion", 1.35e9, None, "value 1,350,000,000 is not"),  # a digit slipped
         ("16 to 20 billion", 16e9, 21e9, "value_max 21,000,000,000 is not"),
         ("27 trade contracts", 72, None, "value 72 is not"),
+        ("7,000 troops", 70, None, "value 70 is not"),  # hundredths: for a per cent only
+        ("1,300 to 1,500 km", 1300, 1.5e6, "value 1,300 and value_max 1,500,000 are not in one"),
     ],
 )
 def test_values_the_wording_does_not_state(

@@ -315,8 +315,8 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
         json.dumps(FACT | {"value": 1.35e10, "value_max": None, "as_written": "USD13.4 billion"})
         + "\n",
         "bad.jsonl",
-        "bad.jsonl:1: fact '2013-s': value 13,500,000,000 is not a figure that as_written "
-        "'USD13.4 billion' states (13,400,000,000)",
+        "bad.jsonl:1: fact '2013-s': field 'as_written': value 13,500,000,000 is not a figure "
+        "that as_written 'USD13.4 billion' states (13,400,000,000)",
     ),
     "10 MB field": (line(quote="x" * 10_000_000), "bad.jsonl", "characters long"),
     "value beyond INTEGER": (
@@ -529,6 +529,28 @@ def test_rows_may_leave_out_their_wordings_as_add_does(
     finally:
         conn.close()
     assert check_database(fixture_db) == []
+
+
+def test_a_value_max_of_0_is_a_value_in_an_import(
+    fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-5 to 0 per cent is a range: only null (or leaving it out) means none; data/*.toml's
+    0-for-none is the build's alone. And 5 to 0 is refused as out of order."""
+    fact = FACT | {"id": "to-zero", "value": -5, "value_max": 0, "as_written": "-5 to 0 per cent"}
+    path = tmp_path / "zero.jsonl"
+    path.write_text(json.dumps(fact) + "\n", encoding="utf-8")
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
+    assert code == 0, err
+    conn = sqlite3.connect(fixture_db)
+    try:
+        stored = conn.execute("SELECT value, value_max FROM facts WHERE id = 'to-zero'")
+        assert stored.fetchone() == (-5, 0)
+    finally:
+        conn.close()
+    assert check_database(fixture_db) == []
+    path.write_text(json.dumps(fact | {"id": "bad", "value": 5}) + "\n", encoding="utf-8")
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
+    assert code == 2 and "value 5 is greater than value_max 0" in err
 
 
 def test_add_fact_with_a_range_and_no_wording_passes_check(

@@ -510,17 +510,30 @@ def check_url(raw: Raw, url: str) -> None:
         raise raw.error(f"field 'url' is {url!r}, not a web address", "start it with https://")
 
 
-def check_figure(raw: Raw, record: dict[str, Any]) -> None:
-    """A fact's figure: its qualifier known, value_max None unless a range (0 or null in a file),
-    the range in order, and the value one that its wording states (rusino.figures)."""
+def check_figure(raw: Raw, record: dict[str, Any], *, zero_is_none: bool = True) -> None:
+    """A fact's figure: its qualifier known, value_max None unless a range, the range in order,
+    and the value one that its wording states (rusino.figures). In data/*.toml a value_max of
+    0 means "not a range" (``zero_is_none``); an import or add says so with null instead, and
+    its 0 is a value (-5 to 0)."""
     if record["qualifier"] not in QUALIFIERS:
-        raise raw.error(f"qualifier {record['qualifier']!r} is not one of {', '.join(QUALIFIERS)}")
-    record["value_max"] = record["value_max"] or None  # 0 means "not a range"
+        raise raw.error(
+            f"field 'qualifier': {record['qualifier']!r} is not one of {', '.join(QUALIFIERS)}"
+        )
+    if zero_is_none and record["value_max"] == 0:
+        record["value_max"] = None
     if record["value_max"] is not None and record["value"] > record["value_max"]:
-        raise raw.error(f"value {record['value']} is greater than value_max {record['value_max']}")
-    problem = figures.disagreement(record["as_written"], record["value"], record["value_max"])
+        raise raw.error(
+            f"field 'value_max': value {record['value']} is greater than value_max "
+            f"{record['value_max']}"
+        )
+    problem = figures.disagreement(
+        record["as_written"], record["value"], record["value_max"], record["unit"]
+    )
     if problem:
-        raise raw.error(problem, "fix the value, or as_written: the figure as the source words it")
+        raise raw.error(
+            f"field 'as_written': {problem}",
+            "fix the value, or as_written: the figure as the source words it",
+        )
 
 
 # --------------------------------------------------------------------------------------------

@@ -67,6 +67,7 @@ _WORDS = {
     "dozen": 12.0,
 }
 _SCALE = "|".join(sorted(_SCALES, key=len, reverse=True))
+_WORD_NAMES = "|".join(sorted(_WORDS, key=len, reverse=True))
 # a number as English writes it (1,300 or 13.5), a scale word that may follow it, or attached
 # (a minus sign, where no number is just before it: "1,300-1,500" is a range)
 _NUMBER = re.compile(
@@ -80,7 +81,13 @@ _UNSURE = re.compile(
     r"\d,\d{1,2}(?!\d)|\d,\d{4}|\d\.\d+\.\d"  # a decimal comma or an unusual grouping
     r"|\b(?:half|halves|third|thirds|quarter|quarters|fifth|fifths|tenth|tenths|"
     r"percentage points?|fold|times|per ?mille|few|several|dozens|hundreds|thousands|"
-    r"millions|billions)\b|[½¼¾⅓⅔]|\d\s*/\s*\d|\d[eE][+-]?\d",
+    r"millions|billions)\b|[½¼¾⅓⅔]|\d\s*/\s*\d|\d[eE][+-]?\d"
+    # thousands grouped with a space or an apostrophe (1 300, 1'300)
+    r"|\d[ \u00a0\u202f'\u2019]\d{3}\b"
+    # number words joined into one number (twenty-five, a hundred and twenty, two dozen)
+    rf"|\b(?:{_WORD_NAMES})(?:-|\s+and\s+|\s+)(?:{_WORD_NAMES})\b"
+    # a sign in words, as a dash, or before a currency (minus 5, an en dash 5%, -USD5)
+    r"|\bminus\b|(?<![\w.,])[\u2013\u2014]\s*\d|-\s*(?:[A-Z]{2,3}|[$€£¥])\s*\d",
     re.IGNORECASE,
 )
 _RANGE = re.compile(r"^\s*(?:to|and|or|-|\u2013|\u2014)\s*(?:[A-Za-z$€£¥]{0,4}\s*)?$")
@@ -114,26 +121,38 @@ def numbers_in(as_written: str) -> list[float] | None:
     return out
 
 
-# the units a value may be in, relative to the wording's: any power of a thousand, or hundredths
-_FACTORS = (1.0, 100.0, 0.01, *(1000.0**k for k in (-4, -3, -2, -1, 1, 2, 3, 4)))
+# the units a value may be in, relative to the wording's: any power of a thousand, and
+# hundredths for a per cent (49 per cent as 0.49)
+_FACTORS = (1.0, *(1000.0**k for k in (-4, -3, -2, -1, 1, 2, 3, 4)))
+_PER_CENT = re.compile(r"%|\bper ?cent", re.IGNORECASE)
 
 
-def disagreement(as_written: str, value: float, value_max: float | None) -> str:
-    """Why value (or value_max) cannot be a figure that as_written states; '' when it can be,
-    or when the wording cannot be read with certainty."""
+def disagreement(as_written: str, value: float, value_max: float | None, unit: str = "") -> str:
+    """Why value (or value_max) cannot be a figure that as_written states, both ends in the
+    same unit; '' when they can be, or when the wording cannot be read with certainty."""
     stated = numbers_in(as_written)
     if stated is None:
         return ""
-    for name, number in (("value", value), ("value_max", value_max)):
-        if number is None:
-            continue
-        if not any(math.isclose(number, s * f, rel_tol=1e-9) for s in stated for f in _FACTORS):
-            shown = ", ".join(f"{s:,.15g}" for s in stated)
-            return (
-                f"{name} {number:,.15g} is not a figure that as_written {as_written!r} "
-                f"states ({shown})"
-            )
-    return ""
+    factors = _FACTORS
+    if _PER_CENT.search(as_written) or "percent" in unit.lower():
+        factors = (*_FACTORS, 0.01, 100.0)
+
+    def states(number: float, factor: float) -> bool:
+        return any(math.isclose(number, s * factor, rel_tol=1e-9) for s in stated)
+
+    ends = [(n, v) for n, v in (("value", value), ("value_max", value_max)) if v is not None]
+    if any(all(states(v, f) for _, v in ends) for f in factors):
+        return ""
+    shown = ", ".join(f"{s:,.15g}" for s in stated)
+    name, number = next(
+        ((n, v) for n, v in ends if not any(states(v, f) for f in factors)), ends[-1]
+    )
+    if any(states(number, f) for f in factors):  # each end stated, but not in one unit
+        return (
+            f"value {value:,.15g} and value_max {value_max:,.15g} are not in one unit of "
+            f"as_written {as_written!r} ({shown})"
+        )
+    return f"{name} {number:,.15g} is not a figure that as_written {as_written!r} states ({shown})"
 
 
 def _plain(number: float) -> str:
@@ -149,6 +168,6 @@ def plain_wording(value: object, value_max: object, unit: object) -> str | None:
     ]
     if not numbers or numbers[0] is not value or not isinstance(unit, str) or not unit.strip():
         return None
-    if value_max in (None, 0) or len(numbers) < 2:
+    if value_max is None or len(numbers) < 2:
         return f"{_plain(numbers[0])} {unit}"
     return f"{_plain(numbers[0])} to {_plain(numbers[1])} {unit}"

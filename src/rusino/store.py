@@ -727,8 +727,9 @@ class Validator:
             if wording is not None:
                 fields["as_written"] = wording
         if kind == "fact":
-            if fields.get("value_max") is None and "value_max" in fields:
-                fields["value_max"] = 0  # null: not a range, as 0 is in data/*.toml
+            no_range = fields.get("value_max") is None  # null or left out; a 0 is a value
+            if no_range and "value_max" in fields:
+                fields["value_max"] = 0  # normalise's "none", made None by check_figure
             if fields.get("event") is None and "event" in fields:
                 fields["event"] = ""
         generated = "id" not in fields or fields["id"] in ("", None)
@@ -801,7 +802,9 @@ class Validator:
                         f"field {name!r} is {number}, too large to store exactly",
                         "write it with an exponent (1.2e19) if it is a rounded figure",
                     )
-            build.check_figure(raw, record)
+            if no_range:
+                record["value_max"] = None
+            build.check_figure(raw, record, zero_is_none=False)
             record["event"] = record["event"] or None
         record["inferred"], record["in_window"] = int(record["inferred"]), int(record["in_window"])
         return record
