@@ -140,7 +140,6 @@ def test_quotes_are_matched_with_whitespace_folded(fixture_sources_dir: Path) ->
             "metadata",
             "events is '7' but the rows count 6",
         ),
-        (["UPDATE metadata SET value = '0' WHERE key = 'schema_version'"], "metadata", "'0'"),
         ([f"DELETE FROM fact_notes WHERE fact != '{TRADE}'"], "metadata", "content_hash"),
         (
             ["DROP TRIGGER events_au", f"UPDATE events SET summary = 'zebra' WHERE id = '{NAVAL}'"],

@@ -278,6 +278,13 @@ def test_a_database_from_a_newer_rusino_is_refused(
         line = fail(capsys, ["--db", str(fixture_db), *args])
         assert "was made by a newer rusino (schema 99; this one knows 2)" in line
     assert fixture_db.read_bytes() == before
+    # a version that is no whole number is no schema rusino knows; an older one needs upgrade
+    for version, said in (("3.0", "does not know ('3.0')"), ("1", "made by an older rusino")):
+        with sqlite3.connect(fixture_db) as conn:
+            conn.execute("UPDATE metadata SET value = ? WHERE key = 'schema_version'", (version,))
+        conn.close()
+        assert said in fail(capsys, ["--db", str(fixture_db), "add", "event", "--date", "2013"])
+        assert said in fail(capsys, ["--db", str(fixture_db), "timeline"])
 
 
 def test_debug_shows_the_traceback(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -286,6 +286,7 @@ def test_bad_places_and_waits_are_one_line(tmp_path: Path, fixture_db: Path) -> 
         for table in ("events (id, digest)", "facts (id)", "actors (name)", "sources (id)"):
             conn.execute(f"CREATE TABLE {table}")
         conn.execute("CREATE TABLE metadata (key, value)")
+        conn.execute("INSERT INTO metadata VALUES ('schema_version', '2')")
     conn.close()
     p = rusino("--db", str(odd), "timeline")
     assert (p.returncode, p.stderr.count("\n")) == (1, 1), p.stderr

@@ -167,16 +167,26 @@ def connect(
             _BUILD_HINT,
             ExitCode.USAGE,
         )
-    version = conn.execute("SELECT value FROM metadata WHERE key = 'schema_version'").fetchone()
-    if version is not None and str(version[0]).isdigit() and int(version[0]) > SCHEMA_VERSION:
+    row = conn.execute("SELECT value FROM metadata WHERE key = 'schema_version'").fetchone()
+    version = str(row[0]) if row is not None else ""
+    if not (version.isascii() and version.isdigit()) and not (old and not version):
+        conn.close()
+        shown = repr(version) if version else "none"
+        raise RusinoError(
+            f"{path} has a schema_version rusino does not know ({shown})",
+            "a rusino database says its schema as a whole number; `rusino db init` makes one",
+            ExitCode.USAGE,
+        )
+    if version and int(version) > SCHEMA_VERSION:
         conn.close()
         raise RusinoError(
             f"{path} was made by a newer rusino "
-            f"(schema {version[0]}; this one knows {SCHEMA_VERSION})",
+            f"(schema {version}; this one knows {SCHEMA_VERSION})",
             "upgrade rusino (pip install -U) to read or write it",
             ExitCode.USAGE,
         )
-    if not old and not any(row[1] == "digest" for row in conn.execute("PRAGMA table_info(events)")):
+    has_digest = any(row[1] == "digest" for row in conn.execute("PRAGMA table_info(events)"))
+    if not old and (not has_digest or int(version) < SCHEMA_VERSION):
         conn.close()
         raise RusinoError(
             f"{path} was made by an older rusino (before schema {SCHEMA_VERSION})",
