@@ -362,11 +362,11 @@ def test_older_database_is_refused_until_upgraded(
     conn.close()
     assert check_database(fixture_db) != []
     events = count(fixture_db, "SELECT count(*) FROM events")
-    assert store.upgrade_database(fixture_db) == (events, [], [])
+    assert store.upgrade_database(fixture_db)[:3] == (events, (), ())
     assert check_database(fixture_db) == []
     # and again: nothing to do, so not a byte of the file changes
     before = fixture_db.read_bytes()
-    assert store.upgrade_database(fixture_db) == (0, [], [])
+    assert store.upgrade_database(fixture_db) == store.Upgrade()
     assert fixture_db.read_bytes() == before
     assert run(["--db", str(fixture_db), "db", "upgrade"]) == 0
     assert "is up to date" in capsys.readouterr().err
@@ -427,7 +427,7 @@ def test_upgrade_repairs_what_a_hand_edit_left_stale(fixture_db: Path, statement
     store.upgrade_database(fixture_db)
     assert check_database(fixture_db) == []
     before = fixture_db.read_bytes()
-    assert store.upgrade_database(fixture_db) == (0, [], [])  # then nothing more to do
+    assert store.upgrade_database(fixture_db) == store.Upgrade()  # then nothing more to do
     assert fixture_db.read_bytes() == before
 
 
@@ -487,7 +487,7 @@ def test_upgrade_rebuilds_rowid_link_tables_without_rowid(
 
     assert run(["--db", str(fixture_db), "db", "upgrade"]) == 0
     err = capsys.readouterr().err
-    assert f"rebuilt {', '.join(LINK_TABLES)};" in err
+    assert f"rebuilt {', '.join(LINK_TABLES)}" in err
     got_sql = _table_sql(fixture_db)
     for table in LINK_TABLES:
         assert "WITHOUT ROWID" in got_sql[table]
@@ -500,7 +500,7 @@ def test_upgrade_rebuilds_rowid_link_tables_without_rowid(
     assert store.content_hash(conn) == want_hash
     conn.close()
     assert check_database(fixture_db) == []
-    assert store.upgrade_database(fixture_db)[1:] == ([], [])  # nothing left to rebuild
+    assert store.upgrade_database(fixture_db)[1:3] == ((), ())  # nothing left to rebuild
 
 
 def bulk_rows(n: int, **change: Any) -> list[store.Row]:
@@ -663,3 +663,18 @@ def test_an_import_leaves_the_garbage_collector_as_it_was(
     with pytest.raises(store.InvalidRows):
         import_(fixture_db, changed, new_actors=True)
     assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
+
+
+def test_upgrade_says_what_it_rewrote(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It said 'up to date: nothing written' after rewriting the counts or a date's bounds."""
+    from rusino.cli import run
+
+    with sqlite3.connect(fixture_db) as conn:
+        conn.execute("UPDATE metadata SET value = '5' WHERE key = 'events'")
+        conn.execute("UPDATE events SET precision = 'decade' WHERE rowid = 1")
+    conn.close()
+    assert run(["--db", str(fixture_db), "db", "upgrade"]) == 0
+    err = capsys.readouterr().err
+    assert err.endswith(": 1 date bounded again; metadata rewritten\n"), err
+    assert run(["--db", str(fixture_db), "db", "upgrade"]) == 0
+    assert capsys.readouterr().err.endswith("is up to date: nothing written\n")

@@ -174,13 +174,10 @@ def db_upgrade(wait: WaitOpt = 5.0) -> None:
     from rusino import db, store
 
     path = db.resolve_path(STATE.db)
-    n, added, rebuilt = store.upgrade_database(path, timeout_ms=int(wait * 1000))
-    if not (n or added or rebuilt):
-        typer.echo(f"{path} is up to date: nothing written", err=True)
-        return
-    what = f"added {', '.join(added)}; " if added else ""
-    what += f"rebuilt {', '.join(rebuilt)}; " if rebuilt else ""
-    typer.echo(f"upgraded {path}: {what}{n} events rewritten", err=True)
+    done = store.upgrade_database(path, timeout_ms=int(wait * 1000)).line()
+    typer.echo(
+        f"upgraded {path}: {done}" if done else f"{path} is up to date: nothing written", err=True
+    )
 
 
 # ---------------------------------------------------------------------------------------------

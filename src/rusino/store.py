@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from rusino import build, db, figures, query, vocabulary
 from rusino.errors import ExitCode, RusinoError
@@ -303,14 +303,32 @@ def init_database(target: Path, *, empty: bool = False) -> dict[str, int]:
     return build.write_atomically(target, write, "creating")
 
 
-def upgrade_database(
-    path: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS
-) -> tuple[int, list[str], list[str]]:
+class Upgrade(NamedTuple):
+    """What db upgrade rewrote: nothing when every count is 0 and every list empty."""
+
+    events: int = 0  # events whose derived columns (lists, digest) were rewritten
+    added: tuple[str, ...] = ()  # columns an older rusino's events lacked
+    rebuilt: tuple[str, ...] = ()  # tables made again (link tables, full-text indexes)
+    dates: int = 0  # rows whose date bounds, precision or in_window were rewritten
+    metadata: bool = False  # counts and content_hash rewritten
+
+    def line(self) -> str:
+        """ "added ...; rebuilt ...; 2 events rewritten; 1 date bounded again; metadata
+        rewritten", or "" for nothing."""
+        parts = [f"added {', '.join(self.added)}"] if self.added else []
+        parts += [f"rebuilt {', '.join(self.rebuilt)}"] if self.rebuilt else []
+        parts += [f"{self.events} event{'s' * (self.events != 1)} rewritten"] if self.events else []
+        parts += [f"{self.dates} date{'s' * (self.dates != 1)} bounded again"] if self.dates else []
+        parts += ["metadata rewritten"] if self.metadata else []
+        return "; ".join(parts)
+
+
+def upgrade_database(path: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS) -> Upgrade:
     """Bring a user database to the current schema, in one transaction: add the events' derived
     columns when they are missing (a database from an older rusino), make its link tables
-    WITHOUT ROWID when an older rusino made them as rowid tables, rewrite the derived columns
-    from the rows, and the metadata with them. Returns (events rewritten, columns added, tables
-    rebuilt)."""
+    WITHOUT ROWID when an older rusino made them as rowid tables, bound every date again,
+    rewrite the derived columns from the rows, and the metadata with them. With nothing to
+    change, nothing is written (an empty Upgrade)."""
     conn = connect_writable(path, timeout_ms=timeout_ms, old=True)
     try:
         with transaction(conn):  # no ledger: the layout changes, so the hash is computed anew
@@ -323,11 +341,12 @@ def upgrade_database(
             written = build.refresh_derived(conn)
             stored = _stored_metadata(conn)
             stale = any(stored.get(k) != v for k, v in _metadata(conn).items())
-            if not (added or rebuilt or bounded or written or stale):
+            done = Upgrade(written, tuple(added), tuple(rebuilt), bounded, stale)
+            if not done.line():
                 raise _Unchanged  # rolled back: the file stays byte for byte as it was
-            return written, added, rebuilt
+            return done
     except _Unchanged:
-        return 0, [], []
+        return Upgrade()
     finally:
         conn.close()
 
