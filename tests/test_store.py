@@ -272,8 +272,9 @@ def test_add_source(fixture_db: Path) -> None:
     assert store.add_source(conn, fields | {"authors": ["O'Brien-Smith, Seán"]})[0] == (
         "obrien-smith-2015"
     )
-    with pytest.raises(RusinoError, match="'javascript:alert\\(1\\)', not a web address"):
-        store.add_source(conn, fields | {"id": "js", "url": "javascript:alert(1)"})
+    for url in ("javascript:alert(1)", "https://", "https://exa mple.com", "https://x.org:99999/"):
+        with pytest.raises(RusinoError, match="not a web address"):
+            store.add_source(conn, fields | {"id": "js", "url": url})
     conn.close()
     _, summary = add(fixture_db, "event", EVENT | {"source": "doe-2015", "notes": []})
     assert summary.added == 1
@@ -606,6 +607,23 @@ def test_a_dangling_fact_is_reported_beside_other_bad_rows(
     assert err.value.problems[1] == (
         "f.jsonl:101: fact 'dangling': field 'event': 'nope' is not the id of any event"
     )
+
+
+def test_the_problems_shown_are_the_first_in_the_file(fixture_db: Path) -> None:
+    """Facts naming no event (lines 1-5) were found only when their batch was written, after
+    the 25 bad events below them, and were not among the 20 shown."""
+    rows: list[store.Row] = [
+        (f"f.jsonl:{n}", FACT | {"id": f"f{n}", "event": f"nope-{n}", "type": "fact"}, None)
+        for n in range(1, 6)
+    ]
+    rows += [
+        (f"f.jsonl:{n}", EVENT | {"id": f"e{n}", "date": "2014/2013"}, None) for n in range(6, 31)
+    ]
+    with pytest.raises(store.InvalidRows) as err:
+        import_(fixture_db, rows)
+    assert err.value.count == 30 and len(err.value.problems) == 20
+    assert [p.split(":")[1] for p in err.value.problems] == [str(n) for n in range(1, 21)]
+    assert "the first 20 shown" in err.value.message
 
 
 def test_a_fact_naming_no_event_is_reported_with_its_line(fixture_db: Path) -> None:

@@ -500,14 +500,26 @@ def load_records(data_dir: Path) -> Records:
 
 
 def web_address(url: str) -> bool:
-    return url.lower().startswith(("http://", "https://"))
+    """An http(s) address with a host, and no space or control character in it."""
+    from urllib.parse import urlsplit
+
+    if not url.isprintable() or any(c.isspace() for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError for a port out of range)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def check_url(raw: Raw, url: str) -> None:
     """A source's url is a web address or none: it becomes a link in TimelineJS and HTML, where
     a javascript: or data: one would run."""
     if url and not web_address(url):
-        raise raw.error(f"field 'url' is {url!r}, not a web address", "start it with https://")
+        raise raw.error(
+            f"field 'url' is {url!r}, not a web address", "write it as https://host/path"
+        )
 
 
 def check_figure(raw: Raw, record: dict[str, Any], *, zero_is_none: bool = True) -> None:

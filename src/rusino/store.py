@@ -802,11 +802,17 @@ class Validator:
                 query.check_source(self.conn, record["source"])
             except RusinoError as exc:
                 hint = f"{exc.hint}; add it with `rusino add source`, or put its source row first"
-                raise raw.error(f"unknown source {record['source']!r}", hint) from None
-            raise raw.error(f"unknown source {record['source']!r} (ids are case-sensitive)")
+                raise raw.error(
+                    f"field 'source': unknown source {record['source']!r}", hint
+                ) from None
+            raise raw.error(
+                f"field 'source': unknown source {record['source']!r} (ids are case-sensitive)"
+            )
         for number in record["notes"]:
             if (record["source"], number) not in self.notes:
-                raise raw.error(f"note {number} is not among the notes of {record['source']!r}")
+                raise raw.error(
+                    f"field 'notes': note {number} is not among the notes of {record['source']!r}"
+                )
         if len(set(record["notes"])) != len(record["notes"]):
             raise raw.error("a note number is listed twice in 'notes'")
         record["notes"] = sorted(record["notes"])
@@ -1137,7 +1143,9 @@ def import_rows(
     def note(problem: str) -> None:
         nonlocal count
         count += 1
-        if len(problems) < max_problems:
+        # kept beyond max_problems, so that the ones shown are the first in the file: a fact's
+        # missing event is found only when its batch is written, after later rows' problems
+        if len(problems) < max_problems * 50:
             problems.append(problem)
 
     with transaction(conn) as ledger, _Background(conn) as background, _few_collections():
@@ -1180,6 +1188,8 @@ def import_rows(
                 note(p)
         background.idle()
         if count:
+            problems.sort(key=_line_of)
+            del problems[max_problems:]
             more = f" (the first {len(problems)} shown)" if count > len(problems) else ""
             raise InvalidRows(
                 f"{count} invalid row{'s' if count != 1 else ''} of {total}{more}: nothing written",
@@ -1198,6 +1208,12 @@ def import_rows(
             # file is left byte for byte as it was
             raise _DryRun(s)
     return writer.summary
+
+
+def _line_of(problem: str) -> int:
+    """The line a problem names ("bad.jsonl:12: ..."), for putting them in file order."""
+    found = re.match(r"[^:]*:(\d+)", problem)
+    return int(found[1]) if found else 0
 
 
 @contextlib.contextmanager
