@@ -447,12 +447,20 @@ def facts(
     ] = None,
     unit: Annotated[
         list[str] | None,
-        typer.Option("--unit", "-u", metavar="UNIT", help="Only this unit (USD, percent, km...)."),
+        typer.Option(
+            "--unit",
+            "-u",
+            metavar="UNIT",
+            help="Only this unit (USD, percent, km...). Repeat: any of them.",
+        ),
     ] = None,
     kind: Annotated[
         list[str] | None,
         typer.Option(
-            "--kind", "-k", metavar="KIND", help="Only this kind (actual, target, contract...)."
+            "--kind",
+            "-k",
+            metavar="KIND",
+            help="Only this kind (actual, target, contract...). Repeat: any of them.",
         ),
     ] = None,
     year: Annotated[
