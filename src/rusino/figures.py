@@ -5,10 +5,10 @@ Used by the build, by add and import (a value that disagrees with its own wordin
 and by `rusino check`. The reading is deliberately cautious, so that only a clear disagreement,
 a mistyped digit, is ever reported:
 - a value may be a stated number in any unit of thousands (38 "bcm" as 38e9 m3, "USD13.5
-  billion" as 13.5 with a unit "billion USD", "1,300 km" as 1.3e6 m) or hundredths (a per cent
-  as a fraction);
-- wording that cannot be read with certainty (fractions, decimal commas, "a few", "twofold") is
-  not judged at all.
+  billion" as 13.5 with a unit "billion USD", "1,300 km" as 1.3e6 m), a per cent also as a
+  fraction, with both ends of a range in the same unit;
+- wording that cannot be read with certainty (fractions, decimal commas, "a few", "twofold",
+  "twenty-five", "1 300", "minus 5") is not judged at all.
 """
 
 from __future__ import annotations
