@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from rusino import build, figures
+from rusino import build, db, figures
 from rusino.db import SCHEMA_VERSION, busy_error, connect, is_busy
 from rusino.errors import RusinoError
 from rusino.store import date_bounds  # build's, cached, fast for ISO: edtf takes ~4 ms a date
@@ -234,9 +234,7 @@ def _derived(conn: sqlite3.Connection) -> Iterator[str]:
 
 
 def _metadata(conn: sqlite3.Connection) -> Iterator[str]:
-    stored = {
-        str(key): str(value) for key, value in conn.execute("SELECT key, value FROM metadata")
-    }
+    stored = db.metadata(conn)
     version = stored.get("schema_version")
     if version != str(SCHEMA_VERSION):
         yield f"metadata: schema_version is {version!r}, expected {SCHEMA_VERSION}"

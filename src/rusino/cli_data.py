@@ -86,19 +86,24 @@ def _writing(wait: float, dry_run: bool = False) -> Iterator[sqlite3.Connection]
     from rusino import db, store
 
     path = db.resolve_path(STATE.db)
-    with store.dry_run_target(path) if dry_run else contextlib.nullcontext(path) as target:
+    timeout_ms = int(wait * 1000)
+    with contextlib.ExitStack() as stack:
         try:
-            conn = store.connect_writable(target, timeout_ms=int(wait * 1000))
+            conn = store.connect_writable(path, timeout_ms=timeout_ms)
         except store.BundledReadOnly as exc:
-            mine = _app_dir() / "events.sqlite"
-            if not mine.is_file():
-                raise
-            hint = f"yours, made by `rusino db init`, is {mine}: select it with --db or RUSINO_DB"
-            raise RusinoError(exc.message, hint) from None
-        try:
-            yield conn
-        finally:
-            conn.close()
+            if dry_run:
+                copy = stack.enter_context(store.scratch_copy(path))
+                conn = store.connect_writable(copy, timeout_ms=timeout_ms)
+            else:
+                mine = _app_dir() / "events.sqlite"
+                if not mine.is_file():
+                    raise
+                hint = (
+                    f"yours, made by `rusino db init`, is {mine}: select it with --db or RUSINO_DB"
+                )
+                raise RusinoError(exc.message, hint) from None
+        stack.callback(conn.close)
+        yield conn
 
 
 def _options(

@@ -98,6 +98,11 @@ def _roll_back(path: Path, timeout: float) -> None:
 BUNDLE_MARK = "bundled"
 
 
+def metadata(conn: sqlite3.Connection) -> dict[str, str]:
+    """The metadata table as it is stored (rusino.store writes it, rusino.check compares it)."""
+    return {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM metadata")}
+
+
 def has_bundle_mark(conn: sqlite3.Connection) -> bool:
     row = conn.execute("SELECT 1 FROM metadata WHERE key = ?", (BUNDLE_MARK,)).fetchone()
     return row is not None
@@ -167,9 +172,9 @@ def connect(
             _BUILD_HINT,
             ExitCode.USAGE,
         )
-    row = conn.execute("SELECT value FROM metadata WHERE key = 'schema_version'").fetchone()
-    version = str(row[0]) if row is not None else ""
-    if not (version.isascii() and version.isdigit()) and not (old and not version):
+    version = metadata(conn).get("schema_version", "")
+    known = version.isascii() and version.isdigit()
+    if not known and (version or not old):  # db upgrade may find none, in an older database
         conn.close()
         shown = repr(version) if version else "none"
         raise RusinoError(

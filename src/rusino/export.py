@@ -334,8 +334,9 @@ def _lone_surrogate(where: str, text: str, value: Row) -> str | None:
         return None  # the cheap test, true of nearly every row
     for name, field in value.items():
         for item in field if isinstance(field, list) else [field]:
-            if isinstance(item, str) and _SURROGATE.search(item):
-                code = f"\\u{ord(_SURROGATE.search(item)[0]):04x}"  # type: ignore[index]
+            half = _SURROGATE.search(item) if isinstance(item, str) else None
+            if half:
+                code = f"\\u{ord(half[0]):04x}"
                 return f"{where}: field {name!r} holds {code}, half of a character: not text"
     return None
 

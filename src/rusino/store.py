@@ -139,12 +139,9 @@ def _marked_bundled(path: Path, *, old: bool = False, timeout_ms: int = BUSY_TIM
 
 
 @contextlib.contextmanager
-def dry_run_target(path: Path) -> Iterator[Path]:
-    """Where a dry run against path writes: path itself, or for the bundled database (which is
-    never written) a scratch copy of it, deleted after; a dry run rolls back either way."""
-    if not is_bundled(path) and not _marked_bundled(path):
-        yield path
-        return
+def scratch_copy(path: Path) -> Iterator[Path]:
+    """An unmarked copy of the database at path, deleted after: where a dry run against the
+    bundled database (which is never written) works; a dry run rolls back either way."""
     with tempfile.TemporaryDirectory(prefix="rusino-dry-run-") as folder:
         copy = Path(folder) / "dry-run.sqlite"
         unmarked_copy(path, copy)
@@ -173,6 +170,9 @@ class Ledger:
         # Set by a writer that reports every row it changes; otherwise the commit computes the
         # hash from all the rows, so any other use of transaction() stays correct.
         self.exact = False
+        # The metadata as the commit is to write it, when the writer has computed it already
+        # (db upgrade, which reads every row to know whether anything changed).
+        self.metadata: dict[str, str] | None = None
 
     def add(self, conn: sqlite3.Connection, table: str, where: str, params: Any = ()) -> None:
         """Count the rows of table matching where (on alias t), as they now are."""
@@ -239,26 +239,22 @@ def update_metadata(conn: sqlite3.Connection, ledger: Ledger | None = None) -> N
     current kind (hash_version); otherwise (a database from before, or no ledger) it is
     computed from all the rows once.
     """
+    values = ledger.metadata if ledger is not None and ledger.metadata else _metadata(conn, ledger)
     conn.executemany(
-        "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, ?)",
-        sorted(_metadata(conn, ledger).items()),
+        "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, ?)", sorted(values.items())
     )
 
 
 def _metadata(conn: sqlite3.Connection, ledger: Ledger | None = None) -> dict[str, str]:
     values = {key: str(n) for key, n in build.counts(conn).items()}
     values["schema_version"] = str(db.SCHEMA_VERSION)
-    stored = _stored_metadata(conn)
+    stored = db.metadata(conn)
     if ledger is not None and ledger.exact and stored.get("hash_version") == build.HASH_VERSION:
         values["content_hash"] = build.hash_text(int(stored["content_hash"], 16) + ledger.delta)
     else:
         values["content_hash"] = build.content_hash(conn)
     values["hash_version"] = build.HASH_VERSION
     return values
-
-
-def _stored_metadata(conn: sqlite3.Connection) -> dict[str, str]:
-    return {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM metadata")}
 
 
 def content_hash(conn: sqlite3.Connection) -> str:
@@ -331,7 +327,8 @@ def upgrade_database(path: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS) -> Upgrad
     change, nothing is written (an empty Upgrade)."""
     conn = connect_writable(path, timeout_ms=timeout_ms, old=True)
     try:
-        with transaction(conn):  # no ledger: the layout changes, so the hash is computed anew
+        # the layout may change, so the hash is computed anew from the rows, once
+        with transaction(conn) as ledger:
             have = set(build.columns_of(conn, "events"))
             added = [c for c in build.DERIVED["events"] if c not in have]
             for column in added:
@@ -339,8 +336,9 @@ def upgrade_database(path: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS) -> Upgrad
             rebuilt = _without_rowid(conn) + _retokenized(conn)
             bounded = _rebound(conn)
             written = build.refresh_derived(conn)
-            stored = _stored_metadata(conn)
-            stale = any(stored.get(k) != v for k, v in _metadata(conn).items())
+            stored = db.metadata(conn)
+            ledger.metadata = _metadata(conn)  # what the commit writes
+            stale = any(stored.get(k) != v for k, v in ledger.metadata.items())
             done = Upgrade(written, tuple(added), tuple(rebuilt), bounded, stale)
             if not done.line():
                 raise _Unchanged  # rolled back: the file stays byte for byte as it was
