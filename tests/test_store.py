@@ -696,3 +696,11 @@ def test_upgrade_says_what_it_rewrote(fixture_db: Path, capsys: pytest.CaptureFi
     assert err.endswith(": 1 date bounded again; metadata rewritten\n"), err
     assert run(["--db", str(fixture_db), "db", "upgrade"]) == 0
     assert capsys.readouterr().err.endswith("is up to date: nothing written\n")
+
+
+def test_check_judges_a_figure_as_add_does(fixture_db: Path) -> None:
+    """check read the wording without the unit, so a per cent that add took as a fraction (a
+    value 0.49 for "49", unit percent) was reported as wrong."""
+    share = FACT | {"value": 0.49, "value_max": None, "unit": "percent", "as_written": "49"}
+    add(fixture_db, "fact", share | {"id": "share"})
+    assert check_database(fixture_db) == []

@@ -182,12 +182,12 @@ def _required(conn: sqlite3.Connection) -> Iterator[str]:
         "AND value > value_max"
     ).fetchall():
         yield f"{rid}: value {value} is greater than value_max {value_max}"
-    for rid, value, value_max, as_written in conn.execute(
-        "SELECT id, value, value_max, as_written FROM facts "
+    for rid, value, value_max, as_written, unit in conn.execute(
+        "SELECT id, value, value_max, as_written, unit FROM facts "
         "WHERE typeof(value) IN ('integer', 'real') AND typeof(as_written) = 'text'"
     ):  # streamed
         if isinstance(value_max, int | float) or value_max is None:
-            problem = figures.disagreement(as_written, value, value_max)
+            problem = figures.disagreement(as_written, value, value_max, str(unit or ""))
             if problem:
                 yield f"{rid}: {problem}"
 
