@@ -40,6 +40,16 @@ def digest(path: Path) -> str:
         conn.close()
 
 
+def stored(path: Path, sql: str) -> tuple[Any, ...] | None:
+    """The first row sql selects from the database at path."""
+    conn = sqlite3.connect(path)
+    try:
+        row = conn.execute(sql).fetchone()
+        return tuple(row) if row is not None else None
+    finally:
+        conn.close()
+
+
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = run(list(args))
     out = capsys.readouterr()
@@ -488,12 +498,8 @@ def test_what_show_prints_imports_back(
     assert code == 2 and "pass --replace" in err
     code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path), "--replace")
     assert (code, err.strip()) == (0, "one.json: 0 added, 0 unchanged, 1 replaced")
-    conn = sqlite3.connect(fixture_db)
-    try:
-        stored = conn.execute("SELECT comment FROM facts WHERE id = '2012-russia-china-trade'")
-        assert stored.fetchone() == ("Checked again.",)
-    finally:
-        conn.close()
+    comment = "SELECT comment FROM facts WHERE id = '2012-russia-china-trade'"
+    assert stored(fixture_db, comment) == ("Checked again.",)
     assert check_database(fixture_db) == []
 
 
@@ -519,15 +525,9 @@ def test_rows_may_leave_out_their_wordings_as_add_does(
     path.write_text(json.dumps(event) + "\n" + json.dumps(fact) + "\n", encoding="utf-8")
     code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
     assert (code, err.strip()) == (0, "plain.jsonl: 2 added, 0 unchanged, 0 replaced")
-    conn = sqlite3.connect(fixture_db)
-    try:
-        assert conn.execute("SELECT date_text FROM events WHERE id = 'plain-event'").fetchone() == (
-            "2013",
-        )
-        stored = conn.execute("SELECT date_text, as_written FROM facts WHERE id = 'plain-fact'")
-        assert stored.fetchone() == ("2013", "1300 to 1500.5 km")
-    finally:
-        conn.close()
+    assert stored(fixture_db, "SELECT date_text FROM events WHERE id = 'plain-event'") == ("2013",)
+    wordings = "SELECT date_text, as_written FROM facts WHERE id = 'plain-fact'"
+    assert stored(fixture_db, wordings) == ("2013", "1300 to 1500.5 km")
     assert check_database(fixture_db) == []
 
 
@@ -541,12 +541,7 @@ def test_a_value_max_of_0_is_a_value_in_an_import(
     path.write_text(json.dumps(fact) + "\n", encoding="utf-8")
     code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
     assert code == 0, err
-    conn = sqlite3.connect(fixture_db)
-    try:
-        stored = conn.execute("SELECT value, value_max FROM facts WHERE id = 'to-zero'")
-        assert stored.fetchone() == (-5, 0)
-    finally:
-        conn.close()
+    assert stored(fixture_db, "SELECT value, value_max FROM facts WHERE id = 'to-zero'") == (-5, 0)
     assert check_database(fixture_db) == []
     path.write_text(json.dumps(fact | {"id": "bad", "value": 5}) + "\n", encoding="utf-8")
     code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
@@ -561,12 +556,8 @@ def test_add_fact_with_a_range_and_no_wording_passes_check(
     args += ["--source", "alpha-2013", "--quote", "q", "--value", "16e9", "--value-max", "2e10"]
     assert run(args) == 0
     assert capsys.readouterr().out == "2013-range\n"
-    conn = sqlite3.connect(fixture_db)
-    try:
-        stored = conn.execute("SELECT as_written FROM facts WHERE id = '2013-range'").fetchone()
-        assert stored == ("16000000000 to 20000000000 km",)
-    finally:
-        conn.close()
+    wording = "SELECT as_written FROM facts WHERE id = '2013-range'"
+    assert stored(fixture_db, wording) == ("16000000000 to 20000000000 km",)
     assert check_database(fixture_db) == []
 
 
