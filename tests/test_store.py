@@ -635,6 +635,20 @@ def test_a_fact_naming_no_event_is_reported_with_its_line(fixture_db: Path) -> N
     ]
 
 
+def test_a_fact_naming_an_invalid_event_of_the_file_says_where_it_is(fixture_db: Path) -> None:
+    """The event is in the file but invalid: "not the id of any event" sent the user looking
+    for a missing row."""
+    rows: list[store.Row] = [
+        ("f.jsonl:3", EVENT | {"id": "e1", "date": "2014/2013"}, None),
+        ("f.jsonl:4", FACT | {"id": "f1", "event": "e1", "type": "fact"}, None),
+    ]
+    with pytest.raises(store.InvalidRows) as err:
+        import_(fixture_db, rows)
+    assert err.value.problems[1] == (
+        "f.jsonl:4: fact 'f1': field 'event': 'e1' is the event at f.jsonl:3, which is invalid"
+    )
+
+
 def test_bulk_import_repeating_a_row_counts_it_unchanged(
     fixture_db: Path, small_batches: None
 ) -> None:

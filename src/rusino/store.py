@@ -869,6 +869,7 @@ class Writer:
         self.after = {"event": 0, "fact": 0}  # rowids above these were added by this import
         self.ledger = Ledger()
         self.unwritten: set[str] = set()  # ids of events validated after the first problem
+        self.refused: dict[str, str] = {}  # id -> where, of the events found invalid
         # import_rows hands the events' link rows and full-text indexing to a writer thread:
         # `submit` queues such work, `idle` waits until it is done, before any other query.
         self.submit: Callable[[Callable[[], None]], None] = _run
@@ -983,6 +984,11 @@ class Writer:
     def _check_event(self, record: dict[str, Any], where: str) -> str:
         found = self.conn.execute("SELECT 1 FROM events WHERE id = ?", (record["event"],))
         if found.fetchone() is None:
+            if record["event"] in self.refused:
+                return (
+                    f"{where}: fact {record['id']!r}: field 'event': {record['event']!r} is "
+                    f"the event at {self.refused[record['event']]}, which is invalid"
+                )
             return (
                 f"{where}: fact {record['id']!r}: field 'event': "
                 f"{record['event']!r} is not the id of any event"
@@ -1162,6 +1168,7 @@ def import_rows(
             if fields is None:
                 note(problem or f"{where}: unreadable")
                 continue
+            kind = ""
             try:
                 kind = record_type(fields)
                 if kind in vocabulary.KINDS:  # added at once: the rows after may name it
@@ -1170,6 +1177,8 @@ def import_rows(
                 record = validate(kind, fields, where)
             except RusinoError as exc:
                 note(str(exc) if exc.message.startswith(where) else f"{where}: {exc}")
+                if kind == "event" and isinstance(fields.get("id"), str):
+                    writer.refused.setdefault(fields["id"], where)
                 continue
             batch.append((kind, where, record))
             # While the writer thread is busy (a full-text step takes a few batches' time) the
