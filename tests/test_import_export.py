@@ -512,6 +512,21 @@ def test_one_json_object_with_more_after_it_is_refused(
     assert err.startswith("rusino: two.json:1: not valid JSON: more after the object")
 
 
+def test_items_of_a_one_line_json_array_are_told_apart(
+    fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`jq -c` writes an array on one line: each problem names its item, in the array's order
+    (a fact's missing event is found after the other rows' problems, and sorted among them)."""
+    fact = FACT | {"type": "fact", "id": "f", "event": "nope", "value_max": None}
+    items = [GOOD | {"id": "ok"}, fact, GOOD | {"id": "bad", "date": "2014/2013"}]
+    path = bad_jsonl(tmp_path, json.dumps(items) + "\n", "one-line.json")
+    code, out, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
+    assert (code, out) == (2, "")
+    lines = err.splitlines()
+    assert lines[0].startswith("rusino: one-line.json:1 (item 2): fact 'f': field 'event'")
+    assert lines[1].startswith("rusino: one-line.json:1 (item 3): event 'bad': field 'date'")
+
+
 def test_rows_may_leave_out_their_wordings_as_add_does(
     fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -381,11 +381,13 @@ def read_json(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, s
         )
         return
     pos = _skip(text, pos + 1)
-    line, counted = 1, 0
+    line, counted, number = 1, 0, 0
     while pos < len(text) and text[pos] != "]":
         line += text.count("\n", counted, pos)
         counted = pos
-        where = f"{name}:{line}"
+        number += 1
+        # the item's number too: items may share a line (a one-line array, as jq -c writes)
+        where = f"{name}:{line} (item {number})"
         try:
             value, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:

@@ -1217,10 +1217,11 @@ def import_rows(
     return writer.summary
 
 
-def _line_of(problem: str) -> int:
-    """The line a problem names ("bad.jsonl:12: ..."), for putting them in file order."""
-    found = re.match(r"[^:]*:(\d+)", problem)
-    return int(found[1]) if found else 0
+def _line_of(problem: str) -> tuple[int, int]:
+    """The line a problem names ("bad.jsonl:12: ...", "bad.json:1 (item 3): ..."), and the
+    item, for putting them in file order."""
+    found = re.match(r"[^:]*:(\d+)(?: \(item (\d+)\))?", problem)
+    return (int(found[1]), int(found[2] or 0)) if found else (0, 0)
 
 
 @contextlib.contextmanager
