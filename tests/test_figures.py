@@ -21,7 +21,19 @@ from rusino.figures import disagreement, numbers_in
         ("between USD550 million and USD700 million", [550e6, 700e6]),
         ("$2-3 billion", [2e9, 3e9]),
         ("1,300 to 1,500.5 kilometres", [1300, 1500.5]),
-        ("in 2012, USD80 billion", [2012, 80e9]),
+        # dates are not figures: a year after a month or a word of time, a decade, a day
+        ("in 2012, USD80 billion", [80e9]),
+        ("USD80 billion in 2012", [80e9]),
+        ("since 2008 USD13.5 billion", [13.5e9]),
+        ("from 2012 to 2015, 300 km", [300]),
+        ("6 April 2012: 5 ships", [5]),
+        ("April 6, 2012: 7 ships", [7]),
+        ("30 per cent in the 1990s", [30]),
+        ("in 2012", None),
+        # but a number of things is a figure
+        ("in 1500 villages", [1500]),
+        ("2,012 tons", [2012]),
+        ("5 may rise to 7", [5, 7]),
         ("-5 USD", [-5]),  # a sign, where no number is just before it
         ("a \u22122.5 per cent fall", [-2.5]),
         ("from -3 to -1", [-3, -1]),
@@ -77,6 +89,7 @@ def test_values_the_wording_states(as_written: str, value: float, value_max: flo
         ("27 trade contracts", 72, None, "value 72 is not"),
         ("7,000 troops", 70, None, "value 70 is not"),  # hundredths: for a per cent only
         ("1,300 to 1,500 km", 1300, 1.5e6, "value 1,300 and value_max 1,500,000 are not in one"),
+        ("USD80 billion in 2012", 2012, None, "value 2,012 is not"),  # a year, not a figure
     ],
 )
 def test_values_the_wording_does_not_state(

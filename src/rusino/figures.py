@@ -7,6 +7,7 @@ a mistyped digit, is ever reported:
 - a value may be a stated number in any unit of thousands (38 "bcm" as 38e9 m3, "USD13.5
   billion" as 13.5 with a unit "billion USD", "1,300 km" as 1.3e6 m), a per cent also as a
   fraction, with both ends of a range in the same unit;
+- years are not figures ("USD80 billion in 2012" states 80 billion only);
 - wording that cannot be read with certainty (fractions, decimal commas, "a few", "twofold",
   "twenty-five", "1 300", "minus 5") is not judged at all.
 """
@@ -90,6 +91,23 @@ _UNSURE = re.compile(
     r"|\bminus\b|(?<![\w.,])[\u2013\u2014]\s*\d|-\s*(?:[A-Z]{2,3}|[$€£¥])\s*\d",
     re.IGNORECASE,
 )
+# a date, whose numbers are no figure's value: a year after a month (with its day: "6 April
+# 2012"), a decade ("the 1990s"), or a year after a word of time and before no word in lower
+# case ("in 2012,", "since 2008 USD13.5 billion", "from 2012 to 2015."); "in 1500 villages" is
+# a figure
+_MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_A_YEAR = r"(?:1[5-9]|2[01])\d\d"
+_YEAR = re.compile(
+    rf"(?:\b\d{{1,2}}(?:st|nd|rd|th)?\s+)?\b(?:{_MONTHS})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?"
+    rf"({_A_YEAR})\b"
+    rf"|\b(?:1[5-9]|20)\d0s\b"
+    rf"|\b(?:in|since|until|till|during|before|after|from)\s+({_A_YEAR})"
+    rf"(?:\s*(?:-|\u2013|\u2014|to|and|or)\s*(?:{_A_YEAR}|\d\d)\b)?(?!\s*(?-i:[a-z]))(?![\d.,]\d)",
+    re.IGNORECASE,
+)
 _RANGE = re.compile(r"^\s*(?:to|and|or|-|\u2013|\u2014)\s*(?:[A-Za-z$€£¥]{0,4}\s*)?$")
 
 
@@ -100,7 +118,10 @@ def numbers_in(as_written: str) -> list[float] | None:
     if _UNSURE.search(as_written):
         return None
     found: list[tuple[int, int, float, float | None]] = []  # start, end, number, scale
+    years = [m.span() for m in _YEAR.finditer(as_written)]
     for m in _NUMBER.finditer(as_written):
+        if any(start <= m.start() < end for start, end in years):
+            continue
         number = float(m.group(2).replace(",", "") + (m.group(3) or ""))
         number = -number if m.group(1) else number
         scale = _SCALES[m.group(4).lower()] if m.group(4) else None
