@@ -583,12 +583,12 @@ def _facts_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
         t.add_column("figure", width=16, style="bold")
         if wide:
             t.add_column("as written", ratio=1)
-            t.add_column("period", width=15, style="cyan")
+            t.add_column("period", width=16, style="cyan")
             t.add_column("kind", width=9)
             t.add_column("subject", ratio=2, overflow="fold")  # ids fold, never "…"
             t.add_column("source", width=18, style="dim")
         else:
-            t.add_column("period", width=15, style="cyan")
+            t.add_column("period", width=16, style="cyan")
             t.add_column("subject", ratio=1, overflow="fold")
         for row in group:
             fig = figure(row["value"], row["value_max"], row["unit"], row["qualifier"])
