@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -434,7 +435,7 @@ def test_db_build_in_a_checkout_from_another_install(
     monkeypatch.chdir(checkout)
     assert run(["db", "build"]) == 0
     built = checkout.resolve() / "data" / "events.sqlite"
-    assert capsys.readouterr().err.startswith(f"built {built}: 87 events")
+    assert re.match(rf"built {re.escape(str(built))}: \d+ events", capsys.readouterr().err)
     assert built.read_bytes() == (db._REPO_DB).read_bytes()
     conn = sqlite3.connect(built)
     try:
