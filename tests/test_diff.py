@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 
 from rusino import diff as core
+from rusino import render_diff
 from rusino.build import build_database
 from rusino.cli import run
+from rusino.diff import FactEntry
 from rusino.errors import RusinoError
 from rusino.render import EVENT_FIELDS
 
@@ -563,3 +565,27 @@ def test_the_table_view_folds_ids_never_cuts_them(
 def test_selector_dates_as_from_and_to_take_them(side: str, start: str, end: str) -> None:
     f = core.parse_side(side).filters
     assert (f.start, f.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("change", "relative", "shown"),
+    [
+        (10e9, 12.5, "+USD 10 bn (+12.5%)"),  # .0f rounded it to even: +12%
+        (120e9, 150.0, "+USD 120 bn (+150%)"),
+        (-1e9, -7.14, "-USD 1 bn (-7.1%)"),
+        (2e12, 1234.5, "+USD 2 tn (+1,234.5%)"),
+    ],
+)
+def test_a_relative_change_is_shown_to_one_decimal(
+    change: float, relative: float, shown: str
+) -> None:
+    row = {"value": 1, "unit": "USD"}
+    entry = FactEntry("changed", "s", "USD", row, row, change, relative)
+    assert render_diff._change_text(entry) == shown
+
+
+def test_diff_with_no_sides_says_so_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """It printed its whole --help (58 lines) where other commands say what is missing."""
+    assert run(["diff"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Missing argument 'LEFT'" in err

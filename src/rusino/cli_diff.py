@@ -51,7 +51,7 @@ Exit status, as diff(1): 0 the sides are the same, 1 they differ, 2 bad input (a
 a file that is not rusino JSONL, a bad path...)."""
 
 
-@app.command(help=DIFF_HELP, no_args_is_help=True)
+@app.command(help=DIFF_HELP)
 def diff(
     left: Annotated[str, typer.Argument(metavar="LEFT", show_default=False)],
     right: Annotated[

@@ -180,8 +180,9 @@ def _change_text(e: FactEntry) -> str:
     sign = "+" if e.change > 0 else "-"
     text = sign + figure(abs(e.change), None, e.unit)
     if e.relative is not None:
-        rel = abs(e.relative)
-        text += f" ({sign}{rel:,.0f}%)" if rel >= 10 else f" ({sign}{rel:.1f}%)"
+        # one decimal, as the JSON's two round to (12.5 stays 12.5: .0f would round it to even)
+        rel = f"{abs(e.relative):,.1f}".removesuffix(".0")
+        text += f" ({sign}{rel}%)"
     return text
 
 
