@@ -395,7 +395,8 @@ def test_save_nothing_writes_no_file(
 ) -> None:
     out = tmp_path / "empty.svg"
     args = ("chart", "--from", "1990", "--to", "1991", "--save", str(out))
-    assert cli(capsys, fixture_db, *args) == (0, "", "")
+    said = f"rusino: nothing to draw: {out} not written\n"  # not silence: the user asked for it
+    assert cli(capsys, fixture_db, *args) == (0, "", said)
     assert not out.exists()
 
 

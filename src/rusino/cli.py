@@ -342,8 +342,9 @@ def _draw(
         draw.check_save_path(save)
     drawn: list[int] = []
     _emit(lambda: drawn.append(draw.show(draw_fn, save=save, width=width, title=title)))
-    if save is not None and drawn and drawn[0]:
-        typer.echo(f"saved {save}", err=True)
+    if save is not None and drawn:
+        said = f"saved {save}" if drawn[0] else f"rusino: nothing to draw: {save} not written"
+        typer.echo(said, err=True)
 
 
 def _output(
