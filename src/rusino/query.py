@@ -155,7 +155,12 @@ def suggest(word: str, choices: Sequence[str], n: int = 3) -> list[str]:
     # as difflib.get_close_matches, but only those nearly as close as the best: "rusia" is
     # Russia, not also USA
     best = scored[0][0] if scored else 0.0
-    close = [c for r, c in scored if r >= max(0.6, best - 0.1)][:n]
+    close = [c for r, c in scored if r >= max(0.6, best - 0.1)]
+    # choices that are a whole word of it first, in its order: "energy-security" is energy,
+    # then security (which is closer as a string)
+    words = re.findall(r"\w+", w)
+    whole = sorted((c for c in by_lower if c in words), key=words.index)
+    close = list(dict.fromkeys([*whole, *close]))[:n]
     if not close and w:  # a word's start: "eu" is Europe, not petroleum
         start = re.compile(rf"(?:^|\W){re.escape(w)}")
         close = [c for c in by_lower if start.search(c) or c in w][:n]
