@@ -19,6 +19,10 @@ import pytest
         (["timeline", "--actor", "Rusia"], "(did you mean Russia? `"),
         # a word's start: not China National Petroleum Corporation (petrol-EU-m)
         (["timeline", "--actor", "EU"], "(did you mean Europe? `"),
+        # names that are whole words of it, in its order, before the closer strings
+        (["timeline", "--topic", "energy-security"], "(did you mean energy or military? `"),
+        # a long value is given back cut, with its length
+        (["show", "x" * 100_000], "'" + "x" * 60 + "…' (100,000 characters) ("),
     ],
 )
 def test_did_you_mean(args: list[str], expected: str) -> None:

@@ -11,6 +11,7 @@ only by the table writer, when a table is drawn.
 import errno
 import io
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -853,7 +854,7 @@ def run(argv: list[str] | None = None) -> int:
         typer.echo(ctx.get_help() if ctx is not None else HELP, err=True)
         return int(ExitCode.USAGE)
     except click_exceptions.ClickException as e:
-        typer.echo(f"rusino: {_usage_line(e)}", err=True)
+        typer.echo(f"rusino: {_shortened(_usage_line(e))}", err=True)
         return e.exit_code
     except typer.Abort:
         typer.echo("rusino: aborted", err=True)
@@ -861,7 +862,7 @@ def run(argv: list[str] | None = None) -> int:
     except RusinoError as e:
         if debug or STATE.debug:
             _trace()
-        typer.echo(f"rusino: {e}", err=True)
+        typer.echo(f"rusino: {_shortened(str(e))}", err=True)
         # diff's 1 means "the sides differ": any trouble of its own (output it cannot write) is 2
         return int(ExitCode.USAGE if command == "diff" else e.code)
     except BrokenPipeError:
@@ -890,6 +891,20 @@ def run(argv: list[str] | None = None) -> int:
             f"rusino: internal error: {type(e).__name__}: {e} (rerun with --debug)", err=True
         )
         return trouble  # diff's 1 means "the sides differ", so its trouble is 2, as diff(1)'s
+
+
+_LONG_QUOTED = re.compile(r"'([^'\n]{121,})'|\"([^\"\n]{121,})\"")
+
+
+def _shortened(message: str) -> str:
+    """The message with any value it quotes at length (a 100,000-character id given back)
+    cut to its start, and its length said, so that the one line stays one readable line."""
+
+    def cut(m: re.Match[str]) -> str:
+        value, quote = (m[1], "'") if m[1] is not None else (m[2], '"')
+        return f"{quote}{value[:60]}…{quote} ({len(value):,} characters)"
+
+    return _LONG_QUOTED.sub(cut, message)
 
 
 def _trace() -> None:
