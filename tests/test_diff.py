@@ -589,3 +589,35 @@ def test_diff_with_no_sides_says_so_in_one_line(capsys: pytest.CaptureFixture[st
     assert run(["diff"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Missing argument 'LEFT'" in err
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (['{"id": null, "date": "2012", "start": "2012-01-01", "end": "2012-12-31", "summary": "s"}'],
+         "f.jsonl, record 1: its id must be a non-empty string"),
+        (['{"id": "a", "date": "2012", "start": "2012-01-01", "end": "2012-12-31", "summary": "s"}'] * 2,
+         "f.jsonl, record 2: id 'a' is also record 1"),
+        (['{"id": "a", "date": "2012", "start": "2012-01-01", "end": "2012-12-31", "summary": "s", "extra": 1}'],
+         "f.jsonl, record 1: field 'extra' is not one rusino compares"),
+    ],
+)  # fmt: skip
+def test_a_file_side_that_is_not_rusino_jsonl_is_refused(lines: list[str], message: str) -> None:
+    """Before, a null id was compared, a record twice passed as "same", and a field of another
+    tool's made every record "changed"."""
+    with pytest.raises(RusinoError) as err:
+        core.read_rows(lines, "f.jsonl", "events")
+    assert err.value.message == message
+
+
+def test_what_show_prints_is_a_side(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, tmp_path: Path
+) -> None:
+    """One object over many lines, with show's added fields, which are not compared."""
+    db = ["--db", str(fixture_db)]
+    assert run([*db, "show", JAPAN, "--format", "json"]) == 0
+    shown = tmp_path / "one.json"
+    shown.write_text(capsys.readouterr().out, encoding="utf-8")
+    assert run([*db, "diff", str(shown), "all", "--format", "jsonl"]) == 1
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["side"] for r in rows if r["id"] == JAPAN] == ["shared"]

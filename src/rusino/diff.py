@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, TextIO
 
-from rusino import query
+from rusino import query, render
 from rusino.errors import RusinoError
 
 Row = dict[str, Any]
@@ -228,7 +228,8 @@ def _json_rows(lines: Iterable[str], label: str) -> Iterator[tuple[int, Any]]:
             break
     else:
         return
-    if line.lstrip().startswith("["):  # a JSON array (--format json)
+    if line.lstrip().startswith("[") or not _one_line_object(line):
+        # a JSON array (--format json), or one object over lines (show ID --format json)
         text = line + "".join(rest for _, rest in numbered)
         try:
             data = json.loads(text)
@@ -240,6 +241,13 @@ def _json_rows(lines: Iterable[str], label: str) -> Iterator[tuple[int, Any]]:
     for n, line in numbered:
         if line.strip():
             yield n, _loads(line, label, n)
+
+
+def _one_line_object(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return not line.lstrip().startswith("{")  # not JSON at all: said as a line's problem
 
 
 _FILE_HINT = "write one with `rusino timeline --format jsonl > FILE` (or `rusino facts`)"
@@ -259,16 +267,17 @@ def read_rows(lines: Iterable[str], label: str, kind: Kind) -> list[Row]:
     sources, actors and topics first, facts beside events) are passed over. Lists are sets,
     compared in order (the order a database gives them)."""
     need, other = (_EVENT_KEYS, _FACT_KEYS) if kind == "events" else (_FACT_KEYS, _EVENT_KEYS)
+    known = frozenset(render.EVENT_FIELDS if kind == "events" else render.FACT_FIELDS)
     rows: list[Row] = []
+    seen: dict[str, int] = {}  # id -> record number
     passed_over = 0
     for n, item in _json_rows(lines, label):
         if not isinstance(item, dict):
             raise RusinoError(f"{label}, record {n}: not a JSON object", _FILE_HINT)
-        if "type" in item:
-            if item["type"] != kind[:-1]:
-                passed_over += 1
-                continue
-            item = {k: v for k, v in item.items() if k != "type"}
+        if "type" in item and item["type"] != kind[:-1]:
+            passed_over += 1
+            continue
+        item = {k: v for k, v in item.items() if k != "type" and k not in render.SHOWN}
         for name in ("actors", "topics", "notes"):
             if isinstance(item.get(name), list):
                 item[name] = sorted(item[name], key=lambda v: (type(v).__name__, v))
@@ -283,6 +292,7 @@ def read_rows(lines: Iterable[str], label: str, kind: Kind) -> list[Row]:
                 f"(no {', '.join(sorted(missing))})",
                 _FILE_HINT,
             )
+        _check_record(item, label, n, known, seen)
         rows.append(item)
     if passed_over and not rows:
         what = "facts" if kind == "events" else "events"
@@ -291,6 +301,28 @@ def read_rows(lines: Iterable[str], label: str, kind: Kind) -> list[Row]:
             f"{label} has no {kind}, only {what} or other records", f"{flag} to compare {what}"
         )
     return rows
+
+
+def _check_record(
+    item: Row, label: str, n: int, known: frozenset[str], seen: dict[str, int]
+) -> None:
+    """A record matched by id must have one of its own, and carry only fields a side compares:
+    a field of another tool's would make every record "changed"."""
+    rid = item["id"]
+    if not isinstance(rid, str) or not rid.strip():
+        raise RusinoError(f"{label}, record {n}: its id must be a non-empty string", _FILE_HINT)
+    if rid in seen:
+        raise RusinoError(
+            f"{label}, record {n}: id {rid!r} is also record {seen[rid]}",
+            "a file lists each record once",
+        )
+    seen[rid] = n
+    unknown = sorted(item.keys() - known)
+    if unknown:
+        raise RusinoError(
+            f"{label}, record {n}: field {unknown[0]!r} is not one rusino compares",
+            f"drop it, e.g. jq -c 'del(.{unknown[0]})'",
+        )
 
 
 def _overlaps(row: Row, f: Filters) -> bool:

@@ -87,6 +87,9 @@ FACT_FIELDS = (
     "event",
     "comment",
 )
+# Fields `show --format json` adds to a record (views of it and of the records it links to),
+# which import and diff read past.
+SHOWN = ("date_words", "source_detail", "note_texts", "related", "citation", "bibtex")
 EVENTS = View("events", EVENT_FIELDS)
 FACTS = View("facts", FACT_FIELDS)
 SEARCH = View("search", ("type", "id", "rank", "date", "start", "end", "text", "source"))

@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
-from rusino import build, db, figures, query, vocabulary
+from rusino import build, db, figures, query, render, vocabulary
 from rusino.errors import ExitCode, RusinoError
 
 BUSY_TIMEOUT_MS = 5000  # how long a second writer waits for the first before "database is busy"
@@ -49,9 +49,9 @@ FTS_HASH = 32 << 20  # bytes of full-text terms held in memory before FTS5 write
 # Fields an export carries that are derived from others (see rusino.query's JSON schema); on
 # import they may be left out, and when given they must agree with what `date` implies.
 DERIVED = ("start", "end", "precision", "in_window")
-# Fields `show` adds to a record (views of it and of the records it links to): ignored, so that
-# what `show ID --format json` prints can be edited and imported back with --replace.
-SHOWN = ("date_words", "source_detail", "note_texts", "related", "citation", "bibtex")
+# Fields `show` adds to a record: ignored, so that what `show ID --format json` prints can be
+# edited and imported back with --replace.
+SHOWN = render.SHOWN
 
 _READONLY_HINT = "create your own with `rusino db init`, then select it with --db PATH or RUSINO_DB"
 
