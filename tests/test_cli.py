@@ -111,6 +111,13 @@ def test_facts_query_and_options(fixture_db: Path) -> None:
     # a whole query that is a name matches the text as that word, not a prefix ("usd80")
     assert ids("usd") == ["2012-russia-china-trade"]
     assert ids("us") == []
+    # plain parts joined by OR: each part as a query of its own (tokyo by alias, vietnam by
+    # name), where the OR had made it all a text search, which neither word is in
+    assert ids("tokyo OR vietnam") == [
+        "2008-2013-russia-vietnam-fighter-jets",
+        "2015-japan-coal-imports-from-russia",
+    ]
+    assert ids("tokyo OR coal imports") == ["2015-japan-coal-imports-from-russia"]
 
 
 def test_facts_query_that_is_a_name_with_brackets(fixture_db: Path) -> None:

@@ -588,28 +588,12 @@ def facts(conn: sqlite3.Connection, f: FactFilter) -> Iterator[Row]:
         where.append("f.source = ?")
         params.append(check_source(conn, f.source))
     if f.query:
-        whole = alias_key(f.query)
-        if _names_something(conn, whole):
-            # the whole query is a name ("us", "Ministry of ... (Japan)"): its text match is
-            # the name's words as a phrase, exactly ("us" is not the start of "USD"), and its
-            # brackets or ANDs are no search syntax
-            words = [w for w in _WORD.findall(f.query) if any(c.isalnum() for c in w)]
-            expr = '"' + " ".join(words) + '"'
-        else:
-            expr = fts_query(f.query)
-        validate_fts(conn, "facts_fts", expr, f.query)
-        # The text, or the whole query naming an actor or a topic (or an alias of one); and for
-        # plain words, each word in the text or the name of one (gazprom japan: Gazprom's and
-        # Japan's facts, though neither word is in their text; not aliases there, or "gas
-        # pipeline" would be two names of the topic energy, and all its facts)
-        terms = [_text_or_named(own_name=False)]
-        params += [expr, whole, whole]
-        words = plain_words(f.query) or []
-        if len(words) > 1:
-            terms.append("(" + " AND ".join([_text_or_named(own_name=True)] * len(words)) + ")")
-            for word in words:
-                params += [fts_query(word), alias_key(word), alias_key(word)]
-        where.append("(" + " OR ".join(terms) + ")")
+        # plain parts joined by OR (japan OR vietnam): each part matches as a query of its own
+        parts = _OR.split(f.query)
+        if len(parts) < 2 or any(plain_words(p) is None or not p.strip() for p in parts):
+            parts = [f.query]
+        clauses = [_facts_matching(conn, part, params) for part in parts]
+        where.append("(" + " OR ".join(clauses) + ")")
     direction = "DESC" if f.reverse else "ASC"
     order = ", ".join(
         f"{c} {direction}" for c in ("f.date_start", _PRECISION_ORDER.format(t="f"), "f.id")
@@ -622,6 +606,35 @@ def facts(conn: sqlite3.Connection, f: FactFilter) -> Iterator[Row]:
         sql += " LIMIT ?"
         params.append(f.limit)
     return map(_fact_row, conn.execute(sql, params))
+
+
+_OR = re.compile(r"\s+OR\s+")
+
+
+def _facts_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> str:
+    """The condition that a fact matches a query text (its parameters added to params)."""
+    whole = alias_key(text)
+    if _names_something(conn, whole):
+        # the whole query is a name ("us", "Ministry of ... (Japan)"): its text match is
+        # the name's words as a phrase, exactly ("us" is not the start of "USD"), and its
+        # brackets or ANDs are no search syntax
+        words = [w for w in _WORD.findall(text) if any(c.isalnum() for c in w)]
+        expr = '"' + " ".join(words) + '"'
+    else:
+        expr = fts_query(text)
+    validate_fts(conn, "facts_fts", expr, text)
+    # The text, or the whole query naming an actor or a topic (or an alias of one); and for
+    # plain words, each word in the text or the name of one (gazprom japan: Gazprom's and
+    # Japan's facts, though neither word is in their text; not aliases there, or "gas
+    # pipeline" would be two names of the topic energy, and all its facts)
+    terms = [_text_or_named(own_name=False)]
+    params += [expr, whole, whole]
+    words = plain_words(text) or []
+    if len(words) > 1:
+        terms.append("(" + " AND ".join([_text_or_named(own_name=True)] * len(words)) + ")")
+        for word in words:
+            params += [fts_query(word), alias_key(word), alias_key(word)]
+    return "(" + " OR ".join(terms) + ")"
 
 
 def _names_something(conn: sqlite3.Connection, key: str) -> bool:
