@@ -320,6 +320,18 @@ def test_lanes_fold_the_years_at_80_and_use_the_width_at_200() -> None:
     assert not any("folded" in line for line in wide)
 
 
+def test_a_narrow_lane_label_cuts_the_name_not_its_count() -> None:
+    """At 40 columns "United States (22)" was cut to "United Stat…", its count lost."""
+    conn = sqlite3.connect(BUNDLED)
+    counts = {
+        name: len(spans)
+        for name, spans in chart.lanes(query.timeline(conn, TimelineFilter())).lanes
+    }
+    labels = [line[:12].rstrip() for line in _lanes_text(40, BUNDLED).splitlines()]
+    assert f"United… ({counts['United States']})" in labels
+    assert f"Russia ({counts['Russia']})" in labels
+
+
 def test_fact_bars_keep_units_apart_and_mark_ranges_and_targets(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -335,8 +335,15 @@ def draw_lanes(lanes: Lanes, console: Console) -> int:
     if not lanes.lanes:
         return 0
     width = console.width
-    labels = [f"{name} ({len(spans)})" for name, spans in lanes.lanes]
-    label_w = min(max(len(x) for x in labels), max(12, width // 4))
+    counts = [f" ({len(spans)})" for _, spans in lanes.lanes]
+    label_w = min(
+        max(len(name) + len(c) for (name, _), c in zip(lanes.lanes, counts, strict=True)),
+        max(12, width // 4),
+    )
+    # the name is cut, never its count: "United St… (22)"
+    labels = [
+        _fit(name, label_w - len(c)) + c for (name, _), c in zip(lanes.lanes, counts, strict=True)
+    ]
     room = max(MIN_YEAR_CELL, width - label_w - 1)
     blocks = _blocks(lanes.first, lanes.last, room)
     looks = _series_look([name for name, _ in lanes.lanes])
