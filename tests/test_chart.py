@@ -456,3 +456,18 @@ def test_a_chart_with_nothing_to_draw_says_why(
     assert (code, out) == (0, "") and "left out of the months" in err
     code, out, err = cli(capsys, fixture_db, "chart", "--window", "--from", "2005", "--to", "2008")
     assert (code, out) == (2, "") and "outside the --window axis (2009-2016)" in err
+
+
+def test_a_chart_fits_a_40_column_terminal(
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--width defaults to the terminal's, down to its own least (40): the table views' 60
+    drew it 55 wide, and a 40-column terminal wrapped every bar."""
+    monkeypatch.setenv("COLUMNS", "40")
+    for args in (("chart", "-f", "table"), ("chart", "--lanes", "-f", "table")):
+        code, out, _ = cli(capsys, fixture_db, *args)
+        assert code == 0 and out
+        assert max(map(len, out.splitlines())) <= 40, out
+    monkeypatch.setenv("COLUMNS", "20")  # narrower: drawn 40 wide, the terminal wraps it
+    code, out, _ = cli(capsys, fixture_db, "chart", "-f", "table")
+    assert code == 0 and 20 < max(map(len, out.splitlines())) <= 40

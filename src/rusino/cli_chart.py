@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from rusino.chart import Chart
 
 CHART = View("chart", ("period", "series", "count"))
+MIN_CHART_WIDTH = 40  # columns a chart is drawn in at least
 
 
 class Per(StrEnum):
@@ -113,7 +114,7 @@ def chart(
         int | None,
         typer.Option(
             "--width",
-            min=40,
+            min=MIN_CHART_WIDTH,
             max=1000,
             metavar="COLS",
             show_default=False,
@@ -157,6 +158,11 @@ def chart(
     keep = top if top is not None else (10 if lanes else 5)
     rows = query.timeline(_connect(), flt)
     drawing = save is not None or fmt is Format.table or (fmt is None and sys.stdout.isatty())
+    if drawing and width is None and save is None:
+        from rusino import draw
+
+        # the terminal's, down to the 40 of --width (the views' 60 is for tables of text)
+        width = max(MIN_CHART_WIDTH, draw.width_for(None))
     if drawing and lanes:
         from rusino import draw
 
