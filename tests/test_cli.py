@@ -235,6 +235,12 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["timeline", "--search", "_"], "nothing to search for in '_'"),
         (["timeline", "--search", "*"], "a * ends a word"),
         (["facts", ""], "nothing to search for in ''"),
+        # a web search's -word, which FTS5 would have read as the word
+        (
+            ["timeline", "--search", "gas -oil"],
+            "a leading - does not leave out 'oil' (write gas NOT oil)",
+        ),
+        (["search", "--", "-oil"], "(NOT follows a word: gas NOT oil)"),
         (["diff", "", "all"], "a side is empty"),
         (["timeline", "--from", ""], "--from is empty"),
         (["timeline", "--to", " "], "--to is empty"),

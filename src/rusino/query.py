@@ -271,6 +271,7 @@ def names(conn: sqlite3.Connection, kind: str, prefix: str = "") -> list[str]:
 
 _FTS_SYNTAX = re.compile(r'["*():^]|\b(?:AND|OR|NOT|NEAR)\b')
 _WORD = re.compile(r"\w+(?:[^\w\s]+\w+)*")
+_MINUS = re.compile(r"(?:^|\s)-([^\W\d]\w*)")  # "-oil", not "-5"
 
 
 # British and American spellings of a word's stem: a plain search word matches either, as topic
@@ -368,6 +369,13 @@ def fts_query(text: str) -> str:
         return text
     if not words:
         raise RusinoError(f"nothing to search for in {text!r}", "give at least one word")
+    minus = _MINUS.search(text)
+    if minus:  # as a web search has it, "-oil" would exclude oil: here it would find it
+        rest = " ".join(w for w in words if w != minus[1])
+        raise RusinoError(
+            f"search {text!r}: a leading - does not leave out {minus[1]!r}",
+            f"write {rest} NOT {minus[1]}" if rest else f"NOT follows a word: gas NOT {minus[1]}",
+        )
     terms = []
     for w in words:
         other = other_spelling(w)
