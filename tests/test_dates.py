@@ -160,6 +160,18 @@ def test_parse_range() -> None:
         ("2012-04~/2013", "~Apr 2012 – 2013"),
         ("not a date", "not a date"),
         ("2012-13", "2012-13"),
+        # sets (EDTF level 2): one of them, or all of them
+        ("[2012,2013]", "2012 or 2013"),
+        ("{2012,2013}", "2012 and 2013"),
+        ("[2012-04,2013-05-06]", "Apr 2012 or 6 May 2013"),
+        ("[..2012]", "2012 or earlier"),
+        ("[2012..2014,2016]", "2012–2014 or 2016"),
+        ("[]", "[]"),
+        # qualified part by part: a part's qualifier is also the parts' before it
+        ("2012?-04", "Apr 2012 (year uncertain)"),
+        ("2012-04?-22", "22 Apr 2012 (year and month uncertain)"),
+        ("2012%-04", "Apr 2012 (year approximate and uncertain)"),
+        ("2012?-04~", "Apr 2012 (year uncertain; year and month approximate)"),
     ],
 )
 def test_display(edtf: str, words: str) -> None:

@@ -319,6 +319,45 @@ def _point(text: str) -> _Point:
     return _Point(m)
 
 
+def _set_words(edtf: str) -> str:
+    """[2012,2013] is "2012 or 2013" (one of them), {2012,2013} "2012 and 2013" (all)."""
+    m = _SET.match(edtf)
+    if not m:
+        raise ValueError(edtf)
+    one = m["one"] is not None
+    members = [x.strip() for x in (m["one"] if one else m["all"]).split(",")]
+    words = []
+    for member in members:
+        first, dots, last = member.partition("..")
+        if not dots:
+            words.append(_display(member))
+        elif first and last:
+            words.append(_display(f"{first}/{last}"))
+        elif first or last:
+            words.append(f"{_display(first or last)} or {'later' if first else 'earlier'}")
+        else:
+            raise ValueError(edtf)
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + (" or " if one else " and ") + words[-1]
+
+
+def _parts_words(m: re.Match[str]) -> str:
+    """A date qualified part by part: "22 Apr 2012 (year and month uncertain)"."""
+    names = ("year", "month", "day")
+    values = [v for v in (m[1], m[3], m[5]) if v]
+    quals = [m[2], m[4], m[6] or ""][: len(values)]
+    said: dict[str, list[str]] = {}
+    for i, q in enumerate(quals):
+        for mark in (q,) if q else ():
+            for part in names[: i + 1]:
+                if part not in said.setdefault(mark, []):
+                    said[mark].append(part)
+    plain = _display("-".join(values))
+    notes = [f"{' and '.join(parts)} {_QUALITIES[mark]}" for mark, parts in sorted(said.items())]
+    return f"{plain} ({'; '.join(notes)})"
+
+
 def display(edtf: str) -> str:
     """EDTF in words at its own precision; the raw string when it is outside our subset."""
     try:
@@ -327,8 +366,20 @@ def display(edtf: str) -> str:
         return edtf
 
 
+_SET = re.compile(r"^(?:\[(?P<one>[^\]]*)\]|\{(?P<all>[^}]*)\})$")
+# a date qualified part by part (EDTF level 2): a qualifier after a part is that part's and
+# the parts' before it (2012?-04: the year uncertain)
+_PARTS = re.compile(r"^(\d{4})([~?%]?)-(\d{2})([~?%]?)(?:-(\d{2})([~?%]?))?$")
+_QUALITIES = {"?": "uncertain", "~": "approximate", "%": "approximate and uncertain"}
+
+
 def _display(edtf: str) -> str:
+    if edtf[:1] in "[{":
+        return _set_words(edtf)
     if "/" not in edtf:
+        parts = _PARTS.match(edtf)
+        if parts and (parts[2] or (parts[4] and parts[5])):
+            return _parts_words(parts)
         p = _point(edtf)
         return _qualify(p.words(p.precision), p.qual)
     left, right = edtf.split("/", 1)
