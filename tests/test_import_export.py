@@ -512,6 +512,27 @@ def test_one_json_object_with_more_after_it_is_refused(
     assert err.startswith("rusino: two.json:1: not valid JSON: more after the object")
 
 
+def test_names_json_escapes_made_by_rows_of_the_same_file_are_linked_exactly(
+    fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An actor or topic row adding a name with a backslash or a quote: the events after it
+    were linked to the name JSON-decoded once more (a TAB for "\\t", another actor for
+    "\\u0430"), or the import failed on malformed JSON."""
+    names = ["Tab\\tCo", "Russi\\u0430", 'Q"uote']
+    rows = [{"type": "actor", "name": n, "kind": "organisation"} for n in names]
+    rows.append({"type": "topic", "name": 'T"opic'})
+    rows.append(GOOD | {"id": "odd", "actors": names, "topics": ['T"opic']})
+    path = bad_jsonl(tmp_path, "".join(json.dumps(r) + "\n" for r in rows), "odd.jsonl")
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
+    assert code == 0, err
+    links = "SELECT group_concat(actor, '|') FROM (SELECT actor FROM event_actors"
+    assert stored(fixture_db, f"{links} WHERE event = 'odd' ORDER BY actor)") == (
+        "|".join(sorted(names)),
+    )
+    assert stored(fixture_db, "SELECT topic FROM event_topics WHERE event = 'odd'") == ('T"opic',)
+    assert check_database(fixture_db) == []
+
+
 def test_items_of_a_one_line_json_array_are_told_apart(
     fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -637,12 +637,17 @@ class Validator:
                 canonical = " ".join(name.split())
                 vocabulary.no_semicolon(raw, f"new {what}", [canonical], f" in '{what}s'")
                 pending[key] = canonical
-                if _quoted(canonical):
-                    self.quoted_names.add(canonical)
+                self.learn(canonical)
             if canonical in out:
                 raise raw.error(f"{what} {canonical!r} listed twice in '{what}s'")
             out.append(canonical)
         return sorted(out)
+
+    def learn(self, name: str) -> None:
+        """Note a name this import adds (by --new-actor, or an actor or topic row): one that
+        JSON writes escaped is linked another way (see quoted_names)."""
+        if _quoted(name):
+            self.quoted_names.add(name)
 
     def _names(self, names: Any, canonical: dict[str, str]) -> list[str] | None:
         """Known names, canonical and sorted; None when anything needs validate's full rules."""

@@ -190,4 +190,5 @@ class Importer:
         self.ledger.add(self.conn, f"{kind}s", "t.name = ?", (name,))
         self.ledger.add(self.conn, f"{kind}_aliases", f"t.{kind} = ?", (name,))
         known.update(dict.fromkeys(keys, name))
+        v.learn(name)
         self.added[kind] += 1
