@@ -621,3 +621,74 @@ def test_the_main_actor_is_the_one_the_summary_names_first(
 ) -> None:
     aliases = {"Russia": ["moscow", "russia"], "United States": ["us"], "Japan": ["tokyo"]}
     assert export.main_actor(summary, actors, aliases) == group
+
+
+def test_what_add_and_import_write_passes_check_with_the_articles_at_hand(
+    fixture_db: Path,
+    fixture_sources_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """With RUSINO_SOURCES_DIR set, check looks every quote up: add and import now look too
+    (and refuse a quote that is not in its article), and a source of the user's own, which
+    names no article file, is passed over by check instead of reported."""
+    monkeypatch.setenv("RUSINO_SOURCES_DIR", str(fixture_sources_dir))
+    db = ["--db", str(fixture_db)]
+    made_up = GOOD | {"id": "made-up", "quote": "Russia and China never met"}
+    path = bad_jsonl(tmp_path, json.dumps(made_up) + "\n")
+    code, _, err = cli(capsys, *db, "import", str(path))
+    assert code == 2
+    assert (
+        "bad.jsonl:1: event 'made-up': field 'quote' is not in the article of 'alpha-2013'" in err
+    )
+    real = "Sino-Russian trade hit almost USD80 billion in 2012"
+    code, _, err = cli(capsys, *db, "add", "event", "--date", "2012", "--summary", "Trade",
+                       "--actor", "Russia", "--topic", "trade", "--source", "alpha-2013",
+                       "--quote", real)  # fmt: skip
+    assert code == 0, err
+    code, _, err = cli(capsys, *db, "add", "source", "--author", "Doe, Jane", "--title", "T",
+                       "--publication", "P", "--date", "2014")  # fmt: skip
+    assert code == 0, err
+    code, _, err = cli(capsys, *db, "add", "event", "--date", "2014", "--summary", "Own",
+                       "--actor", "Russia", "--topic", "trade", "--source", "doe-2014",
+                       "--quote", "anything Doe wrote")  # fmt: skip
+    assert code == 0, err
+    code, out, err = cli(capsys, *db, "check")
+    assert (code, out) == (0, "")
+    assert "(1 record of sources naming no article file: quotes not looked up)" in err
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ({"type": "actor", "name": "X", "kind": "person", "country": "Narnia"},
+         "field 'country': 'Narnia' is not an actor"),
+        ({"type": "source", "id": "s", "authors": ["A"], "title": "T", "publication": "P",
+          "date": "2014", "kind": "op-ed", "file": "../../etc/passwd"},
+         "field 'file': '../../etc/passwd' is not a file name"),
+        ({"type": "source", "id": "s", "authors": ["A"], "title": "T", "publication": "P",
+          "date": "2014", "kind": "op-ed", "notes": [{"number": 0, "text": "x"}]},
+         "field 'notes': note 0 must be numbered from 1 and have a text"),
+    ],
+)  # fmt: skip
+def test_vocabulary_rows_check_can_fault_are_refused(
+    fixture_db: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    row: dict[str, Any],
+    problem: str,
+) -> None:
+    path = bad_jsonl(tmp_path, json.dumps(row) + "\n")
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
+    assert code == 2 and problem in err, err
+
+
+def test_an_actor_row_country_may_be_an_alias(
+    fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    row = {"type": "actor", "name": "Ministry X", "kind": "organisation", "country": "tokyo"}
+    path = bad_jsonl(tmp_path, json.dumps(row) + "\n")
+    assert cli(capsys, "--db", str(fixture_db), "import", str(path))[0] == 0
+    assert stored(fixture_db, "SELECT country FROM actors WHERE name = 'Ministry X'") == ("Japan",)
+    assert check_database(fixture_db) == []

@@ -639,6 +639,11 @@ def _list_encoder() -> Callable[[list[Any]], str]:
 dumps_list = _list_encoder()
 
 
+def fold(text: str) -> str:
+    """Text with its whitespace folded, as quotes are looked for in their articles."""
+    return " ".join(text.split())
+
+
 def row_digest(table: str, row: Iterable[Any], links: Iterable[str] = ()) -> int:
     """A row's digest as an integer: sha256 of its JSON text, plus its records' lists' texts.
 

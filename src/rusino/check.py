@@ -84,12 +84,17 @@ _DANGLING = (
 
 
 def check_database(
-    db_path: Path, data_dir: Path | None = None, sources_dir: Path | None = None
+    db_path: Path,
+    data_dir: Path | None = None,
+    sources_dir: Path | None = None,
+    *,
+    every_article: bool = True,
 ) -> list[str]:
     """Every problem found in the database at db_path, one line each; [] when it is sound.
 
     With data_dir, also compare it with a fresh build of that folder; with sources_dir (the
-    article texts, env RUSINO_SOURCES_DIR), also look for every quote verbatim in its article.
+    article texts, env RUSINO_SOURCES_DIR), also look for every quote verbatim in its article,
+    and (``every_article``, as for the bundled data) report a source that names no article.
     Raises RusinoError only when db_path is not a rusino database at all.
     """
     conn = connect(db_path, readonly=True)
@@ -103,7 +108,7 @@ def check_database(
                     raise busy_error(db_path) from None
                 problems.append(f"database: {check.__name__.strip('_')} check failed: {exc}")
         if sources_dir is not None:
-            problems.extend(_quotes(conn, sources_dir))
+            problems.extend(_quotes(conn, sources_dir, every_article))
     finally:
         conn.close()
     problems.extend(_fts(db_path))
@@ -270,32 +275,30 @@ def _fts(db_path: Path) -> Iterator[str]:
             conn.close()
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _quotes(conn: sqlite3.Connection, sources_dir: Path) -> Iterator[str]:
-    """Every quote, and every note's text, appears verbatim (whitespace folded) in its article."""
+def _quotes(conn: sqlite3.Connection, sources_dir: Path, every_article: bool) -> Iterator[str]:
+    """Every quote, and every note's text, appears verbatim (whitespace folded) in its article.
+    A source that names no article (one a user added) is passed over unless every_article."""
     articles: dict[str, tuple[str, str]] = {}  # source id -> (file name, folded text)
     for source, file in conn.execute("SELECT id, file FROM sources ORDER BY id").fetchall():
         if not file:
-            yield f"source {source}: no `file` naming its article in {sources_dir}"
+            if every_article:
+                yield f"source {source}: no `file` naming its article in {sources_dir}"
             continue
         path = sources_dir / file
         try:
-            articles[source] = (file, _fold(path.read_text(encoding="utf-8")))
+            articles[source] = (file, build.fold(path.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError) as exc:
             yield f"source {source}: cannot read its article {path}: {exc}"
     for table in ("events", "facts"):
         for rid, source, quote in conn.execute(
             f"SELECT id, source, quote FROM {table} ORDER BY id"
         ).fetchall():
-            if source in articles and _fold(quote) not in articles[source][1]:
+            if source in articles and build.fold(quote) not in articles[source][1]:
                 yield f"{rid}: quote not found in {articles[source][0]}: {quote[:60]!r}"
     for source, number, text in conn.execute(
         "SELECT source, number, text FROM notes ORDER BY source, number"
     ).fetchall():
-        if source in articles and _fold(text) not in articles[source][1]:
+        if source in articles and build.fold(text) not in articles[source][1]:
             yield f"note {source} #{number}: text not found in {articles[source][0]}: {text[:60]!r}"
 
 

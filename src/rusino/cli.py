@@ -710,7 +710,9 @@ def check(
                 data_dir = repo
         except OSError:
             pass
-    problems = check_database(path, data_dir, sources_dir)
+    # the bundled data names every article; a user's own sources need not (nor can, by add)
+    every_article = data_dir is not None or db.is_bundled(path)
+    problems = check_database(path, data_dir, sources_dir, every_article=every_article)
     if problems:
         _emit(lambda: sys.stdout.write("".join(p + "\n" for p in problems)))
         typer.echo(
@@ -725,6 +727,16 @@ def check(
         unchecked = (
             " (quotes not looked up in the articles: set RUSINO_SOURCES_DIR or pass --sources DIR)"
         )
+    else:
+        unfiled = conn.execute(
+            "SELECT count(*) FROM (SELECT source FROM events UNION ALL SELECT source FROM facts)"
+            " AS r JOIN sources AS s ON s.id = r.source WHERE s.file = ''"
+        ).fetchone()[0]
+        if unfiled:
+            unchecked = (
+                f" ({unfiled} record{'s' if unfiled != 1 else ''} of sources naming no article "
+                "file: quotes not looked up)"
+            )
     typer.echo(f"ok: {n_events} events, {n_facts} facts{unchecked}", err=True)
 
 

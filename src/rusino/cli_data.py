@@ -115,12 +115,14 @@ def _options(
         raise RusinoError(
             f"--actor-kind {actor_kind!r} is not one of {', '.join(build.ACTOR_KINDS)}"
         )
+    sources = os.environ.get("RUSINO_SOURCES_DIR")
     return store.Options(
         replace=replace,
         new_actors=new_actor,
         new_topics=new_topic,
         actor_kind=actor_kind,
         dry_run=dry_run,
+        sources_dir=Path(sources) if sources else None,
     )
 
 

@@ -547,6 +547,9 @@ class Options:
     new_topics: bool = False
     actor_kind: str = "state"
     dry_run: bool = False
+    # the article texts (RUSINO_SOURCES_DIR): a quote citing a source whose article is there
+    # must be in it, as `rusino check` will look
+    sources_dir: Path | None = None
 
 
 @dataclass
@@ -603,6 +606,9 @@ class Validator:
         }
         self.sources = {str(r[0]) for r in conn.execute("SELECT id FROM sources")}
         self.notes = {(str(s), int(n)) for s, n in conn.execute("SELECT source, number FROM notes")}
+        self.articles: dict[str, tuple[str, str]] = {}  # source id -> (file, folded text)
+        for sid, file in conn.execute("SELECT id, file FROM sources WHERE file <> ''"):
+            self.add_article(str(sid), str(file))
         self.pending_actors: dict[str, str] = {}  # new canonical name -> itself, to create
         self.pending_topics: dict[str, str] = {}
         # the fast path's caches: names exactly as written -> canonical; date -> bounds
@@ -643,6 +649,14 @@ class Validator:
             out.append(canonical)
         return sorted(out)
 
+    def add_article(self, source: str, file: str) -> None:
+        """The source's article text, when it is at hand in opts.sources_dir."""
+        if self.opts.sources_dir is None:
+            return
+        with contextlib.suppress(OSError, UnicodeDecodeError):  # not at hand: not looked in
+            text = (self.opts.sources_dir / file).read_text(encoding="utf-8")
+            self.articles[source] = (file, build.fold(text))
+
     def learn(self, name: str) -> None:
         """Note a name this import adds (by --new-actor, or an actor or topic row): one that
         JSON writes escaped is linked another way (see quoted_names)."""
@@ -681,8 +695,8 @@ class Validator:
         notes = get("notes", _NO_NOTES)
         if notes is not _NO_NOTES and (type(notes) is not list or notes):
             return None  # notes take the full rules
-        if source not in self.sources or get("type", "event") != "event":
-            return None
+        if source not in self.sources or source in self.articles or get("type", "event") != "event":
+            return None  # (a quote to look up in its article takes the full rules)
         edtf = cast(str, date)
         bounds = self._bounds.get(edtf)
         if bounds is None:
@@ -810,6 +824,13 @@ class Validator:
                 ) from None
             raise raw.error(
                 f"field 'source': unknown source {record['source']!r} (ids are case-sensitive)"
+            )
+        article = self.articles.get(record["source"])
+        if article is not None and build.fold(record["quote"]) not in article[1]:
+            raise raw.error(
+                f"field 'quote' is not in the article of {record['source']!r} ({article[0]}): "
+                f"{record['quote'][:60]!r}",
+                "quote it verbatim (only its whitespace may differ), or cite another source",
             )
         for number in record["notes"]:
             if (record["source"], number) not in self.notes:

@@ -112,6 +112,17 @@ class Importer:
             ) from None
         if len({n for n, _ in notes}) != len(notes):
             raise raw.error("a note number is listed twice in 'notes'")
+        for number, text in notes:
+            if number < 1 or not text.strip():
+                raise raw.error(
+                    f"field 'notes': note {number} must be numbered from 1 and have a text"
+                )
+        file = record["file"]
+        if file and (file in (".", "..") or "/" in file or "\\" in file):
+            raise raw.error(
+                f"field 'file': {file!r} is not a file name",
+                "name the article's text file in RUSINO_SOURCES_DIR, without a folder",
+            )
         try:
             start, end, _ = build.date_bounds(record["date"])
         except RusinoError as exc:
@@ -142,6 +153,13 @@ class Importer:
         self.ledger.add(self.conn, "notes", "t.source = ?", (sid,))
         self.validator.sources.add(sid)
         self.validator.notes.update((sid, n) for n, _ in notes)
+        if file:
+            self.validator.add_article(sid, file)
+        article = self.validator.articles.get(sid)
+        if article is not None:  # as `rusino check` will look
+            for number, text in notes:
+                if build.fold(text) not in article[1]:
+                    raise raw.error(f"note {number}: its text is not in the article ({file})")
         self.added["source"] += 1
 
     def _named(self, kind: str, fields: dict[str, Any], where: str) -> None:
@@ -157,6 +175,14 @@ class Importer:
         known: dict[str, str] = v.actors if kind == "actor" else v.topics
         pending: dict[str, str] = v.pending_actors if kind == "actor" else v.pending_topics
         keys = sorted({query.alias_key(name), *(query.alias_key(a) for a in record["aliases"])})
+        if kind == "actor" and record["country"]:  # an actor's name or alias, as the build has it
+            country = known.get(query.alias_key(record["country"]))
+            if country is None:
+                raise raw.error(
+                    f"field 'country': {record['country']!r} is not an actor",
+                    "put the country's actor row first, or leave 'country' empty",
+                )
+            record["country"] = country
         extra = ("kind", "country") if kind == "actor" else ("description",)
         values = tuple(record[c] for c in extra)
         if known.get(query.alias_key(name)) == name:
