@@ -623,3 +623,13 @@ def test_what_show_prints_is_a_side(
     assert run([*db, "diff", str(shown), "all", "--format", "jsonl"]) == 1
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["side"] for r in rows if r["id"] == JAPAN] == ["shared"]
+
+
+def test_a_side_nested_too_deeply_is_bad_input(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert run(["diff", str(deep), "all"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "nested too deeply" in err

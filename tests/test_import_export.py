@@ -329,6 +329,9 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
         "that as_written 'USD13.4 billion' states (13,400,000,000)",
     ),
     "10 MB field": (line(quote="x" * 10_000_000), "bad.jsonl", "characters long"),
+    # json's parser recurses: a RecursionError was an internal error
+    "deeply nested json": ("[" * 100_000 + "]" * 100_000, "deep.json", "nested too deeply"),
+    "deeply nested jsonl": ('{"a":' * 100_000 + "1" + "}" * 100_000, "bad.jsonl", "too deeply"),
     "value beyond INTEGER": (
         json.dumps(FACT | {"value": 10**30, "value_max": None}) + "\n",
         "bad.jsonl",

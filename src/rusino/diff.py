@@ -235,6 +235,9 @@ def _json_rows(lines: Iterable[str], label: str) -> Iterator[tuple[int, Any]]:
             data = json.loads(text)
         except ValueError as e:
             raise RusinoError(f"{label} is not rusino JSON ({e})", _FILE_HINT) from None
+        except RecursionError:
+            deep = f"{label} is not rusino JSON (nested too deeply)"
+            raise RusinoError(deep, _FILE_HINT) from None
         yield from enumerate(data if isinstance(data, list) else [data], start=1)
         return
     yield n, _loads(line, label, n)
@@ -246,7 +249,7 @@ def _json_rows(lines: Iterable[str], label: str) -> Iterator[tuple[int, Any]]:
 def _one_line_object(line: str) -> bool:
     try:
         return isinstance(json.loads(line), dict)
-    except ValueError:
+    except (ValueError, RecursionError):
         return not line.lstrip().startswith("{")  # not JSON at all: said as a line's problem
 
 
@@ -256,7 +259,7 @@ _FILE_HINT = "write one with `rusino timeline --format jsonl > FILE` (or `rusino
 def _loads(line: str, label: str, n: int) -> Any:
     try:
         return json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise RusinoError(f"{label}, line {n}: not a JSON object", _FILE_HINT) from None
 
 

@@ -295,6 +295,9 @@ def read_jsonl(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, 
         except json.JSONDecodeError as exc:
             yield where, None, f"{where}: not valid JSON: {exc.msg} (column {exc.colno})"
             continue
+        except RecursionError:
+            yield where, None, f"{where}: {TOO_DEEP}"
+            continue
         if not isinstance(value, dict):
             yield where, None, f"{where}: each line must be a JSON object, not {_kind(value)}"
             continue
@@ -367,6 +370,9 @@ def read_json(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, s
         except json.JSONDecodeError as exc:
             yield f"{name}:{exc.lineno}", None, f"{name}:{exc.lineno}: not valid JSON: {exc.msg}"
             return
+        except RecursionError:
+            yield f"{name}:1", None, f"{name}: {TOO_DEEP}"
+            return
         if _skip(text, end) != len(text):
             line = text.count("\n", 0, end) + 1
             yield f"{name}:{line}", None, f"{name}:{line}: not valid JSON: more after the object"
@@ -393,6 +399,9 @@ def read_json(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, s
         except json.JSONDecodeError as exc:
             yield where, None, f"{name}:{exc.lineno}: not valid JSON: {exc.msg}"
             return
+        except RecursionError:
+            yield where, None, f"{where}: {TOO_DEEP}"
+            return
         item, pos = text[pos:end], end
         if isinstance(value, dict):
             yield _checked(where, item, value)
@@ -407,6 +416,10 @@ def read_json(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, s
             return
     if pos >= len(text):
         yield f"{name}:{line}", None, f"{name}: not valid JSON: the array is not closed"
+
+
+# json's parser recurses: arrays in arrays ten thousand deep raise RecursionError
+TOO_DEEP = "not valid rusino JSON: nested too deeply to read"
 
 
 def _skip(text: str, pos: int) -> int:
