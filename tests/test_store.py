@@ -84,6 +84,11 @@ def add(path: Path, kind: str, fields: dict[str, Any], **opts: Any) -> tuple[str
         "201X",
         "2012-04-22 ",
         "April 2012",
+        # the last year a date can have: a ValueError (year 10000) was an internal error
+        "9999-12",
+        "9999-12-31",
+        "9999-12-31/9999-12-31",
+        "9999-24",
     ],
 )
 def test_fast_date_bounds_agree_with_build(edtf: str) -> None:

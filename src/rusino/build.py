@@ -108,6 +108,8 @@ def date_bounds(edtf_string: str) -> tuple[str, str, str]:
     winter = _WINTER_END.search(edtf_string)
     if winter and end == date(int(winter.group(1)), 12, 31):
         # the edtf package ends a winter on 31 December; it runs to the end of February
+        if end.year == date.max.year:
+            raise _bad_date(edtf_string, "its winter runs into the year 10000")
         end = date(end.year + 1, 3, 1) - timedelta(days=1)
     if start > end:
         raise _bad_date(edtf_string, "ends before it starts")

@@ -15,8 +15,8 @@ the next batch is validated (see _Background). The bundled database is never ope
 
 from __future__ import annotations
 
+import calendar
 import contextlib
-import datetime as dt
 import gc
 import hashlib
 import json
@@ -472,7 +472,7 @@ def _iso_bounds(edtf: str) -> tuple[str, str, str] | None:
             return f"{year:04d}-01-01", f"{year:04d}-12-31", "year"
         month = int(m.group(2))
         if 1 <= month <= 12:  # 13-24 are EDTF seasons: build.date_bounds knows them
-            last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+            last = calendar.monthrange(year, month)[1]  # (a date of the month after: 10000)
             if m.group(3) is None:
                 return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}", "month"
             day = int(m.group(3))
