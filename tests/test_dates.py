@@ -97,6 +97,14 @@ def test_numeric_dates_with_one_reading_are_read(text: str, bound: str) -> None:
     assert parse_bound(text) == bound
 
 
+def test_the_winter_of_9999_has_no_end() -> None:
+    """It ends in February 10000: a ValueError from datetime was an internal error."""
+    assert parse_bound("9999-24") == "9999-12-01"
+    with pytest.raises(RusinoError) as info:
+        parse_bound("winter 9999", end=True)
+    assert "past any date" in info.value.message and info.value.code == ExitCode.USAGE
+
+
 def test_an_open_end_bounds_nothing() -> None:
     assert parse_bound("../2013", end=True) == "2013-12-31"
     assert parse_bound("2012/..", end=False) == "2012-01-01"

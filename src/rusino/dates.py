@@ -63,6 +63,8 @@ def _check_day(text: str, year: int, month: int, day: int) -> dt.date:
 def _bound(year: int, month: int | None, day: int | None, end: bool) -> str:
     if month is not None and month > 12:  # a winter's February, in the next year
         year, month = year + 1, month - 12
+        if year > dt.MAXYEAR:
+            raise RusinoError("the winter of 9999 ends in the year 10000, past any date", ACCEPTED)
     if month is None:
         month = 12 if end else 1
     if day is None:
