@@ -695,3 +695,35 @@ def test_an_actor_row_country_may_be_an_alias(
     assert cli(capsys, "--db", str(fixture_db), "import", str(path))[0] == 0
     assert stored(fixture_db, "SELECT country FROM actors WHERE name = 'Ministry X'") == ("Japan",)
     assert check_database(fixture_db) == []
+
+
+def test_a_dry_run_needs_no_write_access(
+    fixture_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A database the user may only read: a dry run failed with "attempt to write a readonly
+    database", as it opened it for writing; it now works on a copy, as for the bundled one."""
+    from rusino import cli_data
+
+    monkeypatch.setattr(cli_data, "_may_write", lambda path: path != fixture_db)
+    monkeypatch.setattr(
+        store, "connect_writable", _refusing(store.connect_writable, fixture_db), raising=True
+    )
+    path = bad_jsonl(tmp_path, line(id="dry"))
+    before = digest(fixture_db)
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path), "--dry-run")
+    assert (code, err.strip()) == (0, "dry run, nothing written: 1 added, 0 unchanged, 0 replaced")
+    assert digest(fixture_db) == before
+
+
+def _refusing(connect: Any, path: Path) -> Any:
+    """connect_writable as on a file the user may not write."""
+
+    def refuse(target: Path, **kw: Any) -> Any:
+        if target == path:
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+        return connect(target, **kw)
+
+    return refuse

@@ -79,6 +79,11 @@ ActorKindOpt = Annotated[
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")]
 
 
+def _may_write(path: Path) -> bool:
+    """Whether SQLite may write the database (and its journal, beside it)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
 @contextlib.contextmanager
 def _writing(wait: float, dry_run: bool = False) -> Iterator[sqlite3.Connection]:
     """The selected database, open for writing; a dry run of the bundled one (never written)
@@ -88,6 +93,9 @@ def _writing(wait: float, dry_run: bool = False) -> Iterator[sqlite3.Connection]
     path = db.resolve_path(STATE.db)
     timeout_ms = int(wait * 1000)
     with contextlib.ExitStack() as stack:
+        if dry_run and path.is_file() and not _may_write(path):
+            # a dry run writes nothing, so it needs no write access: a copy takes its place
+            path = stack.enter_context(store.scratch_copy(path))
         try:
             conn = store.connect_writable(path, timeout_ms=timeout_ms)
         except store.BundledReadOnly as exc:
