@@ -206,3 +206,29 @@ def test_json_parses(fixture_db: Path) -> None:
 def test_version(fixture_db: Path) -> None:
     p = rusino(fixture_db, "--version")
     assert p.returncode == 0 and p.stdout.startswith("rusino ")
+
+
+def test_the_import_progress_bar_leaves_stdout_empty(fixture_db: Path, tmp_path: Path) -> None:
+    """The bar (stderr a terminal, a file over 1 MB) was drawn on rich's default console,
+    stdout, which then held a stray newline."""
+    import pty
+
+    row = {"date": "2013", "summary": "s", "actors": ["Russia"], "topics": ["energy"],
+           "source": "alpha-2013", "quote": "q" * 300}  # fmt: skip
+    big = tmp_path / "big.jsonl"
+    big.write_text("".join(json.dumps(row | {"id": f"e{i}"}) + "\n" for i in range(4000)))
+    assert big.stat().st_size > 1_000_000
+    leader, follower = pty.openpty()
+    out = tmp_path / "out.txt"
+    with out.open("wb") as stdout:
+        p = subprocess.run(
+            [*RUSINO, "import", str(big), "--dry-run"],
+            env=env(fixture_db),
+            stdout=stdout,
+            stderr=follower,
+            check=False,
+        )
+    os.close(follower)
+    os.close(leader)
+    assert p.returncode == 0
+    assert out.read_bytes() == b""

@@ -584,6 +584,7 @@ class _progress:
 
     def __enter__(self) -> Any:
         if self.size > 1_000_000 and sys.stderr.isatty():
+            from rich.console import Console
             from rich.progress import (
                 BarColumn,
                 Progress,
@@ -598,6 +599,7 @@ class _progress:
                 TransferSpeedColumn(),
                 TimeRemainingColumn(),
                 transient=True,
+                console=Console(stderr=True),  # rich's default is stdout, which is for data
             )
             self.bar.__enter__()
             self.task = self.bar.add_task("import", total=self.size)
