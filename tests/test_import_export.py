@@ -727,3 +727,21 @@ def _refusing(connect: Any, path: Path) -> Any:
         return connect(target, **kw)
 
     return refuse
+
+
+def test_a_name_typed_decomposed_is_the_same_name(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An é typed as e and a combining accent made a second actor that looked the same, and
+    --actor é found only one of them."""
+    decomposed, composed = "Mine\u0301ral Co", "Min\u00e9ral Co"
+    base = ["--db", str(fixture_db), "add", "event", "--date", "2013", "--topic", "energy",
+            "--source", "alpha-2013", "--quote", "q", "--new-actor"]  # fmt: skip
+    assert cli(capsys, *base, "--summary", "One", "--actor", decomposed)[0] == 0
+    assert cli(capsys, *base, "--summary", "Two", "--actor", composed)[0] == 0
+    assert stored(fixture_db, "SELECT group_concat(name) FROM actors WHERE name LIKE 'Min%'") == (
+        composed,
+    )
+    code, out, _ = cli(capsys, "--db", str(fixture_db), "timeline", "--actor", decomposed)
+    assert code == 0 and len(out.splitlines()) == 2
+    assert check_database(fixture_db) == []

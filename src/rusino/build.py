@@ -373,7 +373,7 @@ class _Vocabulary:
 
     def add(self, raw: Raw, name: str, aliases: list[str]) -> None:
         for alias in [name, *aliases]:
-            key = alias.strip().lower()
+            key = query.alias_key(alias)
             owner = self.aliases.get(key)
             if owner is not None and owner != name:
                 raise raw.error(f"alias {alias!r} already belongs to {self.what} {owner!r}")
@@ -382,7 +382,7 @@ class _Vocabulary:
     def resolve(self, raw: Raw, field_name: str, names: list[str]) -> list[str]:
         resolved: list[str] = []
         for name in names:
-            canonical = self.aliases.get(name.strip().lower())
+            canonical = self.aliases.get(query.alias_key(name))
             if canonical is None:
                 raise raw.error(
                     f"unknown {self.what} {name!r} in {field_name!r}",
@@ -604,8 +604,8 @@ def _rows(records: Records) -> Iterator[tuple[str, list[dict[str, Any]]]]:
 
 
 def _alias_rows(items: list[dict[str, Any]], column: str) -> list[dict[str, Any]]:
-    aliases = {alias.strip().lower(): item["name"] for item in items for alias in item["aliases"]}
-    aliases.update({item["name"].lower(): item["name"] for item in items})
+    aliases = {query.alias_key(a): item["name"] for item in items for a in item["aliases"]}
+    aliases.update({query.alias_key(item["name"]): item["name"] for item in items})
     return [{"alias": alias, column: aliases[alias]} for alias in sorted(aliases)]
 
 

@@ -90,6 +90,7 @@ from __future__ import annotations
 import difflib
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -137,9 +138,15 @@ class FactFilter(NamedTuple):
 # names, aliases and suggestions
 
 
+def clean_name(name: str) -> str:
+    """A name as it is stored: spaces collapsed, and composed (NFC), so that an é typed as an e
+    and a combining accent is the é of the same name, not another that looks the same."""
+    return " ".join(unicodedata.normalize("NFC", name).split())
+
+
 def alias_key(name: str) -> str:
-    """A name as the alias tables hold it: spaces collapsed, lower-case."""
-    return " ".join(name.split()).lower()
+    """A name as the alias tables hold it: clean_name's, lower-case."""
+    return clean_name(name).lower()
 
 
 def suggest(word: str, choices: Sequence[str], n: int = 3) -> list[str]:

@@ -630,7 +630,7 @@ class Validator:
         allow = self.opts.new_actors if what == "actor" else self.opts.new_topics
         out: list[str] = []
         for name in names:
-            key = " ".join(name.split()).lower()
+            key = query.alias_key(name)
             canonical = known.get(key) or pending.get(key)
             if canonical is None:
                 if not allow:
@@ -640,7 +640,7 @@ class Validator:
                     except RusinoError as exc:
                         hint = f"{exc.hint}; or pass --new-{what} to add it"
                         raise raw.error(f"unknown {what} {name!r} in '{what}s'", hint) from None
-                canonical = " ".join(name.split())
+                canonical = query.clean_name(name)
                 vocabulary.no_semicolon(raw, f"new {what}", [canonical], f" in '{what}s'")
                 pending[key] = canonical
                 self.learn(canonical)
@@ -742,7 +742,7 @@ class Validator:
         return record
 
     def _canonical(self, name: str, what: str) -> str:
-        key = " ".join(name.split()).lower()
+        key = query.alias_key(name)
         if what == "actor":
             return self.actors.get(key) or self.pending_actors[key]
         return self.topics.get(key) or self.pending_topics[key]

@@ -165,7 +165,7 @@ class Importer:
     def _named(self, kind: str, fields: dict[str, Any], where: str) -> None:
         raw = build.Raw(where, kind, 0, fields, build.ROW_HINT)
         record = build.normalise(raw)
-        name = " ".join(str(record["name"]).split())
+        name = query.clean_name(str(record["name"]))
         no_semicolon(raw, f"{kind} name or alias", [name, *record["aliases"]])
         if kind == "actor" and record["kind"] not in build.ACTOR_KINDS:
             raise raw.error(
