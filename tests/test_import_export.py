@@ -329,6 +329,13 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
         "that as_written 'USD13.4 billion' states (13,400,000,000)",
     ),
     "10 MB field": (line(quote="x" * 10_000_000), "bad.jsonl", "characters long"),
+    # int() and float() read these: a csv number is written with ASCII digits only
+    "csv number with _": (
+        "type,subject,value,unit,kind,date,actors,topics,source,quote\n"
+        "fact,s,1_000,USD,actual,2013,Russia,energy,alpha-2013,q\n",
+        "bad.csv",
+        "field 'value' must be a number, not '1_000'",
+    ),
     # json's parser recurses: a RecursionError was an internal error
     "deeply nested json": ("[" * 100_000 + "]" * 100_000, "deep.json", "nested too deeply"),
     "deeply nested jsonl": ('{"a":' * 100_000 + "1" + "}" * 100_000, "bad.jsonl", "too deeply"),

@@ -365,15 +365,26 @@ def add_event(
     _add("event", fields, opts, wait)
 
 
+def _number(text: str) -> float:
+    """A figure as typed: ASCII digits, a point, an exponent (float() also reads 1_000, ١٢)."""
+    from rusino import figures
+
+    if not figures.PLAIN_NUMBER.fullmatch(text.strip()):
+        raise typer.BadParameter(f"{text!r} is not a number (write it as 1300, 13.5 or 13.5e9)")
+    return float(text)
+
+
 @add_app.command("fact")
 def add_fact(
     subject: Annotated[
         str | None, typer.Option("--subject", metavar="TEXT", help="What is measured.")
     ] = None,
-    value: Annotated[float | None, typer.Option("--value", metavar="NUMBER")] = None,
+    value: Annotated[
+        float | None, typer.Option("--value", metavar="NUMBER", parser=_number)
+    ] = None,
     value_max: Annotated[
         float | None,
-        typer.Option("--value-max", metavar="NUMBER", help="Upper end of a range."),
+        typer.Option("--value-max", metavar="NUMBER", parser=_number, help="Upper end of a range."),
     ] = None,
     unit: Annotated[
         str | None, typer.Option("--unit", metavar="UNIT", help="USD, percent, km, t...")
@@ -413,8 +424,8 @@ def add_fact(
     opts = _options(new_actor, new_topic, actor_kind, dry_run, replace)
     subject = _ask(subject, "Subject")
     while value is None and sys.stdin.isatty():
-        with contextlib.suppress(ValueError):
-            value = float(_prompt("Value (a number)"))
+        with contextlib.suppress(typer.BadParameter):
+            value = _number(_prompt("Value (a number)"))
     unit = _ask(unit, "Unit")
     edtf, words = _record_date(date)
 

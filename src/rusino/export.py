@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import IO, Any, TextIO
 
-from rusino import build, vocabulary
+from rusino import build, figures, vocabulary
 from rusino.errors import RusinoError
 from rusino.query import FactFilter, TimelineFilter
 from rusino.render import EVENT_FIELDS, FACT_FIELDS, cell, csv_writer
@@ -445,7 +445,7 @@ def _from_cell(kind: str, value: str) -> Any:
             return value
     if kind == "bool":
         return {"true": True, "false": False}.get(value.lower(), value)
-    if kind == "number":
+    if kind == "number" and figures.PLAIN_NUMBER.fullmatch(value):
         for convert in (int, float):
             try:
                 return convert(value)

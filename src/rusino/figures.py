@@ -111,6 +111,11 @@ _YEAR = re.compile(
 _RANGE = re.compile(r"^\s*(?:to|and|or|-|\u2013|\u2014)\s*(?:[A-Za-z$€£¥]{0,4}\s*)?$")
 
 
+# a number as a value is given (an option, a csv cell): ASCII digits, no "1_000" or "١٢",
+# which Python's int and float read
+PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", re.ASCII)
+
+
 def numbers_in(as_written: str) -> list[float] | None:
     """The figures the wording states, each as a plain number; None when it states none that
     can be read with certainty. A scale written once for a range applies to both ends
