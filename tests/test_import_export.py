@@ -336,6 +336,7 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
         "bad.csv",
         "field 'value' must be a number, not '1_000'",
     ),
+    "empty json": ("", "empty.json", "the file is empty (no rows is [])"),
     # json's parser recurses: a RecursionError was an internal error
     "deeply nested json": ("[" * 100_000 + "]" * 100_000, "deep.json", "nested too deeply"),
     "deeply nested jsonl": ('{"a":' * 100_000 + "1" + "}" * 100_000, "bad.jsonl", "too deeply"),

@@ -362,7 +362,8 @@ def read_json(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, s
         return
     decoder = json.JSONDecoder()
     pos = _skip(text, 0)
-    if pos == len(text):
+    if pos == len(text):  # no JSON at all (a .jsonl may be empty; JSON is one value)
+        yield f"{name}:1", None, f"{name}: not valid JSON: the file is empty (no rows is [])"
         return
     if text[pos] == "{":
         try:
