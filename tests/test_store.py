@@ -277,7 +277,8 @@ def test_add_source(fixture_db: Path) -> None:
     assert store.add_source(conn, fields | {"authors": ["O'Brien-Smith, Seán"]})[0] == (
         "obrien-smith-2015"
     )
-    for url in ("javascript:alert(1)", "https://", "https://exa mple.com", "https://x.org:99999/"):
+    for url in ("javascript:alert(1)", "https://", "https://exa mple.com", "https://x.org:99999/",
+                'https://x.org/"><script>'):  # fmt: skip
         with pytest.raises(RusinoError, match="not a web address"):
             store.add_source(conn, fields | {"id": "js", "url": url})
     conn.close()

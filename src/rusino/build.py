@@ -501,11 +501,16 @@ def load_records(data_dir: Path) -> Records:
     return records
 
 
+_NOT_IN_URLS = frozenset('"<>\\^`{|}')
+
+
 def web_address(url: str) -> bool:
-    """An http(s) address with a host, and no space or control character in it."""
+    """An http(s) address with a host, and no space, control character or character that
+    RFC 3986 never leaves unencoded ("<>\\^`{|} and the quote, which would end an HTML
+    attribute that holds it)."""
     from urllib.parse import urlsplit
 
-    if not url.isprintable() or any(c.isspace() for c in url):
+    if not url.isprintable() or any(c.isspace() or c in _NOT_IN_URLS for c in url):
         return False
     try:
         parts = urlsplit(url)
