@@ -198,6 +198,24 @@ def test_add_prompts_on_stderr_and_prints_only_the_id(fixture_db: Path) -> None:
     assert "Summary: " in err and "Actors (separate several with ;): " in err
 
 
+def test_a_prompted_answer_that_is_refused_is_asked_for_again(fixture_db: Path) -> None:
+    """A misspelt actor or a bad date typed at a prompt ended the whole entry, to be typed
+    again from the start; now the error is said and the question asked again."""
+    import pty
+
+    master, slave = pty.openpty()
+    args = ["add", "event", "--topic", "energy", "--source", "alpha-2013", "--quote", "q"]
+    p = subprocess.Popen([*RUSINO, *args], env=env(fixture_db), stdin=slave,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    os.close(slave)
+    os.write(master, b"2013-99\n2013\nAsked again\nRusia\nRussia; China\n")
+    out, err = p.communicate(timeout=60)
+    os.close(master)
+    assert (p.returncode, out) == (0, "2013-asked-again\n"), err
+    assert err.count("Date (EDTF") == 2 and "no such month in '2013-99'" in err
+    assert err.count("Actors (separate") == 2 and "did you mean Russia?" in err
+
+
 def test_json_parses(fixture_db: Path) -> None:
     p = rusino(fixture_db, "facts", "--format", "json")
     assert [r["unit"] for r in json.loads(p.stdout)] == ["count", "USD", "km", "t"]

@@ -11,7 +11,7 @@ import contextlib
 import math
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -199,14 +199,50 @@ def db_upgrade(wait: WaitOpt = 5.0) -> None:
 # add
 
 
-def _ask(value: Any, label: str, *, many: bool = False) -> Any:
-    """A missing field, prompted for on a terminal (left missing otherwise: validation says so)."""
+def _ask(
+    value: Any, label: str, *, many: bool = False, check: Callable[[Any], object] | None = None
+) -> Any:
+    """A missing field, prompted for on a terminal (left missing otherwise: validation says so).
+    An answer that ``check`` refuses (_Retry) is said, and asked for again."""
     if value not in (None, []) or not sys.stdin.isatty():
         return value
-    answer = _prompt(label + (" (separate several with ;)" if many else ""))
-    if many:
-        return [a.strip() for a in answer.split(";") if a.strip()]
-    return answer
+    while True:
+        answer: Any = _prompt(label + (" (separate several with ;)" if many else ""))
+        if many:
+            answer = [a.strip() for a in answer.split(";") if a.strip()]
+        try:
+            if check is not None:
+                check(answer)
+            return answer
+        except _Retry as exc:
+            typer.echo(f"rusino: {exc}", err=True)
+
+
+class _Retry(Exception):
+    """A prompted answer refused: the question is asked again."""
+
+
+def _known(kind: str, allow_new: bool) -> Callable[[Any], object] | None:
+    """The check of a prompted answer naming actors, topics or a source in the database."""
+    from rusino import db, query
+
+    if allow_new:
+        return None
+
+    def check(answer: Any) -> None:
+        conn = db.connect(db.resolve_path(STATE.db))  # its trouble ends the command
+        try:
+            for name in answer if isinstance(answer, list) else [answer]:
+                if kind == "source":
+                    query.check_source(conn, name)
+                else:
+                    query.resolve(conn, kind, name)
+        except RusinoError as exc:
+            raise _Retry(str(exc)) from None
+        finally:
+            conn.close()
+
+    return check
 
 
 def _prompt(label: str) -> str:
@@ -225,7 +261,13 @@ def _record_date(date: str | None) -> tuple[str | None, str | None]:
     """(EDTF, the words the user gave) for --date: EDTF or any form `timeline --from` takes."""
     from rusino import store
 
-    date = _ask(date, "Date (EDTF or e.g. 22 April 2012)")
+    def check(answer: str) -> None:
+        try:
+            store.date_bounds(store.to_edtf(answer))
+        except RusinoError as exc:
+            raise _Retry(str(exc)) from None
+
+    date = _ask(date, "Date (EDTF or e.g. 22 April 2012)", check=check)
     if date is None:
         return None, None
     return store.to_edtf(date), date
@@ -355,9 +397,9 @@ def add_event(
         "date_text": date_text or words,
         "inferred": inferred,
         "summary": _ask(summary, "Summary"),
-        "actors": _ask(actor, "Actors", many=True),
-        "topics": _ask(topic, "Topics", many=True),
-        "source": _ask(source, "Source id"),
+        "actors": _ask(actor, "Actors", many=True, check=_known("actor", new_actor)),
+        "topics": _ask(topic, "Topics", many=True, check=_known("topic", new_topic)),
+        "source": _ask(source, "Source id", check=_known("source", False)),
         "notes": note or [],
         "quote": _ask(quote, "Quote"),
         "comment": comment or "",
@@ -447,9 +489,9 @@ def add_fact(
         "date_text": date_text or words,
         "inferred": inferred,
         "kind": _ask(kind, "Kind (actual, target, contract...)"),
-        "actors": _ask(actor, "Actors", many=True),
-        "topics": _ask(topic, "Topics", many=True),
-        "source": _ask(source, "Source id"),
+        "actors": _ask(actor, "Actors", many=True, check=_known("actor", new_actor)),
+        "topics": _ask(topic, "Topics", many=True, check=_known("topic", new_topic)),
+        "source": _ask(source, "Source id", check=_known("source", False)),
         "notes": note or [],
         "quote": _ask(quote, "Quote"),
         "event": event or "",
