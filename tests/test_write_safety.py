@@ -316,6 +316,25 @@ def test_db_init_tells_how_to_use_it(tmp_path: Path) -> None:
     assert f"--db '{spaced}'" in p.stderr and f"RUSINO_DB='{spaced.resolve()}'" in p.stderr
 
 
+def test_db_init_refuses_a_folder_and_a_link_to_nothing(tmp_path: Path) -> None:
+    """`db init newdir/` made a file named newdir, and a link to a missing file was replaced
+    by a file of its own."""
+    p = rusino("db", "init", f"{tmp_path}/new/")
+    assert (
+        p.returncode == 2
+        and f"names a folder (give the database's file name: {tmp_path}/new/events.sqlite)"
+        in p.stderr
+    )
+    assert not (tmp_path / "new").exists()
+    p = rusino("db", "init", str(tmp_path))
+    assert p.returncode == 2 and "is a folder" in p.stderr
+    link = tmp_path / "link.sqlite"
+    link.symlink_to(tmp_path / "nowhere.sqlite")
+    p = rusino("db", "init", str(link))
+    assert p.returncode == 2 and "which does not exist (remove the link" in p.stderr
+    assert link.is_symlink() and not (tmp_path / "nowhere.sqlite").exists()
+
+
 def test_a_full_disk_is_one_line_and_nothing_written(fixture_db: Path, tmp_path: Path) -> None:
     """SQLITE_FULL (here from max_page_count, as a full disk gives it) was an internal error."""
     from rusino import export, store

@@ -141,7 +141,7 @@ def _options(
 @db_app.command("init")
 def db_init(
     path: Annotated[
-        Path | None,
+        str | None,  # not Path: it drops the trailing / of a folder meant
         typer.Argument(
             metavar="[PATH]",
             show_default=False,
@@ -159,8 +159,12 @@ def db_init(
     from rusino import store
 
     # the database the user selected, as every other command takes it, else the default
-    selected = STATE.db or os.environ.get("RUSINO_DB") or None
-    target = path or (Path(selected).expanduser() if selected else _app_dir() / "events.sqlite")
+    selected = path or STATE.db or os.environ.get("RUSINO_DB") or None
+    if selected is not None and selected.endswith(("/", os.sep)):
+        raise RusinoError(
+            f"{selected} names a folder", f"give the database's file name: {selected}events.sqlite"
+        )
+    target = Path(selected).expanduser() if selected else _app_dir() / "events.sqlite"
     counts = store.init_database(target, empty=empty)
     what = "empty" if empty else f"{counts['events']} events, {counts['facts']} facts"
     typer.echo(f"created {target} ({what})", err=True)

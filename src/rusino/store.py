@@ -21,6 +21,7 @@ import gc
 import hashlib
 import json
 import operator
+import os
 import queue
 import re
 import sqlite3
@@ -271,6 +272,15 @@ def init_database(target: Path, *, empty: bool = False) -> dict[str, int]:
 
     Written beside target and renamed into place; an existing file is never overwritten.
     """
+    if target.is_dir():
+        raise RusinoError(
+            f"{target} is a folder", f"give the database's file name: {target / 'events.sqlite'}"
+        )
+    if target.is_symlink() and not target.exists():  # not replaced by a file of its own
+        raise RusinoError(
+            f"{target} is a link to {os.readlink(target)}, which does not exist",
+            "remove the link, or pass another PATH",
+        )
     if target.exists():
         raise RusinoError(
             f"{target} already exists",
