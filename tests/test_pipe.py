@@ -181,37 +181,38 @@ def test_ids_through_xargs_to_show(fixture_db: Path) -> None:
     assert len(shown) > 1 and shown == [line.split("\t")[0] for line in listed]
 
 
-def test_add_prompts_on_stderr_and_prints_only_the_id(fixture_db: Path) -> None:
-    """On a terminal a missing field is asked for, on stderr: `id=$(rusino add ...)` gets the id
-    alone."""
+def typed(db: Path, args: list[str], answers: bytes) -> tuple[int, str, str]:
+    """rusino with a terminal as stdin, the answers typed at it: (exit code, stdout, stderr)."""
     import pty
 
     master, slave = pty.openpty()
-    args = ["add", "event", "--date", "2013", "--topic", "energy", "--source", "alpha-2013"]
-    p = subprocess.Popen([*RUSINO, *args, "--quote", "q"], env=env(fixture_db), stdin=slave,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    p = subprocess.Popen([*RUSINO, *args], env=env(db), stdin=slave, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)  # fmt: skip
     os.close(slave)
-    os.write(master, b"Prompted summary\nRussia; China\n")
+    os.write(master, answers)
     out, err = p.communicate(timeout=60)
     os.close(master)
-    assert (p.returncode, out) == (0, "2013-prompted-summary\n"), err
+    return p.returncode, out, err
+
+
+def test_add_prompts_on_stderr_and_prints_only_the_id(fixture_db: Path) -> None:
+    """On a terminal a missing field is asked for, on stderr: `id=$(rusino add ...)` gets the id
+    alone."""
+    args = ["add", "event", "--date", "2013", "--topic", "energy", "--source", "alpha-2013"]
+    code, out, err = typed(
+        fixture_db, [*args, "--quote", "q"], b"Prompted summary\nRussia; China\n"
+    )
+    assert (code, out) == (0, "2013-prompted-summary\n"), err
     assert "Summary: " in err and "Actors (separate several with ;): " in err
 
 
 def test_a_prompted_answer_that_is_refused_is_asked_for_again(fixture_db: Path) -> None:
     """A misspelt actor or a bad date typed at a prompt ended the whole entry, to be typed
     again from the start; now the error is said and the question asked again."""
-    import pty
-
-    master, slave = pty.openpty()
     args = ["add", "event", "--topic", "energy", "--source", "alpha-2013", "--quote", "q"]
-    p = subprocess.Popen([*RUSINO, *args], env=env(fixture_db), stdin=slave,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
-    os.close(slave)
-    os.write(master, b"2013-99\n2013\nAsked again\nRusia\nRussia; China\n")
-    out, err = p.communicate(timeout=60)
-    os.close(master)
-    assert (p.returncode, out) == (0, "2013-asked-again\n"), err
+    answers = b"2013-99\n2013\nAsked again\nRusia\nRussia; China\n"
+    code, out, err = typed(fixture_db, args, answers)
+    assert (code, out) == (0, "2013-asked-again\n"), err
     assert err.count("Date (EDTF") == 2 and "no such month in '2013-99'" in err
     assert err.count("Actors (separate") == 2 and "did you mean Russia?" in err
 
