@@ -665,9 +665,16 @@ def test_what_add_and_import_write_passes_check_with_the_articles_at_hand(
                        "--actor", "Russia", "--topic", "trade", "--source", "doe-2014",
                        "--quote", "anything Doe wrote")  # fmt: skip
     assert code == 0, err
+    # a source row naming an article file that is not at hand: passed over by both
+    elsewhere = {"type": "source", "id": "far-2015", "authors": ["Far, A"], "title": "T",
+                 "publication": "P", "date": "2015", "kind": "op-ed", "file": "far.txt"}  # fmt: skip
+    rows = [elsewhere, GOOD | {"id": "far", "source": "far-2015", "quote": "not at hand"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    code, _, err = cli(capsys, *db, "import", str(path))
+    assert code == 0, err
     code, out, err = cli(capsys, *db, "check")
     assert (code, out) == (0, "")
-    assert "(1 record of sources naming no article file: quotes not looked up)" in err
+    assert f"(2 records of sources whose article is not in {fixture_sources_dir}: quotes not" in err
 
 
 @pytest.mark.parametrize(

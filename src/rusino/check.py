@@ -277,7 +277,8 @@ def _fts(db_path: Path) -> Iterator[str]:
 
 def _quotes(conn: sqlite3.Connection, sources_dir: Path, every_article: bool) -> Iterator[str]:
     """Every quote, and every note's text, appears verbatim (whitespace folded) in its article.
-    A source that names no article (one a user added) is passed over unless every_article."""
+    A source whose article is not at hand (one a user added, naming no file or one elsewhere)
+    is passed over unless every_article, as add and import pass it over."""
     articles: dict[str, tuple[str, str]] = {}  # source id -> (file name, folded text)
     for source, file in conn.execute("SELECT id, file FROM sources ORDER BY id").fetchall():
         if not file:
@@ -288,7 +289,8 @@ def _quotes(conn: sqlite3.Connection, sources_dir: Path, every_article: bool) ->
         try:
             articles[source] = (file, build.fold(path.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError) as exc:
-            yield f"source {source}: cannot read its article {path}: {exc}"
+            if every_article:
+                yield f"source {source}: cannot read its article {path}: {exc}"
     for table in ("events", "facts"):
         for rid, source, quote in conn.execute(
             f"SELECT id, source, quote FROM {table} ORDER BY id"

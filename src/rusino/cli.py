@@ -698,6 +698,8 @@ def check(
     ] = None,
 ) -> None:
     """Validate the database; print one line per problem on stdout and exit 1 if there are any."""
+    import json
+
     from rusino import db
     from rusino.check import check_database
 
@@ -728,14 +730,19 @@ def check(
             " (quotes not looked up in the articles: set RUSINO_SOURCES_DIR or pass --sources DIR)"
         )
     else:
-        unfiled = conn.execute(
+        unfiled = [
+            str(s) for s, f in conn.execute("SELECT id, file FROM sources")
+            if not f or not (sources_dir / f).is_file()
+        ]  # fmt: skip
+        n = conn.execute(
             "SELECT count(*) FROM (SELECT source FROM events UNION ALL SELECT source FROM facts)"
-            " AS r JOIN sources AS s ON s.id = r.source WHERE s.file = ''"
+            " WHERE source IN (SELECT value FROM json_each(?))",
+            (json.dumps(unfiled),),
         ).fetchone()[0]
-        if unfiled:
+        if n:
             unchecked = (
-                f" ({unfiled} record{'s' if unfiled != 1 else ''} of sources naming no article "
-                "file: quotes not looked up)"
+                f" ({n} record{'s' if n != 1 else ''} of sources whose article is not in "
+                f"{sources_dir}: quotes not looked up)"
             )
     typer.echo(f"ok: {n_events} events, {n_facts} facts{unchecked}", err=True)
 
