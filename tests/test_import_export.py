@@ -667,7 +667,8 @@ def test_what_add_and_import_write_passes_check_with_the_articles_at_hand(
     assert code == 0, err
     # a source row naming an article file that is not at hand: passed over by both
     elsewhere = {"type": "source", "id": "far-2015", "authors": ["Far, A"], "title": "T",
-                 "publication": "P", "date": "2015", "kind": "op-ed", "file": "far.txt"}  # fmt: skip
+                 "publication": "P", "date": "2015", "kind": "op-ed",
+                 "file": "far.txt"}  # fmt: skip
     rows = [elsewhere, GOOD | {"id": "far", "source": "far-2015", "quote": "not at hand"}]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     code, _, err = cli(capsys, *db, "import", str(path))
