@@ -761,3 +761,20 @@ def test_a_name_typed_decomposed_is_the_same_name(
     code, out, _ = cli(capsys, "--db", str(fixture_db), "timeline", "--actor", decomposed)
     assert code == 0 and len(out.splitlines()) == 2
     assert check_database(fixture_db) == []
+
+
+def test_the_bundled_data_exported_imports_into_an_empty_database_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Export writes actors by name, so Andrei Denisov (country Russia) comes before Russia:
+    a country is resolved once every row is read, not refused at its row."""
+    code, out, _ = cli(capsys, "export")
+    assert code == 0 and out
+    path = tmp_path / "all.jsonl"
+    path.write_text(out, encoding="utf-8")
+    empty = tmp_path / "empty.sqlite"
+    assert cli(capsys, "db", "init", "--empty", str(empty))[0] == 0
+    code, _, err = cli(capsys, "--db", str(empty), "import", str(path))
+    assert code == 0, err
+    assert cli(capsys, "--db", str(empty), "export") == (0, out, "")
+    assert check_database(empty) == []

@@ -1230,6 +1230,8 @@ def import_rows(
             for p in writer.write(batch, check=count > 0):
                 note(p)
         background.idle()
+        for p in shared.finish():
+            note(p)
         if count:
             problems.sort(key=_line_of)
             del problems[max_problems:]

@@ -81,6 +81,7 @@ class Importer:
         self.idle = idle  # waits until the import's writer thread leaves the connection
         self.added: dict[str, int] = dict.fromkeys(KINDS, 0)
         self.unchanged: dict[str, int] = dict.fromkeys(KINDS, 0)
+        self.countries: list[tuple[build.Raw, str, str]] = []  # (row, actor, country) to resolve
 
     def line(self) -> str:
         """ "; 1 source, 3 actors added; 2 topics unchanged", or "" when there were none."""
@@ -90,6 +91,23 @@ class Importer:
             if named:
                 parts.append(f"{', '.join(named)} {verb}")
         return "".join(f"; {p}" for p in parts)
+
+    def finish(self) -> list[str]:
+        """Resolve the countries that named an actor not known when their row was read, once
+        every row is; the problems of those that name none."""
+        problems = []
+        for raw, name, country in self.countries:
+            canonical = self.validator.actors.get(query.alias_key(country))
+            if canonical is None:
+                hint = "add the country's actor row, or leave 'country' empty"
+                error = raw.error(f"field 'country': {country!r} is not an actor", hint)
+                problems.append(str(error))
+            elif canonical != country:
+                self.idle()
+                self.ledger.remove(self.conn, "actors", "t.name = ?", (name,))
+                self.conn.execute("UPDATE actors SET country = ? WHERE name = ?", (canonical, name))
+                self.ledger.add(self.conn, "actors", "t.name = ?", (name,))
+        return problems
 
     def row(self, kind: str, fields: dict[str, Any], where: str) -> None:
         """Add (or find unchanged) one record; RusinoError names what is wrong with it."""
@@ -177,12 +195,10 @@ class Importer:
         keys = sorted({query.alias_key(name), *(query.alias_key(a) for a in record["aliases"])})
         if kind == "actor" and record["country"]:  # an actor's name or alias, as the build has it
             country = known.get(query.alias_key(record["country"]))
-            if country is None:
-                raise raw.error(
-                    f"field 'country': {record['country']!r} is not an actor",
-                    "put the country's actor row first, or leave 'country' empty",
-                )
-            record["country"] = country
+            if country is None:  # perhaps a row further on (export writes actors by name)
+                self.countries.append((raw, name, record["country"]))
+            else:
+                record["country"] = country
         extra = ("kind", "country") if kind == "actor" else ("description",)
         values = tuple(record[c] for c in extra)
         if known.get(query.alias_key(name)) == name:
