@@ -337,6 +337,13 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
         "field 'value' must be a number, not '1_000'",
     ),
     "empty json": ("", "empty.json", "the file is empty (no rows is [])"),
+    # what follows an array was dropped silently (cat a.json b.json), and [A,] taken
+    "two json arrays": (
+        f"[{json.dumps(GOOD)}] [{json.dumps(GOOD)}]",
+        "two.json",
+        "after the array",
+    ),
+    "json trailing comma": (f"[{json.dumps(GOOD)},]", "comma.json", "',' before ']'"),
     # json's parser recurses: a RecursionError was an internal error
     "deeply nested json": ("[" * 100_000 + "]" * 100_000, "deep.json", "nested too deeply"),
     "deeply nested jsonl": ('{"a":' * 100_000 + "1" + "}" * 100_000, "bad.jsonl", "too deeply"),

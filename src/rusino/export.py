@@ -411,12 +411,19 @@ def read_json(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, s
         pos = _skip(text, pos)
         if pos < len(text) and text[pos] == ",":
             pos = _skip(text, pos + 1)
+            if pos < len(text) and text[pos] == "]":  # [A,] is not JSON
+                line += text.count("\n", counted, pos)
+                yield f"{name}:{line}", None, f"{name}:{line}: not valid JSON: ',' before ']'"
+                return
         elif pos < len(text) and text[pos] != "]":
             line += text.count("\n", counted, pos)
             yield f"{name}:{line}", None, f"{name}:{line}: not valid JSON: expected ',' or ']'"
             return
     if pos >= len(text):
         yield f"{name}:{line}", None, f"{name}: not valid JSON: the array is not closed"
+    elif _skip(text, pos + 1) != len(text):  # a second array (cat a.json b.json), or garbage
+        line = text.count("\n", 0, pos) + 1
+        yield f"{name}:{line}", None, f"{name}:{line}: not valid JSON: more after the array"
 
 
 # json's parser recurses: arrays in arrays ten thousand deep raise RecursionError
