@@ -288,7 +288,7 @@ def _quotes(conn: sqlite3.Connection, sources_dir: Path, every_article: bool) ->
         path = sources_dir / file
         try:
             articles[source] = (file, build.fold(path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, ValueError) as exc:  # ValueError: not UTF-8, or a NUL in the name
             if every_article:
                 yield f"source {source}: cannot read its article {path}: {exc}"
     for table in ("events", "facts"):

@@ -663,7 +663,7 @@ class Validator:
         """The source's article text, when it is at hand in opts.sources_dir."""
         if self.opts.sources_dir is None:
             return
-        with contextlib.suppress(OSError, UnicodeDecodeError):  # not at hand: not looked in
+        with contextlib.suppress(OSError, ValueError):  # not at hand (or not text): not looked in
             text = (self.opts.sources_dir / file).read_text(encoding="utf-8")
             self.articles[source] = (file, build.fold(text))
 

@@ -58,10 +58,13 @@ def _notes(conn: sqlite3.Connection, source: str) -> list[tuple[int, str]]:
 
 
 def no_semicolon(raw: build.Raw, what: str, items: list[str], place: str = "") -> None:
-    """Refuse a list item holding ';', which tsv and csv put between a list's items."""
+    """Refuse a list item holding ';', which tsv and csv put between a list's items, or a NUL,
+    where SQLite's functions that make the link rows end a text."""
     for item in items:
         if ";" in item:
             raise raw.error(f"{what} {item!r}{place} holds ';'", _SEMICOLON)
+        if "\x00" in item:
+            raise raw.error(f"{what} {item!r}{place} holds a NUL character", "leave it out")
 
 
 class Importer:
@@ -136,7 +139,7 @@ class Importer:
                     f"field 'notes': note {number} must be numbered from 1 and have a text"
                 )
         file = record["file"]
-        if file and (file in (".", "..") or "/" in file or "\\" in file):
+        if file and (file in (".", "..") or "/" in file or "\\" in file or not file.isprintable()):
             raise raw.error(
                 f"field 'file': {file!r} is not a file name",
                 "name the article's text file in RUSINO_SOURCES_DIR, without a folder",
