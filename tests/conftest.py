@@ -12,6 +12,13 @@ from rusino.build import build_database
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def _no_article_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run without RUSINO_SOURCES_DIR, whatever the shell has (a test that wants the
+    texts sets it; tests/test_dataset.py reads it when it is imported)."""
+    monkeypatch.delenv("RUSINO_SOURCES_DIR", raising=False)
+
+
 @pytest.fixture(scope="session")
 def fixture_data_dir() -> Path:
     """tests/fixtures/data: 2 sources, 3 notes, 6 actors, 10 topics, 6 events, 4 facts."""

@@ -404,6 +404,12 @@ def test_db_build_and_check(
         "ok: 6 events, 4 facts (quotes not looked up in the articles: set RUSINO_SOURCES_DIR "
         "or pass --sources DIR)\n",
     )
+    # a folder that is not there is refused (a typo left every quote unchecked); empty is unset
+    monkeypatch.setenv("RUSINO_SOURCES_DIR", str(fixture_sources_dir / "nowhere"))
+    assert run(["--db", str(out), "check"]) == 2
+    assert "is not a folder (point RUSINO_SOURCES_DIR" in capsys.readouterr().err
+    assert run(["--db", str(out), "check", "--sources", ""]) == 0
+    assert "quotes not looked up in the articles" in capsys.readouterr().err
     monkeypatch.setenv("RUSINO_SOURCES_DIR", str(fixture_sources_dir))
     assert run(["--db", str(out), "check"]) == 0
     capsys.readouterr()

@@ -674,6 +674,20 @@ def db_build(
     typer.echo(f"built {target}: {summary}", err=True)
 
 
+def sources_folder(value: str | None) -> Path | None:
+    """The article texts' folder (--sources, RUSINO_SOURCES_DIR): None when unset or empty; one
+    that is not a folder is refused, as a typo would leave every quote unchecked."""
+    if not value:
+        return None
+    folder = Path(value).expanduser()
+    if not folder.is_dir():
+        raise RusinoError(
+            f"the article texts' folder {value!r} is not a folder",
+            "point RUSINO_SOURCES_DIR (or --sources) at the folder that holds them, or unset it",
+        )
+    return folder
+
+
 @app.command()
 def check(
     data: Annotated[
@@ -686,8 +700,8 @@ def check(
             "from a checkout].",
         ),
     ] = None,
-    sources_dir: Annotated[
-        Path | None,
+    sources: Annotated[
+        str | None,  # not Path: an empty value (as RUSINO_SOURCES_DIR= sets it) is no folder
         typer.Option(
             "--sources",
             metavar="DIR",
@@ -703,6 +717,7 @@ def check(
     from rusino import db
     from rusino.check import check_database
 
+    sources_dir = sources_folder(sources)
     path = db.resolve_path(STATE.db)
     data_dir = data
     repo = db.repo_data_dir()

@@ -33,6 +33,7 @@ from rusino.cli import (
     complete_actor,
     complete_topic,
     db_app,
+    sources_folder,
     timeline_filter,
 )
 from rusino.errors import RusinoError
@@ -123,14 +124,13 @@ def _options(
         raise RusinoError(
             f"--actor-kind {actor_kind!r} is not one of {', '.join(build.ACTOR_KINDS)}"
         )
-    sources = os.environ.get("RUSINO_SOURCES_DIR")
     return store.Options(
         replace=replace,
         new_actors=new_actor,
         new_topics=new_topic,
         actor_kind=actor_kind,
         dry_run=dry_run,
-        sources_dir=Path(sources) if sources else None,
+        sources_dir=sources_folder(os.environ.get("RUSINO_SOURCES_DIR")),
     )
 
 
