@@ -24,7 +24,7 @@ def connect_error(path: Path) -> RusinoError:
 def test_missing_path(tmp_path: Path) -> None:
     error = connect_error(tmp_path / "nothing.sqlite")
     assert error.message == f"no database at {tmp_path / 'nothing.sqlite'}"
-    assert "rusino db build" in error.hint
+    assert "rusino db init PATH" in error.hint  # a user makes their own; db build is the data's
 
 
 def test_directory(tmp_path: Path) -> None:

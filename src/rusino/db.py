@@ -21,7 +21,7 @@ _PACKAGE_DB = Path(__file__).parent / "data" / "events.sqlite"  # inside an inst
 _REPO_ROOT = Path(__file__).resolve().parents[2]  # a source checkout / editable install
 _REPO_DB = _REPO_ROOT / "data" / "events.sqlite"
 
-_BUILD_HINT = "build one with `rusino db build`, or point --db / RUSINO_DB at a rusino database"
+_BUILD_HINT = "make one with `rusino db init PATH`, or point --db / RUSINO_DB at a rusino database"
 
 
 def repo_data_dir() -> Path | None:
