@@ -251,3 +251,20 @@ def test_the_import_progress_bar_leaves_stdout_empty(fixture_db: Path, tmp_path:
     os.close(leader)
     assert p.returncode == 0
     assert out.read_bytes() == b""
+
+
+def test_prompted_names_are_checked_whole(fixture_db: Path) -> None:
+    """`;` alone, and a name given twice (by an alias too), were taken at the prompt and
+    refused only at the end, everything typed lost."""
+    args = ["add", "event", "--date", "2013", "--topic", "energy", "--source", "alpha-2013",
+            "--quote", "q"]  # fmt: skip
+    code, out, err = typed(fixture_db, args, b"Twice\n;\nJapan; tokyo\nRussia; China\n")
+    assert (code, out) == (0, "2013-twice\n"), err
+    assert err.count("Actors (separate") == 3 and "actor 'Japan' is named twice ('tokyo')" in err
+
+
+def test_a_database_that_cannot_be_written_is_said_before_the_questions() -> None:
+    bundled = Path(__file__).resolve().parents[1] / "data" / "events.sqlite"
+    code, out, err = typed(bundled, ["add", "event"], b"never asked\n")
+    assert (code, out) == (2, "")
+    assert "the bundled database is read-only" in err and "Date" not in err

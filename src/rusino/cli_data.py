@@ -214,6 +214,8 @@ def _ask(
         answer: Any = _prompt(label + (" (separate several with ;)" if many else ""))
         if many:
             answer = [a.strip() for a in answer.split(";") if a.strip()]
+            if not answer:  # ";" alone
+                continue
         try:
             if check is not None:
                 check(answer)
@@ -222,25 +224,40 @@ def _ask(
             typer.echo(f"rusino: {exc}", err=True)
 
 
+def _usable(wait: float, dry_run: bool) -> None:
+    """On a terminal, the database is opened before any question is asked: one that cannot be
+    written is said before the answers are typed, not after."""
+    if sys.stdin.isatty():
+        with _writing(wait, dry_run):
+            pass
+
+
 class _Retry(Exception):
     """A prompted answer refused: the question is asked again."""
 
 
-def _known(kind: str, allow_new: bool) -> Callable[[Any], object] | None:
-    """The check of a prompted answer naming actors, topics or a source in the database."""
+def _known(kind: str, allow_new: bool) -> Callable[[Any], object]:
+    """The check of a prompted answer naming actors, topics or a source in the database: each
+    known (or, allow_new, new), and none twice."""
     from rusino import db, query
-
-    if allow_new:
-        return None
 
     def check(answer: Any) -> None:
         conn = db.connect(db.resolve_path(STATE.db))  # its trouble ends the command
+        named: list[str] = []
         try:
             for name in answer if isinstance(answer, list) else [answer]:
                 if kind == "source":
-                    query.check_source(conn, name)
-                else:
-                    query.resolve(conn, kind, name)
+                    named.append(query.check_source(conn, name))
+                    continue
+                try:
+                    named.append(query.resolve(conn, kind, name))
+                except RusinoError:
+                    if not allow_new:
+                        raise
+                    named.append(query.clean_name(name))
+                keys = [query.alias_key(n) for n in named]
+                if keys.count(keys[-1]) > 1:  # a name, or its alias (Japan; tokyo)
+                    raise RusinoError(f"{kind} {named[-1]!r} is named twice ({name!r})")
         except RusinoError as exc:
             raise _Retry(str(exc)) from None
         finally:
@@ -394,6 +411,7 @@ def add_event(
 ) -> None:
     """Add one event; prints its id. On a terminal, missing fields are asked for."""
     opts = _options(new_actor, new_topic, actor_kind, dry_run, replace)
+    _usable(wait, dry_run)
     edtf, words = _record_date(date)
     fields = {
         "id": id_,
@@ -468,6 +486,7 @@ def add_fact(
 ) -> None:
     """Add one figure; prints its id. On a terminal, missing fields are asked for."""
     opts = _options(new_actor, new_topic, actor_kind, dry_run, replace)
+    _usable(wait, dry_run)
     subject = _ask(subject, "Subject")
     while value is None and sys.stdin.isatty():
         with contextlib.suppress(typer.BadParameter):
@@ -533,6 +552,7 @@ def add_source(
     """Add a source (an article) that events and facts can cite; prints its id."""
     from rusino import store
 
+    _usable(wait, False)
     edtf, _ = _record_date(date)
     fields = {
         "id": id_,
