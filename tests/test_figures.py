@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rusino.figures import disagreement, numbers_in
+from rusino.figures import disagreement, numbers_in, parse_number
 
 
 @pytest.mark.parametrize(
@@ -96,3 +96,26 @@ def test_values_the_wording_does_not_state(
     as_written: str, value: float, value_max: float | None, message: str
 ) -> None:
     assert disagreement(as_written, value, value_max).startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("123456789012345678", 123456789012345678),  # whole: exact (a float keeps 17 digits)
+        ("-5", -5),
+        (" 7 ", 7),
+        ("13.5e9", 13.5e9),
+        (".5", 0.5),
+        ("0e5", 0.0),
+    ],
+)
+def test_parse_number(text: str, number: float) -> None:
+    parsed = parse_number(text)
+    assert parsed == number and type(parsed) is type(number)
+
+
+@pytest.mark.parametrize("text", ["1_000", "\u0661\u0662", "nan", "inf", "1e400", "5e-400", ""])
+def test_parse_number_refuses(text: str) -> None:
+    """float() reads the first four (1000, 12, nan, inf) and makes the next two inf and 0."""
+    with pytest.raises(ValueError):
+        parse_number(text)

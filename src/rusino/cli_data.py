@@ -429,13 +429,15 @@ def add_event(
     _add("event", fields, opts, wait)
 
 
-def _number(text: str) -> float:
-    """A figure as typed: ASCII digits, a point, an exponent (float() also reads 1_000, ١٢)."""
+def _number(text: str) -> int | float:
+    """A figure as typed: ASCII digits, a point, an exponent (float() also reads 1_000, ١٢), a
+    whole number exactly."""
     from rusino import figures
 
-    if not figures.PLAIN_NUMBER.fullmatch(text.strip()):
-        raise typer.BadParameter(f"{text!r} is not a number (write it as 1300, 13.5 or 13.5e9)")
-    return float(text)
+    try:
+        return figures.parse_number(text)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{exc} (write it as 1300, 13.5 or 13.5e9)") from None
 
 
 @add_app.command("fact")
@@ -498,7 +500,7 @@ def add_fact(
 
     def number(x: float | None) -> int | float | None:
         # a whole number as an int, as JSON would have it, where SQLite's INTEGER holds it
-        return int(x) if x is not None and x.is_integer() and abs(x) < 2**63 else x
+        return int(x) if isinstance(x, float) and x.is_integer() and abs(x) < 2**63 else x
 
     fields = {
         "id": id_,

@@ -21,6 +21,7 @@ field ("event" | "fact"), so one file can hold both and `import` knows which is 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import html
 import io
@@ -453,12 +454,9 @@ def _from_cell(kind: str, value: str) -> Any:
             return value
     if kind == "bool":
         return {"true": True, "false": False}.get(value.lower(), value)
-    if kind == "number" and figures.PLAIN_NUMBER.fullmatch(value):
-        for convert in (int, float):
-            try:
-                return convert(value)
-            except ValueError:
-                pass
+    if kind == "number":
+        with contextlib.suppress(ValueError):  # left as text: the validation names the field
+            return figures.parse_number(value)
     return value
 
 

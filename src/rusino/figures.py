@@ -116,6 +116,22 @@ _RANGE = re.compile(r"^\s*(?:to|and|or|-|\u2013|\u2014)\s*(?:[A-Za-z$€£¥]{0,
 PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", re.ASCII)
 
 
+def parse_number(text: str) -> int | float:
+    """A figure as written: a whole number exactly (an int: a float keeps 15-17 digits), any
+    other as a float; ValueError for what is no number, or what a float cannot hold (1e400,
+    5e-400, which float() makes inf and 0)."""
+    text = text.strip()
+    if not PLAIN_NUMBER.fullmatch(text):
+        raise ValueError(f"{text!r} is not a number")
+    if text.lstrip("+-").isdigit():
+        return int(text)
+    number = float(text)
+    mantissa = text.lower().partition("e")[0]
+    if math.isinf(number) or (number == 0 and mantissa.strip("+-0.")):
+        raise ValueError(f"{text!r} is beyond what a number here can hold")
+    return number
+
+
 def numbers_in(as_written: str) -> list[float] | None:
     """The figures the wording states, each as a plain number; None when it states none that
     can be read with certainty. A scale written once for a range applies to both ends
