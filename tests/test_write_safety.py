@@ -331,7 +331,13 @@ def test_db_init_refuses_a_folder_and_a_link_to_nothing(tmp_path: Path) -> None:
     link = tmp_path / "link.sqlite"
     link.symlink_to(tmp_path / "nowhere.sqlite")
     p = rusino("db", "init", str(link))
-    assert p.returncode == 2 and "which does not exist (remove the link" in p.stderr
+    assert p.returncode == 2 and "which leads to no file (remove the link" in p.stderr
+    for folder in (f"{tmp_path}/new/.", f"{tmp_path}/new/.."):  # Path() drops the /.
+        p = rusino("db", "init", folder)
+        assert p.returncode == 2 and "names a folder" in p.stderr
+    assert not (tmp_path / "new").exists()
+    p = rusino("db", "init", "")
+    assert p.returncode == 2 and "PATH is empty" in p.stderr
     assert link.is_symlink() and not (tmp_path / "nowhere.sqlite").exists()
 
 

@@ -159,10 +159,15 @@ def db_init(
     from rusino import store
 
     # the database the user selected, as every other command takes it, else the default
+    if path == "":
+        raise RusinoError("PATH is empty", "give the database's file name, or leave PATH out")
     selected = path or STATE.db or os.environ.get("RUSINO_DB") or None
-    if selected is not None and selected.endswith(("/", os.sep)):
+    if selected is not None and (
+        selected.endswith(("/", os.sep)) or os.path.basename(selected) in (".", "..")
+    ):
+        folder = os.path.join(selected, "")
         raise RusinoError(
-            f"{selected} names a folder", f"give the database's file name: {selected}events.sqlite"
+            f"{selected} names a folder", f"give the database's file name: {folder}events.sqlite"
         )
     target = Path(selected).expanduser() if selected else _app_dir() / "events.sqlite"
     counts = store.init_database(target, empty=empty)

@@ -278,7 +278,7 @@ def init_database(target: Path, *, empty: bool = False) -> dict[str, int]:
         )
     if target.is_symlink() and not target.exists():  # not replaced by a file of its own
         raise RusinoError(
-            f"{target} is a link to {os.readlink(target)}, which does not exist",
+            f"{target} is a link to {os.readlink(target)}, which leads to no file",
             "remove the link, or pass another PATH",
         )
     if target.exists():
