@@ -791,3 +791,21 @@ def test_the_bundled_data_exported_imports_into_an_empty_database_unchanged(
     assert code == 0, err
     assert cli(capsys, "--db", str(empty), "export") == (0, out, "")
     assert check_database(empty) == []
+
+
+def test_an_id_typed_decomposed_is_the_same_id(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """café-1 typed with a combining accent made a second record whose id looked the same."""
+    decomposed, composed = "cafe\u0301-1", "caf\u00e9-1"
+    base = ["--db", str(fixture_db), "add", "event", "--date", "2013", "--summary", "S",
+            "--actor", "Russia", "--topic", "energy", "--source", "alpha-2013",
+            "--quote", "q"]  # fmt: skip
+    assert cli(capsys, *base, "--id", decomposed) == (
+        0,
+        f"{composed}\n",
+        f"added event {composed}\n",
+    )
+    assert cli(capsys, *base, "--id", composed)[2] == f"unchanged: event {composed}\n"
+    code, out, _ = cli(capsys, "--db", str(fixture_db), "show", decomposed, "-f", "json")
+    assert code == 0 and json.loads(out)["id"] == composed

@@ -800,6 +800,7 @@ def show(conn: sqlite3.Connection, id_: str) -> Row:
     """Everything about one event or fact (see the module docstring for the fields)."""
     from rusino.dates import display
 
+    id_ = unicodedata.normalize("NFC", id_)  # as ids are stored
     r = conn.execute(f"SELECT {EVENT_SELECT} FROM events e WHERE e.id = ?", (id_,)).fetchone()
     row: Row
     if r is not None:

@@ -697,8 +697,8 @@ class Validator:
             # (not text or text.isspace()) is (not text.strip()), without a copy
             if type(text) is not str or not text or text.isspace() or len(text) > MAX_FIELD:
                 return None
-        if _BAD_ID.search(str(rid)):
-            return None  # the full rules say what is wrong with it
+        if _BAD_ID.search(str(rid)) or not str(rid).isascii():
+            return None  # the full rules say what is wrong with it, or compose it (NFC)
         comment, inferred = get("comment", ""), get("inferred", False)
         if type(comment) is not str or len(comment) > MAX_FIELD or type(inferred) is not bool:
             return None
@@ -797,6 +797,10 @@ class Validator:
                 "an id has no spaces or slashes and starts with a letter or digit, "
                 "so that shells, cut and xargs pass it whole",
             )
+        # composed, as names are: café-1 typed with a combining accent is the same id
+        record["id"] = unicodedata.normalize("NFC", record["id"])
+        if kind == "fact" and record["event"]:
+            record["event"] = unicodedata.normalize("NFC", record["event"])
         try:
             start, end, precision = date_bounds(record["date"])
         except RusinoError as exc:
@@ -1499,6 +1503,8 @@ def add_record(
 ) -> tuple[str, Summary]:
     """Add one event or fact; the id is made from date and summary (subject) unless given."""
     fields = {k: v for k, v in fields.items() if v is not None}
+    if isinstance(fields.get("id"), str):
+        fields["id"] = unicodedata.normalize("NFC", fields["id"])  # as it is stored, and said
     named = "summary" if kind == "event" else "subject"
     text = fields.get(named)
     made = not fields.get("id") and isinstance(fields.get("date"), str) and isinstance(text, str)
