@@ -136,7 +136,8 @@ class Importer:
         for number, text in notes:
             if number < 1 or not text.strip():
                 raise raw.error(
-                    f"field 'notes': note {number} must be numbered from 1 and have a text"
+                    f"field 'notes': note {number} must be numbered from 1 and have a text",
+                    'notes are [{"number": 1, "text": "..."}, ...], as the article numbers them',
                 )
         file = record["file"]
         if file and (file in (".", "..") or "/" in file or "\\" in file or not file.isprintable()):
@@ -180,7 +181,10 @@ class Importer:
         if article is not None:  # as `rusino check` will look
             for number, text in notes:
                 if build.fold(text) not in article[1]:
-                    raise raw.error(f"note {number}: its text is not in the article ({file})")
+                    raise raw.error(
+                        f"note {number}: its text is not in the article ({file})",
+                        "give the note's text as the article prints it",
+                    )
         self.added["source"] += 1
 
     def _named(self, kind: str, fields: dict[str, Any], where: str) -> None:
