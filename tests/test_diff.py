@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -633,3 +634,15 @@ def test_a_side_nested_too_deeply_is_bad_input(
     assert run(["diff", str(deep), "all"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "nested too deeply" in err
+
+
+def test_two_pipelines_are_sides(fixture_db: Path) -> None:
+    """<(...) is /dev/fd/63, a pipe, not a regular file: it was "no such file"."""
+    rusino = " ".join(shlex.quote(a) for a in [*RUSINO, "--db", str(fixture_db)])
+    script = (
+        f"{rusino} diff <({rusino} timeline --actor Russia -f jsonl) <({rusino} timeline -f jsonl)"
+    )
+    p = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=False)
+    assert p.returncode == 1, p.stderr
+    marks = {line.split("\t")[0] for line in p.stdout.splitlines()}
+    assert marks == {"=", ">"}

@@ -205,10 +205,10 @@ def parse_side(text: str) -> Side:
     if _looks_like_selector(text):
         return Side(text, "selector", parse_selector(text))
     path = Path(text).expanduser()
-    if path.is_file():
-        return Side(text, "file", path=path)
     if path.is_dir():
         raise RusinoError(f"{text} is a directory", SIDE_HINT)
+    if path.exists():  # a file, or a pipe: <(rusino timeline ...) is /dev/fd/63
+        return Side(text, "file", path=path)
     if ":" in text:
         parse_selector(text)  # raises, with a did-you-mean on the key
     raise RusinoError(f"no such file {text!r}, and not a selector", SIDE_HINT)
