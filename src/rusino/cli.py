@@ -909,6 +909,10 @@ def run(argv: list[str] | None = None) -> int:
         trouble = int(ExitCode.USAGE if command == "diff" else ExitCode.ERROR)
         from rusino import db
 
+        if isinstance(e, OSError) and e.filename is not None and e.errno in _BAD_PATH:
+            # a path that cannot be: too long, a loop of links, a file where a folder must be
+            typer.echo(f"rusino: {_shortened(repr(str(e.filename)))}: {e.strerror}", err=True)
+            return int(ExitCode.USAGE)
         if db.is_busy(e):
             # a query that met another process's write, after connecting went through
             typer.echo(f"rusino: {e}: another process is writing (try again later)", err=True)
@@ -927,6 +931,7 @@ def run(argv: list[str] | None = None) -> int:
         return trouble  # diff's 1 means "the sides differ", so its trouble is 2, as diff(1)'s
 
 
+_BAD_PATH = {errno.ENAMETOOLONG, errno.ELOOP, errno.ENOTDIR, errno.ENOENT, errno.EISDIR}
 _LONG_QUOTED = re.compile(r"'([^'\n]{121,})'|\"([^\"\n]{121,})\"")
 
 
