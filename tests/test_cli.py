@@ -228,7 +228,7 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["nosuchcommand"], "No such command"),
         (["timeline", "--source", "alpha-2012"], "did you mean alpha-2013?"),
         # a path too long for the system: an internal OSError, the whole path printed
-        (["--db", "x" * 5000, "timeline"], "…' (5,000 characters): File name too long"),
+        (["import", "x" * 5000], "…' (5,000 characters): File name too long"),
         (["diff", "x" * 5000 + ".jsonl", "all"], "(5,006 characters): File name too long"),
         # float() reads these; a figure is written with ASCII digits
         (["add", "fact", "--value", "1_000"], "'1_000' is not a number"),
