@@ -601,6 +601,11 @@ _PLAIN = {"id": "a", "date": "2012", "start": "2012-01-01", "end": "2012-12-31",
         ([_PLAIN | {"id": None}], "f.jsonl, record 1: its id must be a non-empty string"),
         ([_PLAIN, _PLAIN], "f.jsonl, record 2: id 'a' is also record 1"),
         ([_PLAIN | {"extra": 1}], "f.jsonl, record 1: field 'extra' is not one rusino compares"),
+        # a value of another type was compared (a null summary broke the markdown view)
+        ([_PLAIN | {"summary": None}], "f.jsonl, record 1: field 'summary' is null, not text"),
+        ([_PLAIN | {"actors": "Russia"}], "field 'actors' is \"Russia\", not a list of names"),
+        ([_PLAIN | {"start": "2012"}], "field 'start' is \"2012\", not a day (YYYY-MM-DD)"),
+        ([_PLAIN | {"inferred": "no"}], "field 'inferred' is \"no\", not true or false"),
     ],
 )
 def test_a_file_side_that_is_not_rusino_jsonl_is_refused(
@@ -610,7 +615,7 @@ def test_a_file_side_that_is_not_rusino_jsonl_is_refused(
     tool's made every record "changed"."""
     with pytest.raises(RusinoError) as err:
         core.read_rows(map(json.dumps, lines), "f.jsonl", "events")
-    assert err.value.message == message
+    assert err.value.message.endswith(message)
 
 
 def test_what_show_prints_is_a_side(
@@ -646,3 +651,37 @@ def test_two_pipelines_are_sides(fixture_db: Path) -> None:
     assert p.returncode == 1, p.stderr
     marks = {line.split("\t")[0] for line in p.stdout.splitlines()}
     assert marks == {"=", ">"}
+
+
+def test_a_fact_side_value_must_be_a_number() -> None:
+    """ "80" was taken as 80, and true as 1 (+USD 80 bn, +7,999,999,999,900%)."""
+    fact = {"id": "f", "subject": "s", "value": "80", "unit": "USD", "date": "2012",
+            "start": "2012-01-01", "end": "2012-12-31"}  # fmt: skip
+    for value in ("80", True, None):
+        with pytest.raises(RusinoError, match=r"field 'value' is .*, not a number"):
+            core.read_rows([json.dumps(fact | {"value": value})], "f.jsonl", "facts")
+
+
+def test_fields_a_file_leaves_out_are_not_compared(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, tmp_path: Path
+) -> None:
+    """A file trimmed with jq (del(.quote, .comment)) showed every record changed to null."""
+    db = ["--db", str(fixture_db)]
+    assert run([*db, "timeline", "--actor", "Japan", "-f", "jsonl"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    trimmed = tmp_path / "trimmed.jsonl"
+
+    def write(keep: list[dict[str, object]]) -> None:
+        lines = (json.dumps({k: v for k, v in r.items() if k not in ("quote", "comment")})
+                 for r in keep)  # fmt: skip
+        trimmed.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+    write(rows)
+    assert run([*db, "diff", str(trimmed), "actor:Japan", "--quiet"]) == 0
+    stored = rows[0]["summary"]
+    write([rows[0] | {"summary": "Reworded"}, *rows[1:]])
+    assert run([*db, "diff", str(trimmed), "actor:Japan", "-f", "jsonl"]) == 1
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["fields"] for r in out if r["side"] == "changed"] == [
+        {"summary": ["Reworded", stored]}
+    ]

@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import math
 import re
 import sqlite3
 import sys
@@ -326,6 +327,45 @@ def _check_record(
             f"{label}, record {n}: field {unknown[0]!r} is not one rusino compares",
             f"drop it, e.g. jq -c 'del(.{unknown[0]})'",
         )
+    for name, value in item.items():
+        what = _FIELD_TYPES.get(name, "text")
+        if not _is_a(value, what) or (name in ("start", "end") and not _ISO_DAY.match(value)):
+            shown = json.dumps(value, ensure_ascii=False)
+            shown = shown if len(shown) <= 40 else shown[:39] + "…"
+            raise RusinoError(
+                f"{label}, record {n}: field {name!r} is {shown}, not {what}", _FILE_HINT
+            )
+
+
+# what each field of a side's record holds (see the README's JSON schema); text otherwise
+_FIELD_TYPES = {
+    "start": "a day (YYYY-MM-DD)",
+    "end": "a day (YYYY-MM-DD)",
+    "inferred": "true or false",
+    "in_window": "true or false",
+    "actors": "a list of names",
+    "topics": "a list of names",
+    "notes": "a list of note numbers",
+    "value": "a number",
+    "value_max": "a number or null",
+    "event": "an event id or null",
+}
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
+def _is_a(value: Any, what: str) -> bool:
+    if what in ("text", "a day (YYYY-MM-DD)"):
+        return isinstance(value, str)
+    if what == "true or false":
+        return isinstance(value, bool)
+    if what == "a list of names":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if what == "a list of note numbers":
+        return isinstance(value, list) and all(type(v) is int for v in value)
+    if what == "an event id or null":
+        return value is None or isinstance(value, str)
+    number = type(value) in (int, float) and math.isfinite(value)
+    return number or (what == "a number or null" and value is None)
 
 
 def _overlaps(row: Row, f: Filters) -> bool:
@@ -568,7 +608,7 @@ def compare_events(
         old = pop(r["id"], None)
         if old is None:
             side = "right"
-        elif old == r:
+        elif old == r or (old.keys() != r.keys() and not _changes(old, r)):
             side = "shared"
         else:
             side = "changed"
@@ -587,9 +627,8 @@ def compare_events(
 
 
 def _changes(old: Row, new: Row) -> dict[str, tuple[Any, Any]]:
-    names = [k for k in new if old.get(k) != new.get(k)]
-    names += [k for k in old if k not in new]
-    return {k: (old.get(k), new.get(k)) for k in names}
+    """The fields that differ, of those both rows have (a file may leave some out)."""
+    return {k: (old[k], new[k]) for k in new if k in old and old[k] != new[k]}
 
 
 _RANK_DIGIT = {k: str(v) for k, v in _PRECISION_RANK.items()}
