@@ -251,6 +251,25 @@ def test_timelinejs(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert s["display_date"] != day["date"]  # words, not EDTF
 
 
+@pytest.mark.parametrize(
+    ("date", "start", "end", "start_date", "end_date"),
+    [
+        ("2012/2013-05", "2012-01-01", "2013-05-31", {"year": 2012}, {"year": 2013, "month": 5}),
+        ("2012-04-22/2012-05", "2012-04-22", "2012-05-31",
+         {"year": 2012, "month": 4, "day": 22}, {"year": 2012, "month": 5}),
+        ("2000/2016-21", "2000-01-01", "2016-05-31", {"year": 2000}, {"year": 2016, "month": 5}),
+    ],
+)  # fmt: skip
+def test_a_slide_gives_each_end_at_its_own_precision(
+    date: str, start: str, end: str, start_date: dict[str, int], end_date: dict[str, int]
+) -> None:
+    """The row's precision is its coarsest end's: 2012/2013-05 ended in 2013, not May 2013."""
+    row = {"id": "x", "date": date, "start": start, "end": end, "precision": "year",
+           "summary": "s", "actors": ["Russia"], "source": "s", "quote": "q"}  # fmt: skip
+    slide = export.slide(row, {})
+    assert (slide["start_date"], slide["end_date"]) == (start_date, end_date)
+
+
 def bad_jsonl(tmp_path: Path, text: str | bytes, name: str = "bad.jsonl") -> Path:
     path = tmp_path / name
     if isinstance(text, bytes):

@@ -209,6 +209,25 @@ def _date_parts(iso: str, precision: str) -> dict[str, int]:
     return parts
 
 
+def _end_precisions(edtf: str, precision: str) -> tuple[str, str]:
+    """Each end's own precision: 2012/2013-05 ends in May 2013, not in 2013 (the row's
+    precision is its coarsest end's)."""
+    first, slash, last = edtf.partition("/")
+    if not slash:
+        return precision, precision
+    return _precision_of(first, precision), _precision_of(last, precision)
+
+
+def _precision_of(end: str, otherwise: str) -> str:
+    plain = re.sub(r"[?~%]", "", end)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", plain):
+        return "day"
+    month = re.fullmatch(r"\d{4}-(\d{2})", plain)
+    if month:
+        return "month" if int(month[1]) <= 12 else "season"
+    return "year" if re.fullmatch(r"\d{4}", plain) else otherwise
+
+
 def main_actor(summary: str, actors: list[str], aliases: dict[str, list[str]]) -> str:
     """The actor the summary names first, by its name or an alias ("Vladimir Putin remarks
     that Russia..." is Putin's; "Moscow" is Russia): the data does not rank actors, but a
@@ -228,8 +247,9 @@ def slide(row: Row, sources: dict[str, Row], aliases: dict[str, list[str]] | Non
     """One TimelineJS slide for an event row."""
     from rusino.dates import display
 
-    start = _date_parts(row["start"], row["precision"])
-    end = _date_parts(row["end"], row["precision"])
+    first, last = _end_precisions(str(row["date"]), row["precision"])
+    start = _date_parts(row["start"], first)
+    end = _date_parts(row["end"], last)
     source = sources.get(row["source"], {})
     out: Row = {"unique_id": row["id"], "start_date": start}
     if end != start:
