@@ -173,13 +173,23 @@ def test_parse_range() -> None:
         ("{2012,2013}", "2012 and 2013"),
         ("[2012-04,2013-05-06]", "Apr 2012 or 6 May 2013"),
         ("[..2012]", "2012 or earlier"),
-        ("[2012..2014,2016]", "2012–2014 or 2016"),
+        ("[2012..2014,2016]", "one of 2012–2014, 2016"),
         ("[]", "[]"),
         # qualified part by part: a part's qualifier is also the parts' before it
         ("2012?-04", "Apr 2012 (year uncertain)"),
         ("2012-04?-22", "22 Apr 2012 (year and month uncertain)"),
         ("2012%-04", "Apr 2012 (year approximate and uncertain)"),
         ("2012?-04~", "Apr 2012 (year uncertain; year and month approximate)"),
+        # one before a part is that part's alone (it had been the whole date's, or raw)
+        ("?2012-04-22", "22 Apr 2012 (year uncertain)"),
+        ("2012-~04-22", "22 Apr 2012 (month approximate)"),
+        (
+            "?2012-~04-%22",
+            "22 Apr 2012 (year uncertain; month approximate; day approximate and uncertain)",
+        ),
+        # a one-of set's range is one of its years, not all; a member twice is once
+        ("[2012..2014]", "one of 2012–2014"),
+        ("{2012,2012}", "2012"),
     ],
 )
 def test_display(edtf: str, words: str) -> None:

@@ -327,7 +327,7 @@ def _set_words(edtf: str) -> str:
     if not m:
         raise ValueError(edtf)
     one = m["one"] is not None
-    members = [x.strip() for x in (m["one"] if one else m["all"]).split(",")]
+    members = list(dict.fromkeys(x.strip() for x in (m["one"] if one else m["all"]).split(",")))
     words = []
     for member in members:
         first, dots, last = member.partition("..")
@@ -339,6 +339,9 @@ def _set_words(edtf: str) -> str:
             words.append(f"{_display(first or last)} or {'later' if first else 'earlier'}")
         else:
             raise ValueError(edtf)
+    spans = [m for m in members if all(m.partition(".."))]  # 2012..2014, not ..2012
+    if one and spans:
+        return "one of " + ", ".join(words)  # [2012..2014]: one year of them, not all
     if len(words) == 1:
         return words[0]
     return ", ".join(words[:-1]) + (" or " if one else " and ") + words[-1]
@@ -347,16 +350,19 @@ def _set_words(edtf: str) -> str:
 def _parts_words(m: re.Match[str]) -> str:
     """A date qualified part by part: "22 Apr 2012 (year and month uncertain)"."""
     names = ("year", "month", "day")
-    values = [v for v in (m[1], m[3], m[5]) if v]
-    quals = [m[2], m[4], m[6] or ""][: len(values)]
+    values = [v for v in (m[2], m[5], m[8]) if v]
     said: dict[str, list[str]] = {}
-    for i, q in enumerate(quals):
-        for mark in (q,) if q else ():
-            for part in names[: i + 1]:
+    for i in range(len(values)):
+        before, after = m[3 * i + 1] or "", m[3 * i + 3] or ""
+        for mark, qualified in ((before, names[i : i + 1]), (after, names[: i + 1])):
+            for part in qualified if mark else ():
                 if part not in said.setdefault(mark, []):
                     said[mark].append(part)
+    for listed in said.values():
+        listed.sort(key=names.index)
     plain = _display("-".join(values))
-    notes = [f"{' and '.join(parts)} {_QUALITIES[mark]}" for mark, parts in sorted(said.items())]
+    in_order = sorted(said.items(), key=lambda item: names.index(item[1][0]))
+    notes = [f"{' and '.join(parts)} {_QUALITIES[mark]}" for mark, parts in in_order]
     return f"{plain} ({'; '.join(notes)})"
 
 
@@ -370,8 +376,11 @@ def display(edtf: str) -> str:
 
 _SET = re.compile(r"^(?:\[(?P<one>[^\]]*)\]|\{(?P<all>[^}]*)\})$")
 # a date qualified part by part (EDTF level 2): a qualifier after a part is that part's and
-# the parts' before it (2012?-04: the year uncertain)
-_PARTS = re.compile(r"^(\d{4})([~?%]?)-(\d{2})([~?%]?)(?:-(\d{2})([~?%]?))?$")
+# the parts' before it (2012?-04: the year uncertain); one before a part is that part's only
+# (2012-~04-22: the month approximate)
+_PARTS = re.compile(
+    r"^([~?%]?)(\d{4})([~?%]?)-([~?%]?)(\d{2})([~?%]?)(?:-([~?%]?)(\d{2})([~?%]?))?$"
+)
 _QUALITIES = {"?": "uncertain", "~": "approximate", "%": "approximate and uncertain"}
 
 
@@ -380,7 +389,8 @@ def _display(edtf: str) -> str:
         return _set_words(edtf)
     if "/" not in edtf:
         parts = _PARTS.match(edtf)
-        if parts and (parts[2] or (parts[4] and parts[5])):
+        # qualified otherwise than as a whole (after its last part, or before a year alone)
+        if parts and any(parts[i] for i in (1, 3, 4, *((6, 7) if parts[8] else ()))):
             return _parts_words(parts)
         p = _point(edtf)
         return _qualify(p.words(p.precision), p.qual)
