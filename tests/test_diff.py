@@ -575,6 +575,8 @@ def test_selector_dates_as_from_and_to_take_them(side: str, start: str, end: str
         (120e9, 150.0, "+USD 120 bn (+150%)"),
         (-1e9, -7.14, "-USD 1 bn (-7.1%)"),
         (2e12, 1234.5, "+USD 2 tn (+1,234.5%)"),
+        (30e6, 0.0375, "+USD 30 m (+<0.1%)"),  # was +0%, which reads as no change
+        (-1, -1.25e-9, "-USD 1 (-<0.1%)"),
     ],
 )
 def test_a_relative_change_is_shown_to_one_decimal(
@@ -685,3 +687,9 @@ def test_fields_a_file_leaves_out_are_not_compared(
     assert [r["fields"] for r in out if r["side"] == "changed"] == [
         {"summary": ["Reworded", stored]}
     ]
+
+
+def test_a_tiny_fall_is_no_negative_zero_in_json() -> None:
+    row = {"id": "f", "value": 1, "unit": "USD", "date": "2012", "source": "s"}
+    entry = FactEntry("changed", "s", "USD", row, row, -1, -1.25e-9)
+    assert str(core.fact_record(entry)["relative"]) == "0.0"

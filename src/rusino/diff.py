@@ -881,6 +881,11 @@ FACT_DIFF_FIELDS = (
 )
 
 
+def _percent(relative: float | None) -> float | None:
+    """A relative change to two decimals, never -0.0 (a fall smaller than 0.005%)."""
+    return None if relative is None else round(relative, 2) + 0.0
+
+
 def fact_record(e: FactEntry) -> Row:
     """A fact entry as one flat row (FACT_DIFF_FIELDS); ``relative`` is a percentage."""
     out: Row = {"side": e.side, "subject": e.subject, "unit": e.unit}
@@ -891,7 +896,7 @@ def fact_record(e: FactEntry) -> Row:
         out[f"{name}_date"] = row["date"] if row else None
         out[f"{name}_source"] = row["source"] if row else None
     out["change"] = e.change
-    out["relative"] = None if e.relative is None else round(e.relative, 2)
+    out["relative"] = _percent(e.relative)
     out["conflict"] = e.conflict
     return out
 
@@ -905,6 +910,6 @@ def fact_json(e: FactEntry) -> Row:
         "left": e.left,
         "right": e.right,
         "change": e.change,
-        "relative": None if e.relative is None else round(e.relative, 2),
+        "relative": _percent(e.relative),
         "conflict": e.conflict,
     }

@@ -180,9 +180,10 @@ def _change_text(e: FactEntry) -> str:
     sign = "+" if e.change > 0 else "-"
     text = sign + figure(abs(e.change), None, e.unit)
     if e.relative is not None:
-        # one decimal, as the JSON's two round to (12.5 stays 12.5: .0f would round it to even)
+        # one decimal, as the JSON's two round to (12.5 stays 12.5: .0f would round it to even),
+        # and a change too small for it not "+0%", which reads as none
         rel = f"{abs(e.relative):,.1f}".removesuffix(".0")
-        text += f" ({sign}{rel}%)"
+        text += f" ({sign}{rel}%)" if rel != "0" else f" ({sign}<0.1%)"
     return text
 
 
