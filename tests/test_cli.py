@@ -246,7 +246,10 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
             ["timeline", "--search", "gas -oil"],
             "a leading - does not leave out 'oil' (write gas NOT oil)",
         ),
-        (["search", "--", "-oil"], "(NOT follows a word: gas NOT oil)"),
+        (["search", "--", "-oil"], "(write NOT before the word: gas NOT oil)"),
+        # unquoted, -oil is an option: said, with the NOT to write
+        (["search", "gas", "-oil"], "No such option: -oil (a word that starts with - is read"),
+        (["search", "gas OR -oil"], "'oil' is no field to search in (FTS5 reads -oil"),
         (["diff", "", "all"], "a side is empty"),
         (["timeline", "--from", ""], "--from is empty"),
         (["timeline", "--to", " "], "--to is empty"),

@@ -109,6 +109,7 @@ class _State:
 
     db: str | None = None
     debug: bool = False
+    args: tuple[str, ...] = ()  # the command line, for what an error message may quote of it
 
 
 STATE = _State()
@@ -766,6 +767,9 @@ def check(
 # the one exit point
 
 
+_SEARCHING = ("search", "facts", "timeline", "chart", "export", "diff")  # take search text
+
+
 def _usage_line(e: click_exceptions.ClickException) -> str:
     message = " ".join(e.format_message().split())
     if isinstance(e, click_exceptions.NoSuchOption) and e.option_name in ("--db", "--debug"):
@@ -779,6 +783,18 @@ def _usage_line(e: click_exceptions.ClickException) -> str:
         and ctx.command_path.endswith(" facts")  # click's guess would be --format
     ):
         return f"No such option: {e.option_name} (facts takes --year YEAR for a period)"
+    if (
+        isinstance(e, click_exceptions.NoSuchOption)
+        and ctx is not None
+        and ctx.command_path.split()[-1] in _SEARCHING
+    ):  # `rusino search gas -oil`: a web search's way to leave a word out
+        word = next((a for a in STATE.args if a[:2] == e.option_name and a[2:].isalpha()), "")
+        if word:
+            return (
+                f"No such option: {word} (a word that starts with - is read as an option; to "
+                f"leave a word out of a search, write NOT before it, in quotes: "
+                f"'gas NOT {word[1:]}')"
+            )
     if ctx is not None:
         return f"{message} (see '{ctx.command_path} --help')"
     return message
@@ -871,6 +887,7 @@ def run(argv: list[str] | None = None) -> int:
     """Run the app on ``argv``; return the exit code. Errors become one line on stderr."""
     STATE.db, STATE.debug = None, False
     args = sys.argv[1:] if argv is None else list(argv)
+    STATE.args = tuple(args)
     command, debug = _scan(args)  # known before parsing, so even a usage error is traced
     for a in args:
         # not UTF-8: refused, unless it names a file (a path may be any bytes)

@@ -381,7 +381,9 @@ def fts_query(text: str) -> str:
         rest = " ".join(w for w in words if w != minus[1])
         raise RusinoError(
             f"search {text!r}: a leading - does not leave out {minus[1]!r}",
-            f"write {rest} NOT {minus[1]}" if rest else f"NOT follows a word: gas NOT {minus[1]}",
+            f"write {rest} NOT {minus[1]}"
+            if rest and len(rest) <= 60
+            else f"write NOT before the word: gas NOT {minus[1]}",
         )
     terms = []
     for w in words:
@@ -397,6 +399,9 @@ def validate_fts(conn: sqlite3.Connection, table: str, expr: str, text: str) -> 
         detail = str(e).removeprefix("fts5: ")
         if detail.startswith("unknown special query"):  # a bare * (FTS5's * starts a query)
             detail = "a * ends a word (gas*), it does not stand alone"
+        elif detail.startswith("no such column: "):  # 'gas OR -oil', 'japan:'
+            name = detail.removeprefix("no such column: ")
+            detail = f"{name!r} is no field to search in (FTS5 reads -{name} and {name}: as one)"
         raise RusinoError(
             f"bad search expression {text!r}: {detail}",
             'use plain words, "a phrase", word*, or AND / OR / NOT between terms',
