@@ -693,3 +693,19 @@ def test_a_tiny_fall_is_no_negative_zero_in_json() -> None:
     row = {"id": "f", "value": 1, "unit": "USD", "date": "2012", "source": "s"}
     entry = FactEntry("changed", "s", "USD", row, row, -1, -1.25e-9)
     assert str(core.fact_record(entry)["relative"]) == "0.0"
+
+
+def test_a_file_side_with_a_byte_order_mark_and_a_database_without_db(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, tmp_path: Path
+) -> None:
+    """A BOM (as Windows tools write) was "not a JSON object", though import reads it; a
+    database given as a file was a UTF-8 decoding error."""
+    db = ["--db", str(fixture_db)]
+    assert run([*db, "timeline", "-f", "jsonl"]) == 0
+    bom = tmp_path / "bom.jsonl"
+    bom.write_bytes(b"\xef\xbb\xbf" + capsys.readouterr().out.encode())
+    assert run([*db, "diff", str(bom), "all", "--quiet"]) == 0
+    assert run([*db, "diff", str(fixture_db), "all"]) == 2
+    assert f"is a database, not a file of records (did you mean db:{fixture_db}?)" in (
+        capsys.readouterr().err
+    )

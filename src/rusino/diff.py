@@ -528,6 +528,14 @@ def _database(side: Side, sources: Sources) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
 def load_side(side: Side, options: Filters, sources: Sources, kind: Kind) -> list[Row]:
     """The rows of one side, with the command's filters applied."""
     f = options.merge(side.filters, side.label)
@@ -539,9 +547,15 @@ def load_side(side: Side, options: Filters, sources: Sources, kind: Kind) -> lis
     else:
         assert side.path is not None
         try:
-            with side.path.open(encoding="utf-8") as fh:
+            # utf-8-sig: a byte-order mark, as Windows tools write, is skipped (as import does)
+            with side.path.open(encoding="utf-8-sig") as fh:
                 rows = read_rows(fh, side.label, kind)
         except (OSError, UnicodeDecodeError) as e:
+            if _is_sqlite(side.path):  # a database given as a file
+                raise RusinoError(
+                    f"{side.label} is a database, not a file of records",
+                    f"did you mean db:{side.label}?",
+                ) from None
             raise RusinoError(f"cannot read {side.label}: {e}", _FILE_HINT) from None
     if f == Filters():
         return rows
