@@ -135,6 +135,12 @@ def test_facts_query_that_is_a_name_with_brackets(fixture_db: Path) -> None:
     assert [line.split("\t")[0] for line in out.splitlines()] == [
         "2015-japan-coal-imports-from-russia"
     ]
+    # and as a part joined by OR, which made the whole query an FTS5 expression
+    out = invoke(fixture_db, "facts", f"{name} OR vietnam")
+    assert [line.split("\t")[0] for line in out.splitlines()] == [
+        "2008-2013-russia-vietnam-fighter-jets",
+        "2015-japan-coal-imports-from-russia",
+    ]
 
 
 def test_show(fixture_db: Path) -> None:

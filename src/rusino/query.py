@@ -610,7 +610,12 @@ def facts(conn: sqlite3.Connection, f: FactFilter) -> Iterator[Row]:
     if f.query:
         # plain parts joined by OR (japan OR vietnam): each part matches as a query of its own
         parts = _OR.split(f.query)
-        if len(parts) < 2 or any(plain_words(p) is None or not p.strip() for p in parts):
+        # a part that is a name is plain, brackets and all
+        plain = [
+            p.strip() and (plain_words(p) is not None or _names_something(conn, alias_key(p)))
+            for p in parts
+        ]
+        if len(parts) < 2 or not all(plain):
             parts = [f.query]
         clauses = [_facts_matching(conn, part, params) for part in parts]
         where.append("(" + " OR ".join(clauses) + ")")
