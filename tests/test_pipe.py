@@ -268,3 +268,12 @@ def test_a_database_that_cannot_be_written_is_said_before_the_questions() -> Non
     code, out, err = typed(bundled, ["add", "event"], b"never asked\n")
     assert (code, out) == (2, "")
     assert "the bundled database is read-only" in err and "Date" not in err
+
+
+def test_piped_show_is_not_wrapped(fixture_db: Path) -> None:
+    """`show ID | grep -A1 cite` had the citation broken at 80 columns."""
+    p = rusino(fixture_db, "show", "2012-04-russia-china-naval-exercise")
+    assert p.returncode == 0
+    lines = p.stdout.splitlines()
+    citation = lines[lines.index("cite") + 1].strip()
+    assert citation.startswith("Alpha, Ann") and citation.endswith(".") and len(citation) > 80

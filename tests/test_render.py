@@ -216,7 +216,7 @@ def test_golden(
     width, args = CASES[name]
     monkeypatch.setenv("COLUMNS", str(width))
     monkeypatch.setenv("NO_COLOR", "1")
-    fmt = [] if args[0] == "show" else ["--format", "table"]
+    fmt = ["--format", "table"]
     assert run(["--db", str(fixture_db), *args, *fmt]) == 0
     out = capsys.readouterr().out
     assert max(len(line) for line in out.splitlines()) <= max(width, render.MIN_WIDTH)

@@ -563,12 +563,16 @@ def show(
         entries = dict.fromkeys(row["bibtex"] for row in rows)
         _emit(lambda: out.write("\n".join(entries) + "\n"))
     elif fmt is None or fmt is Format.table:
+        # in a pipe, one line a field, unwrapped, so that `| grep -A1 cite` has the citation
+        # (--format table draws it as on a terminal, $COLUMNS wide)
+        piped = fmt is None and not out.isatty()
+        view = render.Options(width=render.MAX_WIDTH) if piped else render.Options()
 
         def write() -> None:
             for i, row in enumerate(rows):
                 if i:
                     out.write("\n")
-                render.write_show(row, out, render.Options())
+                render.write_show(row, out, view)
 
         _emit(write)
     elif fmt is Format.json:
