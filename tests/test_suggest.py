@@ -21,6 +21,8 @@ import pytest
         (["timeline", "--actor", "EU"], "(did you mean Europe? `"),
         # names that are whole words of it, in its order, before the closer strings
         (["timeline", "--topic", "energy-security"], "(did you mean energy or military? `"),
+        (["timeline", "--topic", "missile defence system"], "(did you mean missile-defence or"),
+        (["diff", "actor:", "all"], "(e.g. actor:Japan)"),  # was a literal "actor:…"
         # a long value is given back cut, with its length
         (["show", "x" * 100_000], "'" + "x" * 60 + "…' (100,000 characters) ("),
     ],

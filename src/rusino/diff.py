@@ -163,7 +163,8 @@ def parse_selector(text: str) -> Filters:
             hint = f"did you mean {close[0]}:{value}?" if close else SIDE_HINT
             raise RusinoError(f"cannot read {term!r} in side {text!r}", hint)
         if not value:
-            raise RusinoError(f"{key}: needs a value in side {text!r}", f"e.g. {key}:…")
+            example = _EXAMPLES.get(key, "2012")
+            raise RusinoError(f"{key}: needs a value in side {text!r}", f"e.g. {key}:{example}")
         if key == "actor":
             actors.append(value)
         elif key == "topic":
@@ -183,6 +184,10 @@ def parse_selector(text: str) -> Filters:
             )
             f = f.merge(Filters(start=lo, end=hi), text)
     return f._replace(actors=tuple(actors), topics=tuple(topics))
+
+
+_EXAMPLES = {"actor": "Japan", "topic": "energy", "source": "singh-2016", "search": "pipeline"}
+_EXAMPLES["q"] = _EXAMPLES["search"]
 
 
 def _looks_like_selector(text: str) -> bool:

@@ -163,10 +163,17 @@ def suggest(word: str, choices: Sequence[str], n: int = 3) -> list[str]:
     # Russia, not also USA
     best = scored[0][0] if scored else 0.0
     close = [c for r, c in scored if r >= max(0.6, best - 0.1)]
-    # choices that are a whole word of it first, in its order: "energy-security" is energy,
-    # then security (which is closer as a string)
-    words = re.findall(r"\w+", w)
-    whole = sorted((c for c in by_lower if c in words), key=words.index)
+
+    # choices that are whole words of it first, those of most words first, then in its order:
+    # "energy-security" is energy, then security (closer as a string); "missile defence
+    # system" is missile defence before defence
+    def spaced(text: str) -> str:
+        return " " + " ".join(re.findall(r"\w+", text)) + " "
+
+    found = {c: spaced(w).find(spaced(c)) for c in by_lower}
+    whole = sorted(
+        (c for c, at in found.items() if at >= 0), key=lambda c: (-spaced(c).count(" "), found[c])
+    )
     close = list(dict.fromkeys([*whole, *close]))[:n]
     if not close and w:  # a word's start: "eu" is Europe, not petroleum
         start = re.compile(rf"(?:^|\W){re.escape(w)}")
