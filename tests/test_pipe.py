@@ -181,13 +181,13 @@ def test_ids_through_xargs_to_show(fixture_db: Path) -> None:
     assert len(shown) > 1 and shown == [line.split("\t")[0] for line in listed]
 
 
-def typed(db: Path, args: list[str], answers: bytes) -> tuple[int, str, str]:
+def typed(db: Path, args: list[str], answers: bytes, **extra: str) -> tuple[int, str, str]:
     """rusino with a terminal as stdin, the answers typed at it: (exit code, stdout, stderr)."""
     import pty
 
     master, slave = pty.openpty()
-    p = subprocess.Popen([*RUSINO, *args], env=env(db), stdin=slave, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)  # fmt: skip
+    p = subprocess.Popen([*RUSINO, *args], env=env(db, **extra), stdin=slave,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     os.close(slave)
     os.write(master, answers)
     out, err = p.communicate(timeout=60)
@@ -277,3 +277,15 @@ def test_piped_show_is_not_wrapped(fixture_db: Path) -> None:
     lines = p.stdout.splitlines()
     citation = lines[lines.index("cite") + 1].strip()
     assert citation.startswith("Alpha, Ann") and citation.endswith(".") and len(citation) > 80
+
+
+def test_a_prompted_quote_not_in_its_article_is_asked_for_again(
+    fixture_db: Path, fixture_sources_dir: Path
+) -> None:
+    """With the article texts at hand it was refused only at the end, everything typed lost."""
+    args = ["add", "event", "--date", "2012", "--summary", "Trade", "--actor", "Russia",
+            "--topic", "trade", "--source", "alpha-2013"]  # fmt: skip
+    answers = b"Russia and China never met\nSino-Russian trade hit almost USD80 billion in 2012\n"
+    code, out, err = typed(fixture_db, args, answers, RUSINO_SOURCES_DIR=str(fixture_sources_dir))
+    assert (code, out) == (0, "2012-trade\n"), err
+    assert err.count("Quote: ") == 2 and "the quote is not in the article of 'alpha-2013'" in err

@@ -271,6 +271,25 @@ def _known(kind: str, allow_new: bool) -> Callable[[Any], object]:
     return check
 
 
+def _in_article(source: str | None, opts: Any) -> Callable[[Any], object]:
+    """The check of a prompted quote: in its source's article, when that is at hand."""
+    from rusino import build, db, store
+
+    def check(answer: str) -> None:
+        if opts.sources_dir is None or not source:
+            return
+        conn = db.connect(db.resolve_path(STATE.db))
+        try:
+            row = conn.execute("SELECT file FROM sources WHERE id = ?", (source,)).fetchone()
+        finally:
+            conn.close()
+        text = store.article(opts.sources_dir, row[0]) if row else None
+        if text is not None and build.fold(answer) not in text:
+            raise _Retry(f"the quote is not in the article of {source!r} ({row[0]})")
+
+    return check
+
+
 def _prompt(label: str) -> str:
     """One line from the terminal, asked for on stderr as every message is: stdout is the new
     id alone, for `id=$(rusino add event ...)` (click's prompt writes a space to stdout)."""
@@ -418,17 +437,21 @@ def add_event(
     opts = _options(new_actor, new_topic, actor_kind, dry_run, replace)
     _usable(wait, dry_run)
     edtf, words = _record_date(date)
+    summary = _ask(summary, "Summary")
+    actor = _ask(actor, "Actors", many=True, check=_known("actor", new_actor))
+    topic = _ask(topic, "Topics", many=True, check=_known("topic", new_topic))
+    cited = _ask(source, "Source id", check=_known("source", False))
     fields = {
         "id": id_,
         "date": edtf,
         "date_text": date_text or words,
         "inferred": inferred,
-        "summary": _ask(summary, "Summary"),
-        "actors": _ask(actor, "Actors", many=True, check=_known("actor", new_actor)),
-        "topics": _ask(topic, "Topics", many=True, check=_known("topic", new_topic)),
-        "source": _ask(source, "Source id", check=_known("source", False)),
+        "summary": summary,
+        "actors": actor,
+        "topics": topic,
+        "source": cited,
         "notes": note or [],
-        "quote": _ask(quote, "Quote"),
+        "quote": _ask(quote, "Quote", check=_in_article(cited, opts)),
         "comment": comment or "",
     }
     _add("event", fields, opts, wait)
@@ -501,6 +524,11 @@ def add_fact(
     unit = _ask(unit, "Unit")
     edtf, words = _record_date(date)
 
+    kind = _ask(kind, "Kind (actual, target, contract...)")
+    actor = _ask(actor, "Actors", many=True, check=_known("actor", new_actor))
+    topic = _ask(topic, "Topics", many=True, check=_known("topic", new_topic))
+    cited = _ask(source, "Source id", check=_known("source", False))
+
     from rusino import figures
 
     def number(x: float | None) -> int | float | None:
@@ -518,12 +546,12 @@ def add_fact(
         "date": edtf,
         "date_text": date_text or words,
         "inferred": inferred,
-        "kind": _ask(kind, "Kind (actual, target, contract...)"),
-        "actors": _ask(actor, "Actors", many=True, check=_known("actor", new_actor)),
-        "topics": _ask(topic, "Topics", many=True, check=_known("topic", new_topic)),
-        "source": _ask(source, "Source id", check=_known("source", False)),
+        "kind": kind,
+        "actors": actor,
+        "topics": topic,
+        "source": cited,
         "notes": note or [],
-        "quote": _ask(quote, "Quote"),
+        "quote": _ask(quote, "Quote", check=_in_article(cited, opts)),
         "event": event or "",
         "comment": comment or "",
     }

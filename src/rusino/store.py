@@ -602,6 +602,17 @@ _BAD_ID = re.compile(
 )
 
 
+def article(sources_dir: Path | None, file: str) -> str | None:
+    """An article's text, whitespace folded (as quotes are looked for in it), when it is at
+    hand in sources_dir; None when it is not (or is not text): then nothing is looked up."""
+    if sources_dir is None or not file:
+        return None
+    try:
+        return build.fold((sources_dir / file).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 class Validator:
     """Validates rows against rusino.build's specs and the database's vocabularies."""
 
@@ -661,11 +672,9 @@ class Validator:
 
     def add_article(self, source: str, file: str) -> None:
         """The source's article text, when it is at hand in opts.sources_dir."""
-        if self.opts.sources_dir is None:
-            return
-        with contextlib.suppress(OSError, ValueError):  # not at hand (or not text): not looked in
-            text = (self.opts.sources_dir / file).read_text(encoding="utf-8")
-            self.articles[source] = (file, build.fold(text))
+        text = article(self.opts.sources_dir, file)
+        if text is not None:
+            self.articles[source] = (file, text)
 
     def learn(self, name: str) -> None:
         """Note a name this import adds (by --new-actor, or an actor or topic row): one that
