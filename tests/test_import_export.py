@@ -828,3 +828,21 @@ def test_an_id_typed_decomposed_is_the_same_id(
     assert cli(capsys, *base, "--id", composed)[2] == f"unchanged: event {composed}\n"
     code, out, _ = cli(capsys, "--db", str(fixture_db), "show", decomposed, "-f", "json")
     assert code == 0 and json.loads(out)["id"] == composed
+
+
+def test_add_says_a_database_it_may_not_write_before_the_questions(
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SQLite opens a file it may not write read-only, so opening it found nothing wrong, and
+    every question was asked before the write failed."""
+    from rusino import cli_data
+
+    monkeypatch.setattr(cli_data, "_may_write", lambda path: False)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"never read\n")))
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    code, out, err = cli(capsys, "--db", str(fixture_db), "add", "event")
+    assert (code, out) == (1, "")
+    assert err == (
+        f"rusino: cannot write {fixture_db}: you may read it only (pass --dry-run to check a "
+        "record against it, or use a database of your own)\n"
+    )

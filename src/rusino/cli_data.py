@@ -36,7 +36,7 @@ from rusino.cli import (
     sources_folder,
     timeline_filter,
 )
-from rusino.errors import RusinoError
+from rusino.errors import ExitCode, RusinoError
 
 if TYPE_CHECKING:
     import sqlite3
@@ -81,8 +81,16 @@ DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Validate only; write
 
 
 def _may_write(path: Path) -> bool:
-    """Whether SQLite may write the database (and its journal, beside it)."""
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+    """Whether SQLite may write the database (and its journal, beside it): tried, not only
+    asked of its mode bits (root may write a 0444 file, nobody an immutable one)."""
+    import tempfile
+
+    try:
+        os.close(os.open(path, os.O_RDWR))
+        with tempfile.TemporaryFile(dir=path.parent):
+            return True
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager
@@ -232,9 +240,18 @@ def _ask(
 def _usable(wait: float, dry_run: bool) -> None:
     """On a terminal, the database is opened before any question is asked: one that cannot be
     written is said before the answers are typed, not after."""
+    from rusino import db
+
     if sys.stdin.isatty():
         with _writing(wait, dry_run):
             pass
+        path = db.resolve_path(STATE.db)
+        if not dry_run and not _may_write(path):
+            raise RusinoError(
+                f"cannot write {path}: you may read it only",
+                "pass --dry-run to check a record against it, or use a database of your own",
+                ExitCode.ERROR,
+            )
 
 
 class _Retry(Exception):
