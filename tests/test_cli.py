@@ -256,6 +256,8 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         # unquoted, -oil is an option: said, with the NOT to write
         (["search", "gas", "-oil"], "No such option: -oil (a word that starts with - is read"),
         (["search", "gas OR -oil"], "'oil' is no field to search in (FTS5 reads -oil"),
+        (["search", "gas -2012"], "a leading - does not leave out '2012' (write gas NOT 2012)"),
+        (["db", "init", "-"], "PATH is - (give the database's file name"),
         (["diff", "", "all"], "a side is empty"),
         (["timeline", "--from", ""], "--from is empty"),
         (["timeline", "--to", " "], "--to is empty"),

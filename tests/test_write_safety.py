@@ -338,6 +338,11 @@ def test_db_init_refuses_a_folder_and_a_link_to_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "new").exists()
     p = rusino("db", "init", "")
     assert p.returncode == 2 and "PATH is empty" in p.stderr
+    # a path through a loop of links: Path.resolve's RuntimeError was an internal error
+    (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+    p = rusino("--db", str(tmp_path / "loop1" / "x.sqlite"), "db", "upgrade")
+    assert p.returncode == 2 and "Symlink loop from" in p.stderr and "leads back" in p.stderr
     assert link.is_symlink() and not (tmp_path / "nowhere.sqlite").exists()
 
 

@@ -794,6 +794,7 @@ def _usage_line(e: click_exceptions.ClickException) -> str:
     ):  # `rusino search gas -oil`: a web search's way to leave a word out
         word = next((a for a in STATE.args if a[:2] == e.option_name and a[2:].isalpha()), "")
         if word:
+            word = word if len(word) <= 40 else word[:40] + "…"
             return (
                 f"No such option: {word} (a word that starts with - is read as an option; to "
                 f"leave a word out of a search, write NOT before it, in quotes: "
@@ -933,6 +934,11 @@ def run(argv: list[str] | None = None) -> int:
         if isinstance(e, OSError) and e.filename is not None and e.errno in _BAD_PATH:
             # a path that cannot be: too long, a loop of links, a file where a folder must be
             typer.echo(f"rusino: {_shortened(repr(str(e.filename)))}: {e.strerror}", err=True)
+            return int(ExitCode.USAGE)
+        if isinstance(e, RuntimeError) and str(e).startswith("Symlink loop"):  # Path.resolve's
+            typer.echo(
+                f"rusino: {_shortened(str(e))} (a link in the path leads back to itself)", err=True
+            )
             return int(ExitCode.USAGE)
         if db.is_busy(e):
             # a query that met another process's write, after connecting went through

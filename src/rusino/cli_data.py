@@ -167,8 +167,11 @@ def db_init(
     from rusino import store
 
     # the database the user selected, as every other command takes it, else the default
-    if path == "":
-        raise RusinoError("PATH is empty", "give the database's file name, or leave PATH out")
+    if path in ("", "-"):
+        raise RusinoError(
+            f"PATH is {'empty' if not path else '-'}",
+            "give the database's file name, or leave PATH out",
+        )
     selected = path or STATE.db or os.environ.get("RUSINO_DB") or None
     if selected is not None and (
         selected.endswith(("/", os.sep)) or os.path.basename(selected) in (".", "..")
@@ -536,8 +539,10 @@ def add_fact(
     _usable(wait, dry_run)
     subject = _ask(subject, "Subject")
     while value is None and sys.stdin.isatty():
-        with contextlib.suppress(typer.BadParameter):
+        try:
             value = _number(_prompt("Value (a number)"))
+        except typer.BadParameter as exc:
+            typer.echo(f"rusino: {exc.message}", err=True)
     unit = _ask(unit, "Unit")
     edtf, words = _record_date(date)
 

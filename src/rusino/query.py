@@ -285,7 +285,7 @@ def names(conn: sqlite3.Connection, kind: str, prefix: str = "") -> list[str]:
 
 _FTS_SYNTAX = re.compile(r'["*():^]|\b(?:AND|OR|NOT|NEAR)\b')
 _WORD = re.compile(r"\w+(?:[^\w\s]+\w+)*")
-_MINUS = re.compile(r"(?:^|\s)-([^\W\d]\w*)")  # "-oil", not "-5"
+_MINUS = re.compile(r"(?:^|\s)-(\w+)")  # "-oil", "-2012": a web search's "leave it out"
 
 
 # British and American spellings of a word's stem: a plain search word matches either, as topic
@@ -385,12 +385,13 @@ def fts_query(text: str) -> str:
         raise RusinoError(f"nothing to search for in {text!r}", "give at least one word")
     minus = _MINUS.search(text)
     if minus:  # as a web search has it, "-oil" would exclude oil: here it would find it
+        word = minus[1] if len(minus[1]) <= 40 else minus[1][:40] + "…"
         rest = " ".join(w for w in words if w != minus[1])
         raise RusinoError(
-            f"search {text!r}: a leading - does not leave out {minus[1]!r}",
-            f"write {rest} NOT {minus[1]}"
+            f"search {text!r}: a leading - does not leave out {word!r}",
+            f"write {rest} NOT {word}"
             if rest and len(rest) <= 60
-            else f"write NOT before the word: gas NOT {minus[1]}",
+            else f"write NOT before the word: gas NOT {word}",
         )
     terms = []
     for w in words:
@@ -408,6 +409,7 @@ def validate_fts(conn: sqlite3.Connection, table: str, expr: str, text: str) -> 
             detail = "a * ends a word (gas*), it does not stand alone"
         elif detail.startswith("no such column: "):  # 'gas OR -oil', 'japan:'
             name = detail.removeprefix("no such column: ")
+            name = name if len(name) <= 40 else name[:40] + "…"
             detail = f"{name!r} is no field to search in (FTS5 reads -{name} and {name}: as one)"
         raise RusinoError(
             f"bad search expression {text!r}: {detail}",
