@@ -289,3 +289,12 @@ def test_a_prompted_quote_not_in_its_article_is_asked_for_again(
     code, out, err = typed(fixture_db, args, answers, RUSINO_SOURCES_DIR=str(fixture_sources_dir))
     assert (code, out) == (0, "2012-trade\n"), err
     assert err.count("Quote: ") == 2 and "the quote is not in the article of 'alpha-2013'" in err
+
+
+def test_a_refused_prompted_value_says_why(fixture_db: Path) -> None:
+    args = ["add", "fact", "--subject", "S", "--unit", "USD", "--kind", "actual", "--date", "2013",
+            "--actor", "Russia", "--topic", "energy", "--source", "alpha-2013", "--quote", "q",
+            "--dry-run"]  # fmt: skip
+    code, out, err = typed(fixture_db, args, b"1_000\n5\n")
+    assert code == 0, err
+    assert err.count("Value (a number)") == 2 and "'1_000' is not a number" in err
