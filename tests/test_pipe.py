@@ -296,5 +296,5 @@ def test_a_refused_prompted_value_says_why(fixture_db: Path) -> None:
             "--actor", "Russia", "--topic", "energy", "--source", "alpha-2013", "--quote", "q",
             "--dry-run"]  # fmt: skip
     code, out, err = typed(fixture_db, args, b"1_000\n5\n")
-    assert code == 0, err
+    assert (code, out) == (0, "2013-s\n"), err
     assert err.count("Value (a number)") == 2 and "'1_000' is not a number" in err
