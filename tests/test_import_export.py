@@ -356,6 +356,8 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
         "field 'value' must be a number, not '1_000'",
     ),
     "empty json": ("", "empty.json", "the file is empty (no rows is [])"),
+    # a NUL in a text: listings wrote it raw, and grep took them for binary
+    "nul in a text": (line(summary="a\x00b"), "bad.jsonl", "field 'summary' holds a NUL"),
     # what follows an array was dropped silently (cat a.json b.json), and [A,] taken
     "two json arrays": (
         f"[{json.dumps(GOOD)}] [{json.dumps(GOOD)}]",

@@ -706,10 +706,14 @@ class Validator:
             # (not text or text.isspace()) is (not text.strip()), without a copy
             if type(text) is not str or not text or text.isspace() or len(text) > MAX_FIELD:
                 return None
+            if "\x00" in text:
+                return None
         if _BAD_ID.search(str(rid)) or not str(rid).isascii():
             return None  # the full rules say what is wrong with it, or compose it (NFC)
         comment, inferred = get("comment", ""), get("inferred", False)
         if type(comment) is not str or len(comment) > MAX_FIELD or type(inferred) is not bool:
+            return None
+        if "\x00" in comment:
             return None
         notes = get("notes", _NO_NOTES)
         if notes is not _NO_NOTES and (type(notes) is not list or notes):
@@ -795,6 +799,10 @@ class Validator:
                 raise RusinoError(
                     f"{where}: field {name!r} is {len(value)} characters long",
                     f"at most {MAX_FIELD} characters a field",
+                )
+            if name != "id" and isinstance(value, str) and "\x00" in value:  # (id: not one word)
+                raise RusinoError(
+                    f"{where}: field {name!r} holds a NUL character", "leave it out: text has none"
                 )
         if generated:
             fields["id"] = "(no id)"
