@@ -709,3 +709,17 @@ def test_a_file_side_with_a_byte_order_mark_and_a_database_without_db(
     assert f"is a database, not a file of records (did you mean db:{fixture_db}?)" in (
         capsys.readouterr().err
     )
+
+
+def test_fact_fields_a_file_leaves_out_are_not_compared(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, tmp_path: Path
+) -> None:
+    """`diff --facts` called a trimmed figure "changed", with a change of 0 and no field."""
+    db = ["--db", str(fixture_db)]
+    assert run([*db, "facts", "-f", "jsonl"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    trimmed = tmp_path / "facts.jsonl"
+    cut = ("comment", "quote", "as_written", "qualifier")
+    lines = (json.dumps({k: v for k, v in r.items() if k not in cut}) for r in rows)
+    trimmed.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    assert run([*db, "diff", "--facts", str(trimmed), "all", "--quiet"]) == 0

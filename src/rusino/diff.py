@@ -771,9 +771,9 @@ class FactDiff:
 
 def _pair(a: Row, b: Row) -> FactEntry:
     va, vb = _midpoint(a), _midpoint(b)
-    figures_a = (a.get("value"), a.get("value_max"), a.get("qualifier"))
-    figures_b = (b.get("value"), b.get("value_max"), b.get("qualifier"))
-    same_figure = figures_a == figures_b
+    # compared on the fields both have, as events are (a file may leave some out)
+    figure = [k for k in ("value", "value_max", "qualifier") if k in a and k in b]
+    same_figure = all(a[k] == b[k] for k in figure)
     change = relative = None
     if va is not None and vb is not None:
         change = vb - va
@@ -783,7 +783,11 @@ def _pair(a: Row, b: Row) -> FactEntry:
         and a.get("source") != b.get("source")
         and (a.get("start"), a.get("end")) == (b.get("start"), b.get("end"))
     )
-    side = "shared" if same_figure and (a.get("id") != b.get("id") or a == b) else "changed"
+    side = (
+        "shared"
+        if same_figure and (a.get("id") != b.get("id") or not _changes(a, b))
+        else "changed"
+    )
     return FactEntry(side, str(b["subject"]), str(b["unit"]), a, b, change, relative, conflict)
 
 
