@@ -187,6 +187,9 @@ def test_parse_range() -> None:
             "?2012-~04-%22",
             "22 Apr 2012 (year uncertain; month approximate; day approximate and uncertain)",
         ),
+        # an end of a range qualified part by part, in its own words (it was shown raw)
+        ("2012?-04/2012-06", "Apr 2012 (year uncertain) – Jun 2012"),
+        ("?2012-04-22/2013", "22 Apr 2012 (year uncertain) – 2013"),
         # a one-of set's range is one of its years, not all; a member twice is once
         ("[2012..2014]", "one of 2012–2014"),
         ("{2012,2012}", "2012"),

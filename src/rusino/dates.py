@@ -347,6 +347,15 @@ def _set_words(edtf: str) -> str:
     return ", ".join(words[:-1]) + (" or " if one else " and ") + words[-1]
 
 
+def _part_qualified(edtf: str) -> re.Match[str] | None:
+    """The parts of a date qualified otherwise than as a whole (a qualifier after its last
+    part, or before a year alone, is the whole date's)."""
+    parts = _PARTS.match(edtf)
+    if parts and any(parts[i] for i in (1, 3, 4, *((6, 7) if parts[8] else ()))):
+        return parts
+    return None
+
+
 def _parts_words(m: re.Match[str]) -> str:
     """A date qualified part by part: "22 Apr 2012 (year and month uncertain)"."""
     names = ("year", "month", "day")
@@ -388,9 +397,8 @@ def _display(edtf: str) -> str:
     if edtf[:1] in "[{":
         return _set_words(edtf)
     if "/" not in edtf:
-        parts = _PARTS.match(edtf)
-        # qualified otherwise than as a whole (after its last part, or before a year alone)
-        if parts and any(parts[i] for i in (1, 3, 4, *((6, 7) if parts[8] else ()))):
+        parts = _part_qualified(edtf)
+        if parts:
             return _parts_words(parts)
         p = _point(edtf)
         return _qualify(p.words(p.precision), p.qual)
@@ -407,6 +415,8 @@ def _display(edtf: str) -> str:
         p = _point(left)
         text = _qualify(p.words(p.precision), p.qual)
         return f"since {text}" if right == ".." else f"{text}{DASH}?"
+    if _part_qualified(left) or _part_qualified(right):  # each end in its own words
+        return f"{_display(left)} {DASH} {_display(right)}"
     a, b = _point(left), _point(right)
     if a.precision != b.precision:
         # each end at its own precision, so that neither says more or less than its EDTF
