@@ -607,6 +607,8 @@ _PLAIN = {"id": "a", "date": "2012", "start": "2012-01-01", "end": "2012-12-31",
         ([_PLAIN | {"summary": None}], "f.jsonl, record 1: field 'summary' is null, not text"),
         ([_PLAIN | {"actors": "Russia"}], "field 'actors' is \"Russia\", not a list of names"),
         ([_PLAIN | {"start": "2012"}], "field 'start' is \"2012\", not a day (YYYY-MM-DD)"),
+        ([_PLAIN | {"end": "2012-13-45"}], "field 'end' is \"2012-13-45\", not a day (YYYY-MM-DD)"),
+        ([_PLAIN | {"precision": "weird"}], 'is "weird", not day, month, season, year or decade'),
         ([_PLAIN | {"inferred": "no"}], "field 'inferred' is \"no\", not true or false"),
     ],
 )
@@ -723,3 +725,10 @@ def test_fact_fields_a_file_leaves_out_are_not_compared(
     lines = (json.dumps({k: v for k, v in r.items() if k not in cut}) for r in rows)
     trimmed.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     assert run([*db, "diff", "--facts", str(trimmed), "all", "--quiet"]) == 0
+
+
+def test_a_list_holding_an_item_twice_is_the_set() -> None:
+    """Lists are sets: notes [37, 37] against [37] was a change."""
+    rows = core.read_rows([json.dumps(_PLAIN | {"notes": [37, 37], "actors": ["B", "A", "B"]})],
+                          "f.jsonl", "events")  # fmt: skip
+    assert (rows[0]["notes"], rows[0]["actors"]) == ([37], ["A", "B"])

@@ -37,6 +37,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, TextIO
 
@@ -302,6 +303,9 @@ def read_rows(lines: Iterable[str], label: str, kind: Kind) -> list[Row]:
                 _FILE_HINT,
             )
         _check_record(item, label, n, known, seen)
+        for name in ("actors", "topics", "notes"):  # sets: [37, 37] is [37]
+            if name in item:
+                item[name] = list(dict.fromkeys(item[name]))
         rows.append(item)
     if passed_over and not rows:
         what = "facts" if kind == "events" else "events"
@@ -334,7 +338,7 @@ def _check_record(
         )
     for name, value in item.items():
         what = _FIELD_TYPES.get(name, "text")
-        if not _is_a(value, what) or (name in ("start", "end") and not _ISO_DAY.match(value)):
+        if not _is_a(value, what):
             shown = json.dumps(value, ensure_ascii=False)
             shown = shown if len(shown) <= 40 else shown[:39] + "…"
             raise RusinoError(
@@ -355,11 +359,19 @@ _FIELD_TYPES = {
     "value_max": "a number or null",
     "event": "an event id or null",
 }
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}$", re.ASCII)
+_FIELD_TYPES["precision"] = "day, month, season, year or decade"
+_PRECISIONS = frozenset(_FIELD_TYPES["precision"].replace(" or", ",").split(", "))
 
 
 def _is_a(value: Any, what: str) -> bool:
-    if what in ("text", "a day (YYYY-MM-DD)"):
+    if what == "a day (YYYY-MM-DD)":
+        try:
+            return isinstance(value, str) and date.fromisoformat(value).isoformat() == value
+        except ValueError:
+            return False
+    if what == _FIELD_TYPES["precision"]:
+        return value in _PRECISIONS
+    if what == "text":
         return isinstance(value, str)
     if what == "true or false":
         return isinstance(value, bool)

@@ -880,7 +880,8 @@ class Validator:
                     # beyond SQLite's INTEGER: as a float, it would not be the figure written
                     raise raw.error(
                         f"field {name!r} is {number}, too large to store exactly",
-                        "write it with an exponent (1.2e19) if it is a rounded figure",
+                        f"write it with an exponent ({float(number):.4g}) if it is a rounded "
+                        "figure",
                     )
             if no_range:
                 record["value_max"] = None
