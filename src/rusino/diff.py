@@ -337,8 +337,8 @@ def _check_record(
             f"drop it, e.g. jq -c 'del(.{unknown[0]})'",
         )
     for name, value in item.items():
-        what = _FIELD_TYPES.get(name, "text")
-        if not _is_a(value, what):
+        what, holds = _FIELD_TYPES.get(name, _TEXT)
+        if not holds(value):
             shown = json.dumps(value, ensure_ascii=False)
             shown = shown if len(shown) <= 40 else shown[:39] + "…"
             raise RusinoError(
@@ -346,43 +346,39 @@ def _check_record(
             )
 
 
+def _day(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
+
+
+def _number(value: Any) -> bool:
+    return type(value) in (int, float) and math.isfinite(value)
+
+
+def _names(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+_TEXT: tuple[str, Callable[[Any], bool]] = ("text", lambda v: isinstance(v, str))
 # what each field of a side's record holds (see the README's JSON schema); text otherwise
-_FIELD_TYPES = {
-    "start": "a day (YYYY-MM-DD)",
-    "end": "a day (YYYY-MM-DD)",
-    "inferred": "true or false",
-    "in_window": "true or false",
-    "actors": "a list of names",
-    "topics": "a list of names",
-    "notes": "a list of note numbers",
-    "value": "a number",
-    "value_max": "a number or null",
-    "event": "an event id or null",
+_FIELD_TYPES: dict[str, tuple[str, Callable[[Any], bool]]] = {
+    "start": ("a day (YYYY-MM-DD)", _day),
+    "end": ("a day (YYYY-MM-DD)", _day),
+    "precision": ("day, month, season, year or decade", lambda v: v in _PRECISION_RANK),
+    "inferred": ("true or false", lambda v: isinstance(v, bool)),
+    "in_window": ("true or false", lambda v: isinstance(v, bool)),
+    "actors": ("a list of names", _names),
+    "topics": ("a list of names", _names),
+    "notes": (
+        "a list of note numbers",
+        lambda v: isinstance(v, list) and all(type(x) is int for x in v),
+    ),
+    "value": ("a number", _number),
+    "value_max": ("a number or null", lambda v: v is None or _number(v)),
+    "event": ("an event id or null", lambda v: v is None or isinstance(v, str)),
 }
-_FIELD_TYPES["precision"] = "day, month, season, year or decade"
-_PRECISIONS = frozenset(_FIELD_TYPES["precision"].replace(" or", ",").split(", "))
-
-
-def _is_a(value: Any, what: str) -> bool:
-    if what == "a day (YYYY-MM-DD)":
-        try:
-            return isinstance(value, str) and date.fromisoformat(value).isoformat() == value
-        except ValueError:
-            return False
-    if what == _FIELD_TYPES["precision"]:
-        return value in _PRECISIONS
-    if what == "text":
-        return isinstance(value, str)
-    if what == "true or false":
-        return isinstance(value, bool)
-    if what == "a list of names":
-        return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    if what == "a list of note numbers":
-        return isinstance(value, list) and all(type(v) is int for v in value)
-    if what == "an event id or null":
-        return value is None or isinstance(value, str)
-    number = type(value) in (int, float) and math.isfinite(value)
-    return number or (what == "a number or null" and value is None)
 
 
 def _overlaps(row: Row, f: Filters) -> bool:
