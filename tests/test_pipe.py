@@ -298,3 +298,12 @@ def test_a_refused_prompted_value_says_why(fixture_db: Path) -> None:
     code, out, err = typed(fixture_db, args, b"1_000\n5\n")
     assert (code, out) == (0, "2013-s\n"), err
     assert err.count("Value (a number)") == 2 and "'1_000' is not a number" in err
+
+
+def test_add_errors_name_the_options_not_a_file_s_fields(fixture_db: Path) -> None:
+    """The hint was the one for an import file's fields (the JSON schema, the README)."""
+    p = rusino(fixture_db, "add", "event", "--date", "2013", "--summary", "S", "--actor", "Japan",
+               "--actor", "tokyo", "--topic", "energy", "--source", "alpha-2013",
+               "--quote", "q")  # fmt: skip
+    assert p.returncode == 2
+    assert p.stderr.endswith("listed twice in 'actors' (see `rusino add event --help`)\n")

@@ -281,6 +281,9 @@ def test_add_source(fixture_db: Path) -> None:
                 'https://x.org/"><script>'):  # fmt: skip
         with pytest.raises(RusinoError, match="not a web address"):
             store.add_source(conn, fields | {"id": "js", "url": url})
+    with pytest.raises(RusinoError) as err:  # the character is named, encoded as it should be
+        store.add_source(conn, fields | {"id": "js", "url": "https://x.org/{x}"})
+    assert err.value.hint == "'{' is written %7B in a URL"
     conn.close()
     _, summary = add(fixture_db, "event", EVENT | {"source": "doe-2015", "notes": []})
     assert summary.added == 1

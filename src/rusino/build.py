@@ -524,9 +524,13 @@ def check_url(raw: Raw, url: str) -> None:
     """A source's url is a web address or none: it becomes a link in TimelineJS and HTML, where
     a javascript: or data: one would run."""
     if url and not web_address(url):
-        raise raw.error(
-            f"field 'url' is {url!r}, not a web address", "write it as https://host/path"
-        )
+        from urllib.parse import quote
+
+        odd = next((c for c in url if c in _NOT_IN_URLS or c.isspace()), None)
+        hint = "write it as https://host/path"
+        if odd is not None:  # name it: the address may look right at a glance
+            hint = f"{odd!r} is written {quote(odd, safe='')} in a URL"
+        raise raw.error(f"field 'url' is {url!r}, not a web address", hint)
 
 
 def check_figure(raw: Raw, record: dict[str, Any], *, zero_is_none: bool = True) -> None:

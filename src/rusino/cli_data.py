@@ -339,13 +339,16 @@ def _record_date(date: str | None) -> tuple[str | None, str | None]:
 
 
 def _add(kind: str, fields: dict[str, Any], opts: Any, wait: float) -> None:
-    from rusino import store
+    from rusino import build, store
 
     with _writing(wait, opts.dry_run) as conn:
         try:
             rid, summary = store.add_record(conn, kind, fields, opts)
         except store.InvalidRows as exc:
-            raise RusinoError(exc.problems[0] if exc.problems else exc.message) from None
+            problem = exc.problems[0] if exc.problems else exc.message
+            # the hint for a file's fields; here they were options
+            problem = problem.replace(build.ROW_HINT, f"see `rusino add {kind} --help`")
+            raise RusinoError(problem) from None
     verb = "would add" if opts.dry_run else "added"
     if summary.unchanged:
         verb = "unchanged:"
