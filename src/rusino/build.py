@@ -504,13 +504,18 @@ def load_records(data_dir: Path) -> Records:
 _NOT_IN_URLS = frozenset('"<>\\^`{|}')
 
 
+def _unencoded(url: str) -> str | None:
+    """The first character of url that a URL never holds as it is (see web_address)."""
+    return next((c for c in url if c in _NOT_IN_URLS or c.isspace() or not c.isprintable()), None)
+
+
 def web_address(url: str) -> bool:
     """An http(s) address with a host, and no space, control character or character that
     RFC 3986 never leaves unencoded ("<>\\^`{|} and the quote, which would end an HTML
     attribute that holds it)."""
     from urllib.parse import urlsplit
 
-    if not url.isprintable() or any(c.isspace() or c in _NOT_IN_URLS for c in url):
+    if _unencoded(url) is not None:
         return False
     try:
         parts = urlsplit(url)
@@ -526,7 +531,7 @@ def check_url(raw: Raw, url: str) -> None:
     if url and not web_address(url):
         from urllib.parse import quote
 
-        odd = next((c for c in url if c in _NOT_IN_URLS or c.isspace()), None)
+        odd = _unencoded(url)
         hint = "write it as https://host/path"
         if odd is not None:  # name it: the address may look right at a glance
             hint = f"{odd!r} is written {quote(odd, safe='')} in a URL"

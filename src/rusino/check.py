@@ -6,6 +6,7 @@ it is about, so a user can find it.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import tempfile
@@ -15,7 +16,9 @@ from pathlib import Path
 from rusino import build, db, figures
 from rusino.db import SCHEMA_VERSION, busy_error, connect, is_busy
 from rusino.errors import RusinoError
-from rusino.store import date_bounds  # build's, cached, fast for ISO: edtf takes ~4 ms a date
+
+# date_bounds: build's, cached, fast for ISO (edtf takes ~4 ms a date); article: as add reads it
+from rusino.store import article, date_bounds
 
 _ITEMS = ("event", "fact")  # the two record tables: events/facts and their join tables
 
@@ -302,6 +305,22 @@ def _quotes(conn: sqlite3.Connection, sources_dir: Path, every_article: bool) ->
     ).fetchall():
         if source in articles and build.fold(text) not in articles[source][1]:
             yield f"note {source} #{number}: text not found in {articles[source][0]}: {text[:60]!r}"
+
+
+def unchecked_records(conn: sqlite3.Connection, sources_dir: Path) -> int:
+    """How many events and facts cite a source whose article is not at hand in sources_dir
+    (as add and import find it): their quotes were not looked up."""
+    away = [
+        str(sid)
+        for sid, file in conn.execute("SELECT id, file FROM sources")
+        if article(sources_dir, str(file)) is None
+    ]
+    found = conn.execute(
+        "SELECT count(*) FROM (SELECT source FROM events UNION ALL SELECT source FROM facts)"
+        " WHERE source IN (SELECT value FROM json_each(?))",
+        (json.dumps(away),),
+    )
+    return int(found.fetchone()[0])
 
 
 def _stale(db_path: Path, data_dir: Path) -> Iterator[str]:

@@ -22,7 +22,7 @@ from typer._click import exceptions as click_exceptions
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from rusino import __version__
-from rusino.errors import ExitCode, RusinoError
+from rusino.errors import ExitCode, RusinoError, cut
 from rusino.render import Format
 
 if TYPE_CHECKING:
@@ -717,10 +717,8 @@ def check(
     ] = None,
 ) -> None:
     """Validate the database; print one line per problem on stdout and exit 1 if there are any."""
-    import json
-
     from rusino import db
-    from rusino.check import check_database
+    from rusino.check import check_database, unchecked_records
 
     sources_dir = sources_folder(sources)
     path = db.resolve_path(STATE.db)
@@ -750,15 +748,7 @@ def check(
             " (quotes not looked up in the articles: set RUSINO_SOURCES_DIR or pass --sources DIR)"
         )
     else:
-        unfiled = [
-            str(s) for s, f in conn.execute("SELECT id, file FROM sources")
-            if not f or not (sources_dir / f).is_file()
-        ]  # fmt: skip
-        n = conn.execute(
-            "SELECT count(*) FROM (SELECT source FROM events UNION ALL SELECT source FROM facts)"
-            " WHERE source IN (SELECT value FROM json_each(?))",
-            (json.dumps(unfiled),),
-        ).fetchone()[0]
+        n = unchecked_records(conn, sources_dir)
         if n:
             unchecked = (
                 f" ({n} record{'s' if n != 1 else ''} of sources whose article is not in "
@@ -794,7 +784,7 @@ def _usage_line(e: click_exceptions.ClickException) -> str:
     ):  # `rusino search gas -oil`: a web search's way to leave a word out
         word = next((a for a in STATE.args if a[:2] == e.option_name and a[2:].isalpha()), "")
         if word:
-            word = word if len(word) <= 40 else word[:40] + "…"
+            word = cut(word)
             return (
                 f"No such option: {word} (a word that starts with - is read as an option; to "
                 f"leave a word out of a search, write NOT before it, in quotes: "
@@ -966,11 +956,11 @@ def _shortened(message: str) -> str:
     """The message with any value it quotes at length (a 100,000-character id given back)
     cut to its start, and its length said, so that the one line stays one readable line."""
 
-    def cut(m: re.Match[str]) -> str:
+    def shorten(m: re.Match[str]) -> str:
         value, quote = (m[1], "'") if m[1] is not None else (m[2], '"')
-        return f"{quote}{value[:60]}…{quote} ({len(value):,} characters)"
+        return f"{quote}{cut(value, 60)}{quote} ({len(value):,} characters)"
 
-    return _LONG_QUOTED.sub(cut, message)
+    return _LONG_QUOTED.sub(shorten, message)
 
 
 def _trace() -> None:

@@ -245,16 +245,20 @@ def _usable(wait: float, dry_run: bool) -> None:
     written is said before the answers are typed, not after."""
     from rusino import db
 
-    if sys.stdin.isatty():
-        with _writing(wait, dry_run):
-            pass
-        path = db.resolve_path(STATE.db)
-        if not dry_run and not _may_write(path):
-            raise RusinoError(
-                f"cannot write {path}: you may read it only",
-                "pass --dry-run to check a record against it, or use a database of your own",
-                ExitCode.ERROR,
-            )
+    if not sys.stdin.isatty():
+        return
+    path = db.resolve_path(STATE.db)
+    if dry_run:  # any rusino database will do: a dry run of one it may not write uses a copy
+        db.connect(path).close()
+        return
+    with _writing(wait):  # the bundled database refused, with the way to the user's own
+        pass
+    if not _may_write(path):
+        raise RusinoError(
+            f"cannot write {path}: you may read it only",
+            "pass --dry-run to check a record against it, or use a database of your own",
+            ExitCode.ERROR,
+        )
 
 
 class _Retry(Exception):

@@ -321,6 +321,15 @@ def _point(text: str) -> _Point:
     return _Point(m)
 
 
+def point_precision(edtf: str) -> Precision | None:
+    """The precision of one EDTF date (an end of an interval): day, month, season, year or
+    decade; None for one this module does not word."""
+    try:
+        return _point(re.sub(r"[~?%]", "", edtf)).precision
+    except (ValueError, IndexError):
+        return None
+
+
 def _set_words(edtf: str) -> str:
     """[2012,2013] is "2012 or 2013" (one of them), {2012,2013} "2012 and 2013" (all)."""
     m = _SET.match(edtf)

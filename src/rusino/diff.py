@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple, TextIO
 
 from rusino import query, render
-from rusino.errors import RusinoError
+from rusino.errors import RusinoError, cut
 
 Row = dict[str, Any]
 Kind = Literal["events", "facts"]
@@ -339,8 +339,7 @@ def _check_record(
     for name, value in item.items():
         what, holds = _FIELD_TYPES.get(name, _TEXT)
         if not holds(value):
-            shown = json.dumps(value, ensure_ascii=False)
-            shown = shown if len(shown) <= 40 else shown[:39] + "…"
+            shown = cut(json.dumps(value, ensure_ascii=False))
             raise RusinoError(
                 f"{label}, record {n}: field {name!r} is {shown}, not {what}", _FILE_HINT
             )

@@ -11,6 +11,11 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad input: unknown actor, bad date, unknown format or id
 
 
+def cut(text: str, keep: int = 40) -> str:
+    """text as a message quotes it: its first ``keep`` characters and "…" when longer."""
+    return text if len(text) <= keep else text[:keep] + "…"
+
+
 class RusinoError(Exception):
     """A problem to show the user as one line: what was wrong, and how to fix it."""
 

@@ -212,20 +212,12 @@ def _date_parts(iso: str, precision: str) -> dict[str, int]:
 def _end_precisions(edtf: str, precision: str) -> tuple[str, str]:
     """Each end's own precision: 2012/2013-05 ends in May 2013, not in 2013 (the row's
     precision is its coarsest end's)."""
+    from rusino.dates import point_precision
+
     first, slash, last = edtf.partition("/")
     if not slash:
         return precision, precision
-    return _precision_of(first, precision), _precision_of(last, precision)
-
-
-def _precision_of(end: str, otherwise: str) -> str:
-    plain = re.sub(r"[?~%]", "", end)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", plain):
-        return "day"
-    month = re.fullmatch(r"\d{4}-(\d{2})", plain)
-    if month:
-        return "month" if int(month[1]) <= 12 else "season"
-    return "year" if re.fullmatch(r"\d{4}", plain) else otherwise
+    return point_precision(first) or precision, point_precision(last) or precision
 
 
 def main_actor(summary: str, actors: list[str], aliases: dict[str, list[str]]) -> str:

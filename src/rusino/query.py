@@ -94,7 +94,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
-from rusino.errors import ExitCode, RusinoError
+from rusino.errors import ExitCode, RusinoError, cut
 
 Row = dict[str, Any]
 
@@ -385,7 +385,7 @@ def fts_query(text: str) -> str:
         raise RusinoError(f"nothing to search for in {text!r}", "give at least one word")
     minus = _MINUS.search(text)
     if minus:  # as a web search has it, "-oil" would exclude oil: here it would find it
-        word = minus[1] if len(minus[1]) <= 40 else minus[1][:40] + "…"
+        word = cut(minus[1])
         rest = " ".join(w for w in words if w != minus[1])
         raise RusinoError(
             f"search {text!r}: a leading - does not leave out {word!r}",
@@ -409,7 +409,7 @@ def validate_fts(conn: sqlite3.Connection, table: str, expr: str, text: str) -> 
             detail = "a * ends a word (gas*), it does not stand alone"
         elif detail.startswith("no such column: "):  # 'gas OR -oil', 'japan:'
             name = detail.removeprefix("no such column: ")
-            name = name if len(name) <= 40 else name[:40] + "…"
+            name = cut(name)
             detail = f"{name!r} is no field to search in (FTS5 reads -{name} and {name}: as one)"
         raise RusinoError(
             f"bad search expression {text!r}: {detail}",

@@ -662,7 +662,7 @@ class Validator:
                         hint = f"{exc.hint}; or pass --new-{what} to add it"
                         raise raw.error(f"unknown {what} {name!r} in '{what}s'", hint) from None
                 canonical = query.clean_name(name)
-                vocabulary.no_semicolon(raw, f"new {what}", [canonical], f" in '{what}s'")
+                vocabulary.check_list_items(raw, f"new {what}", [canonical], f" in '{what}s'")
                 pending[key] = canonical
                 self.learn(canonical)
             if canonical in out:
@@ -706,14 +706,14 @@ class Validator:
             # (not text or text.isspace()) is (not text.strip()), without a copy
             if type(text) is not str or not text or text.isspace() or len(text) > MAX_FIELD:
                 return None
-            if "\x00" in text:
+            if "\x00" in text:  # the full rules say which field holds it
                 return None
         if _BAD_ID.search(str(rid)) or not str(rid).isascii():
             return None  # the full rules say what is wrong with it, or compose it (NFC)
         comment, inferred = get("comment", ""), get("inferred", False)
-        if type(comment) is not str or len(comment) > MAX_FIELD or type(inferred) is not bool:
+        if type(comment) is not str or len(comment) > MAX_FIELD or "\x00" in comment:
             return None
-        if "\x00" in comment:
+        if type(inferred) is not bool:
             return None
         notes = get("notes", _NO_NOTES)
         if notes is not _NO_NOTES and (type(notes) is not list or notes):
@@ -1486,7 +1486,7 @@ def add_source(conn: sqlite3.Connection, fields: dict[str, Any]) -> tuple[str, b
         fields["id"] = f"{family or 'source'}-{str(fields.get('date', ''))[:4]}".strip("-")
     raw = build.Raw("add source", "source", 0, fields, build.ROW_HINT)
     record = build.normalise(raw)
-    vocabulary.no_semicolon(raw, "author", record["authors"])
+    vocabulary.check_list_items(raw, "author", record["authors"])
     build.check_url(raw, record["url"])
     try:
         record["date_start"], record["date_end"], _ = date_bounds(record["date"])

@@ -57,7 +57,7 @@ def _notes(conn: sqlite3.Connection, source: str) -> list[tuple[int, str]]:
     return [(int(n), str(t)) for n, t in rows]
 
 
-def no_semicolon(raw: build.Raw, what: str, items: list[str], place: str = "") -> None:
+def check_list_items(raw: build.Raw, what: str, items: list[str], place: str = "") -> None:
     """Refuse a list item holding ';', which tsv and csv put between a list's items, or a NUL,
     where SQLite's functions that make the link rows end a text."""
     for item in items:
@@ -149,7 +149,7 @@ class Importer:
             start, end, _ = build.date_bounds(record["date"])
         except RusinoError as exc:
             raise raw.error(f"field 'date': {exc.message}", exc.hint) from None
-        no_semicolon(raw, "author", record["authors"])
+        check_list_items(raw, "author", record["authors"])
         build.check_url(raw, record["url"])
         sid = record["id"]
         columns = ", ".join(_SOURCE_COLUMNS)
@@ -191,7 +191,7 @@ class Importer:
         raw = build.Raw(where, kind, 0, fields, build.ROW_HINT)
         record = build.normalise(raw)
         name = query.clean_name(str(record["name"]))
-        no_semicolon(raw, f"{kind} name or alias", [name, *record["aliases"]])
+        check_list_items(raw, f"{kind} name or alias", [name, *record["aliases"]])
         if kind == "actor" and record["kind"] not in build.ACTOR_KINDS:
             raise raw.error(
                 f"actor kind {record['kind']!r} is not one of {', '.join(build.ACTOR_KINDS)}"
