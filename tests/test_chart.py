@@ -222,6 +222,19 @@ def test_piped_chart_is_tsv_and_json_through_a_real_process(fixture_db: Path) ->
     assert [[d["period"], d["series"], str(d["count"])] for d in data] == rows
 
 
+@pytest.mark.parametrize("fmt", [[], ["--format", "json"], ["--format", "csv", "--headers"]])
+def test_piped_fact_bars_are_the_figures_facts_prints(fmt: list[str]) -> None:
+    """Piped (or with --format), `facts --chart` prints the figures, as `chart` prints its
+    numbers: it had drawn bars into the pipe, and refused every --format."""
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | {"RUSINO_DB": str(BUNDLED)}
+    run = [*RUSINO, "facts", "trade", *fmt]
+    p = subprocess.run([*run, "--chart"], env=env, capture_output=True, text=True, check=False)
+    plain = subprocess.run(run, env=env, capture_output=True, text=True, check=False)
+    assert (p.returncode, p.stderr) == (0, "")
+    assert p.stdout == plain.stdout and "█" not in p.stdout
+    assert len(p.stdout.splitlines()) > 3
+
+
 def test_headers_and_csv(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = cli(capsys, fixture_db, "chart", "--format", "csv")
     assert code == 0
@@ -337,7 +350,7 @@ def test_fact_bars_keep_units_apart_and_mark_ranges_and_targets(
 ) -> None:
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("NO_COLOR", "1")
-    code, out, _ = cli(capsys, BUNDLED, "facts", "--chart")
+    code, out, _ = cli(capsys, BUNDLED, "facts", "--chart", "-f", "table")
     assert code == 0
     conn = sqlite3.connect(BUNDLED)
     units = {str(r[0]) for r in conn.execute("SELECT DISTINCT unit FROM facts")}
@@ -471,3 +484,22 @@ def test_a_chart_fits_a_40_column_terminal(
     monkeypatch.setenv("COLUMNS", "20")  # narrower: drawn 40 wide, the terminal wraps it
     code, out, _ = cli(capsys, fixture_db, "chart", "-f", "table")
     assert code == 0 and 20 < max(map(len, out.splitlines())) <= 40
+
+
+@pytest.mark.parametrize("width", [40, 60, 100])
+def test_fact_bars_fit_the_terminal(
+    width: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Below ~75 columns a figure's bar goes on the line under its subject and period: every
+    line had been drawn ~60 wide (80 with a long figure), and a 40-column terminal wrapped it."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    monkeypatch.setenv("NO_COLOR", "1")
+    code, out, _ = cli(capsys, BUNDLED, "facts", "--chart", "-f", "table")
+    lines = out.splitlines()
+    assert code == 0 and max(map(len, lines)) <= width, out
+    conn = sqlite3.connect(BUNDLED)
+    legend = ("██", "▒▒", "░░")
+    bars = [x for x in lines if ("█" in x or "▒" in x) and not x.startswith(legend)]
+    assert len(bars) == conn.execute("SELECT count(*) FROM facts").fetchone()[0]
+    for (subject,) in conn.execute("SELECT subject FROM facts"):
+        assert any(line.startswith(subject[:12]) for line in lines), subject

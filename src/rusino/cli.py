@@ -324,6 +324,22 @@ def _emit(write: Callable[[], object], closed: int = 0) -> None:
         ) from e
 
 
+MIN_CHART_WIDTH = 40  # columns a chart is drawn in at least
+
+
+def _drawing(fmt: Format | None, save: Path | None) -> bool:
+    """Whether a chart draws (on a terminal, --format table, --save) or prints its numbers
+    (in a pipe, any other --format)."""
+    return save is not None or fmt is Format.table or (fmt is None and sys.stdout.isatty())
+
+
+def _chart_width() -> int:
+    """The terminal's, down to MIN_CHART_WIDTH (the table views' 60 is for tables of text)."""
+    from rusino import draw
+
+    return max(MIN_CHART_WIDTH, draw.width_for(None))
+
+
 def _draw(
     draw_fn: Callable[["Console"], int],
     fmt: Format | None,
@@ -486,7 +502,9 @@ def facts(
     chart: Annotated[
         bool,
         typer.Option(
-            "--chart", help="Draw the figures as bars, grouped by unit; ranges and targets marked."
+            "--chart",
+            help="Draw the figures as bars, grouped by unit; ranges and targets marked. In a "
+            "pipe (or with --format) the figures are printed, as without it.",
         ),
     ] = False,
     fmt: FormatOpt = None,
@@ -515,10 +533,11 @@ def facts(
             reverse=reverse,
         ),
     )
-    if chart:
+    if chart and _drawing(fmt, save):  # in a pipe, the figures themselves
         from rusino import draw
 
-        _draw(lambda c: draw.draw_fact_bars(rows, c), fmt, save, title="rusino facts --chart")
+        width = None if save is not None else _chart_width()
+        _draw(lambda c: draw.draw_fact_bars(rows, c), fmt, save, width, "rusino facts --chart")
         return
     words = query.highlight_words(text) if text else None
     _output(rows, render.FACTS, fmt, headers, words, save)

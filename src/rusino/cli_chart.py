@@ -7,13 +7,13 @@ rich) are imported when the command runs.
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rusino.cli import (
+    MIN_CHART_WIDTH,
     ActorOpt,
     AnyOpt,
     FormatOpt,
@@ -26,14 +26,16 @@ from rusino.cli import (
     TopicOpt,
     WindowOpt,
     WithinOpt,
+    _chart_width,
     _connect,
     _draw,
+    _drawing,
     _output,
     app,
     timeline_filter,
 )
 from rusino.errors import RusinoError
-from rusino.render import Format, View
+from rusino.render import View
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,7 +43,6 @@ if TYPE_CHECKING:
     from rusino.chart import Chart
 
 CHART = View("chart", ("period", "series", "count"))
-MIN_CHART_WIDTH = 40  # columns a chart is drawn in at least
 
 
 class Per(StrEnum):
@@ -157,12 +158,9 @@ def chart(
             )
     keep = top if top is not None else (10 if lanes else 5)
     rows = query.timeline(_connect(), flt)
-    drawing = save is not None or fmt is Format.table or (fmt is None and sys.stdout.isatty())
+    drawing = _drawing(fmt, save)
     if drawing and width is None and save is None:
-        from rusino import draw
-
-        # the terminal's, down to the 40 of --width (the views' 60 is for tables of text)
-        width = max(MIN_CHART_WIDTH, draw.width_for(None))
+        width = _chart_width()
     if drawing and lanes:
         from rusino import draw
 

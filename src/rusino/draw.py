@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 Row = dict[str, Any]
 
+MIN_BAR = 8  # cells a figure's bar has at least
 SAVE_SUFFIXES = (".svg", ".html", ".htm")
 GLYPHS = ("█", "▓", "▒", "░", "▞", "▚", "▆", "▃")  # one a series, so colour is not needed
 OTHER_GLYPH = "·"
@@ -403,7 +404,13 @@ def draw_fact_bars(rows: Iterable[Row], console: Console) -> int:
     period_w = max(len(x) for x in periods.values())
     fig_w = max(len(x) for x in figures.values())
     label_w = min(max(len(r["subject"]) for r in items), max(16, width * 3 // 10))
-    room = max(8, width - label_w - period_w - fig_w - 3)
+    room = width - label_w - period_w - fig_w - 3
+    # Too narrow for subject, period, bar and figure on one line: the subject and period on
+    # one, the bar and figure below it
+    split = room < MIN_BAR
+    if split:
+        label_w = max(MIN_BAR, width - period_w - 1)
+        room = max(MIN_BAR // 2, width - fig_w - 3)
     n = 0
     for unit in sorted(groups, key=str.casefold):
         group = groups[unit]
@@ -423,6 +430,10 @@ def draw_fact_bars(rows: Iterable[Row], console: Console) -> int:
                 (_fit(r["subject"], label_w).ljust(label_w) + " ", ""),
                 (periods[r["id"]].ljust(period_w) + " ", "cyan"),
             )
+            if split:
+                t.rstrip()
+                console.print(t)
+                t = _text(("  ", ""))
             t.append(glyph * a, style=style)
             t.append(RANGE_GLYPH * (b - a), style=style)
             t.append(" " * (room - b + 1))
