@@ -64,6 +64,23 @@ def test_head_ends_quietly(fixture_db: Path, args: list[str]) -> None:
     assert p.stdout.count("\n") == 1
 
 
+def test_a_closed_stderr_pipe_ends_quietly(tmp_path: Path, fixture_db: Path) -> None:
+    """`db init X 2>&1 >/dev/null | head -1`: its second line met a closed pipe on stderr, and
+    the command exited 1 (stdout's closed pipe was handled, stderr's was not)."""
+    target = tmp_path / "mine.sqlite"
+    cmd = " ".join(shlex.quote(a) for a in [*RUSINO, "db", "init", str(target)])
+    p = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", f"{cmd} 2>&1 >/dev/null | head -1"],
+        env=env(fixture_db),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (p.returncode, p.stderr) == (0, "")
+    assert p.stdout.startswith(f"created {target} (") and p.stdout.count("\n") == 1
+    assert rusino(target, "check").returncode == 0  # the database was made, whole
+
+
 def test_reader_closing_early_is_not_an_error(tmp_path: Path, fixture_db: Path) -> None:
     # Enough output to fill the pipe buffer, read one line, close the read end.
     big = tmp_path / "big.sqlite"

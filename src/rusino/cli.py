@@ -310,9 +310,7 @@ def _emit(write: Callable[[], object], closed: int = 0) -> None:
         write()
         sys.stdout.flush()
     except BrokenPipeError:
-        # Point stdout at /dev/null so the interpreter's final flush cannot fail again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _quiet_closed_pipes()
         raise typer.Exit(closed) from None
     except OSError as e:  # a full disk (> /dev/full), a closed stdout (>&-)
         raise RusinoError(f"cannot write the output: {e.strerror or e}", code=ExitCode.ERROR) from e
@@ -930,9 +928,8 @@ def run(argv: list[str] | None = None) -> int:
         typer.echo(f"rusino: {_shortened(str(e))}", err=True)
         # diff's 1 means "the sides differ": any trouble of its own (output it cannot write) is 2
         return int(ExitCode.USAGE if command == "diff" else e.code)
-    except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+    except BrokenPipeError:  # stdout's reader, or stderr's (`2>&1 >/dev/null | head -1`), left
+        _quiet_closed_pipes()
         return 0
     except Exception as e:  # a bug: one line, and the trace under --debug
         if debug or STATE.debug:
@@ -965,6 +962,18 @@ def run(argv: list[str] | None = None) -> int:
             f"rusino: internal error: {type(e).__name__}: {e} (rerun with --debug)", err=True
         )
         return trouble  # diff's 1 means "the sides differ", so its trouble is 2, as diff(1)'s
+
+
+def _quiet_closed_pipes() -> None:
+    """Point stdout or stderr, whichever was a pipe its reader closed, at /dev/null, so that the
+    interpreter's final flush cannot fail again (and make the exit code 120, or 1)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        except (OSError, ValueError):  # closed (>&-), or not a file: nothing to flush
+            pass
 
 
 _BAD_PATH = {errno.ENAMETOOLONG, errno.ELOOP, errno.ENOTDIR, errno.ENOENT, errno.EISDIR}
