@@ -258,6 +258,23 @@ def test_unknown_unit_and_kind(conn: sqlite3.Connection) -> None:
         fact_ids(conn, kinds=["actuals"])
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("dollars", "USD"), ("US  Dollars", "USD"), ("kilometres", "km"), ("tonnes", "t")],
+)
+def test_a_unit_written_out_suggests_its_symbol(
+    conn: sqlite3.Connection, written: str, meant: str
+) -> None:
+    """"kilometres" and "tonnes" were asked "did you mean t?" (a one-letter unit is inside any
+    word with a t), and "dollars" got no suggestion at all."""
+    known = {str(r[0]) for r in conn.execute("SELECT unit FROM facts")}
+    if meant not in known:
+        pytest.skip(f"the fixture has no {meant} figure")
+    with pytest.raises(RusinoError, match=f"unknown unit '{written}'") as info:
+        fact_ids(conn, units=[written])
+    assert info.value.hint == f"did you mean {meant}?"
+
+
 def test_search_events_and_facts_ranked(conn: sqlite3.Connection) -> None:
     rows = list(query.search(conn, "Vietnam"))
     assert {r["type"] for r in rows} == {"event", "fact"}

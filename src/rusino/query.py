@@ -177,7 +177,7 @@ def suggest(word: str, choices: Sequence[str], n: int = 3) -> list[str]:
     close = list(dict.fromkeys([*whole, *close]))[:n]
     if not close and w:  # a word's start: "eu" is Europe, not petroleum
         start = re.compile(rf"(?:^|\W){re.escape(w)}")
-        close = [c for c in by_lower if start.search(c) or c in w][:n]
+        close = [c for c in by_lower if start.search(c) or (len(c) > 1 and c in w)][:n]
     if not close:
         close = _closest_by_words(w, list(by_lower), n)
     return [by_lower[c] for c in close]
@@ -251,6 +251,18 @@ def check_source(conn: sqlite3.Connection, source: str) -> str:
     raise RusinoError(f"unknown source {source!r}", hint, ExitCode.USAGE)
 
 
+# The units' names as a reader may write them, for the hint: "dollars" means USD, not "t"
+_UNIT_WORDS = {
+    **dict.fromkeys(("$", "dollar", "dollars", "us dollars", "us$", "us dollar"), "USD"),
+    **dict.fromkeys(("kilometre", "kilometres", "kilometer", "kilometers"), "km"),
+    **dict.fromkeys(("%", "per cent", "pct", "percentage"), "percent"),
+    **dict.fromkeys(("tonne", "tonnes", "ton", "tons", "metric tons"), "t"),
+    **dict.fromkeys(("m³", "cubic metres", "cubic meters", "bcm", "cubic metre"), "m3"),
+    **dict.fromkeys(("ft³", "cubic feet", "cubic foot", "tcf"), "ft3"),
+    **dict.fromkeys(("number", "numbers", "items"), "count"),
+}
+
+
 def _check_vocab(
     conn: sqlite3.Connection, what: str, column: str, values: Sequence[str]
 ) -> list[str]:
@@ -259,7 +271,9 @@ def _check_vocab(
     for v in values:
         match = next((k for k in known if k.lower() == v.lower()), None)
         if match is None:
-            hint = _did_you_mean(suggest(v, known)) or "known: " + ", ".join(known)
+            meant = _UNIT_WORDS.get(" ".join(v.lower().split())) if what == "unit" else None
+            options = [meant] if meant in known else suggest(v, known)
+            hint = _did_you_mean(options) or "known: " + ", ".join(known)
             raise RusinoError(f"unknown {what} {v!r}", hint, ExitCode.USAGE)
         out.append(match)
     return out
