@@ -265,8 +265,8 @@ def test_unknown_unit_and_kind(conn: sqlite3.Connection) -> None:
 def test_a_unit_written_out_suggests_its_symbol(
     conn: sqlite3.Connection, written: str, meant: str
 ) -> None:
-    """"kilometres" and "tonnes" were asked "did you mean t?" (a one-letter unit is inside any
-    word with a t), and "dollars" got no suggestion at all."""
+    """The words "kilometres" and "tonnes" were asked "did you mean t?" (a one-letter unit is
+    inside any word with a t), and "dollars" got no suggestion at all."""
     known = {str(r[0]) for r in conn.execute("SELECT unit FROM facts")}
     if meant not in known:
         pytest.skip(f"the fixture has no {meant} figure")

@@ -15,7 +15,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO
 
 import typer
 from typer._click import exceptions as click_exceptions
@@ -310,7 +310,7 @@ def _emit(write: Callable[[], object], closed: int = 0) -> None:
         write()
         sys.stdout.flush()
     except BrokenPipeError:
-        _quiet_closed_pipes()
+        _quiet_stdout()
         raise typer.Exit(closed) from None
     except OSError as e:  # a full disk (> /dev/full), a closed stdout (>&-)
         raise RusinoError(f"cannot write the output: {e.strerror or e}", code=ExitCode.ERROR) from e
@@ -835,6 +835,35 @@ def _scan(args: list[str]) -> tuple[str | None, bool]:
     return None, debug
 
 
+class _QuietStderr:
+    """sys.stderr, but a reader that left (`2>&1 >/dev/null | head -1`) ends only the messages,
+    not the command: click answers a broken pipe with exit 1, mid-command (a `db init` whose
+    second line found the pipe closed had made the database, then exited 1)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, s: str) -> int:
+        try:
+            return self.stream.write(s)
+        except BrokenPipeError:
+            self._closed()
+            return len(s)
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            self._closed()
+
+    def _closed(self) -> None:
+        # what is left of the message goes to /dev/null, so that no later flush fails again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), self.stream.fileno())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
 class _ClosedStdout(io.TextIOBase):
     """sys.stdout when the shell closed it (``rusino timeline >&-``): Python sets it to None.
     Writing fails as writing to a closed descriptor does; a command that writes nothing there
@@ -909,6 +938,16 @@ def run(argv: list[str] | None = None) -> int:
             return int(ExitCode.USAGE)
     if sys.stdout is None:
         sys.stdout = _ClosedStdout()
+    stderr = sys.stderr
+    if stderr is not None:
+        sys.stderr = _QuietStderr(stderr)
+    try:
+        return _run(args, command, debug)
+    finally:
+        sys.stderr = stderr
+
+
+def _run(args: list[str], command: str | None, debug: bool) -> int:
     try:
         rv: Any = _app_for(args)(args=args, prog_name="rusino", standalone_mode=False)
         return rv if isinstance(rv, int) else 0
@@ -928,8 +967,8 @@ def run(argv: list[str] | None = None) -> int:
         typer.echo(f"rusino: {_shortened(str(e))}", err=True)
         # diff's 1 means "the sides differ": any trouble of its own (output it cannot write) is 2
         return int(ExitCode.USAGE if command == "diff" else e.code)
-    except BrokenPipeError:  # stdout's reader, or stderr's (`2>&1 >/dev/null | head -1`), left
-        _quiet_closed_pipes()
+    except BrokenPipeError:
+        _quiet_stdout()
         return 0
     except Exception as e:  # a bug: one line, and the trace under --debug
         if debug or STATE.debug:
@@ -964,16 +1003,10 @@ def run(argv: list[str] | None = None) -> int:
         return trouble  # diff's 1 means "the sides differ", so its trouble is 2, as diff(1)'s
 
 
-def _quiet_closed_pipes() -> None:
-    """Point stdout or stderr, whichever was a pipe its reader closed, at /dev/null, so that the
-    interpreter's final flush cannot fail again (and make the exit code 120, or 1)."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except BrokenPipeError:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
-        except (OSError, ValueError):  # closed (>&-), or not a file: nothing to flush
-            pass
+def _quiet_stdout() -> None:
+    """Point stdout, a pipe its reader closed, at /dev/null, so that the interpreter's final
+    flush cannot fail again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 _BAD_PATH = {errno.ENAMETOOLONG, errno.ELOOP, errno.ENOTDIR, errno.ENOENT, errno.EISDIR}
