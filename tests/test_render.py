@@ -23,6 +23,8 @@ from rusino.cli import run
 from rusino.query import FactFilter, TimelineFilter
 from rusino.render import EVENTS, FACTS, Format, Options
 
+BUNDLED = Path(__file__).resolve().parents[1] / "data" / "events.sqlite"
+
 GOLDEN = Path(__file__).parent / "golden"
 
 
@@ -265,3 +267,26 @@ def test_control_characters_in_the_data_are_shown_not_run(
     assert render.printable("tab\tand\nnewline stay") == "tab\tand\nnewline stay"
     # a bidi override would reorder what the terminal shows; a C1 CSI has no picture
     assert render.printable("a\u202eb\u200bc\x9b") == "a<U+202E>b<U+200B>c<U+009B>"
+
+
+@pytest.mark.parametrize("width", [80, 100])
+@pytest.mark.parametrize("view", ["actors", "topics"])
+def test_vocabulary_tables_keep_their_text_readable(
+    view: str, width: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At 80 columns the actors' aliases had been squeezed to one letter a line (946 lines for
+    42 actors): the name and aliases now share what the other columns leave."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert run(["--db", str(BUNDLED), view, "-f", "table"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    conn = sqlite3.connect(BUNDLED)
+    count = conn.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
+    assert max(map(len, lines)) <= width
+    assert len(lines) <= 5 * count, "\n".join(lines[:20])
+    columns = (
+        ["name", "kind", "country", "aliases"]
+        if view == "actors"
+        else ["name", "description", "aliases"]
+    )
+    assert lines[0].split() == [*columns, "events", "facts"]

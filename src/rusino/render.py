@@ -637,46 +637,49 @@ def _search_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
     return n
 
 
-# The vocabulary tables: (field, header, wraps); counts are right-aligned, text shares the width.
-_VOCAB_COLUMNS: dict[str, tuple[tuple[str, str, bool], ...]] = {
+MIN_WRAPPED = 12  # columns of a vocabulary table's shared text at least
+
+# The vocabulary tables: (field, header, ratio). Columns with a ratio share the width left by
+# the others, each MIN_WRAPPED wide at least (the aliases had been squeezed to a letter a line at
+# 80 columns); 0 is a short text that wraps only below 80 columns (rather than the counts be
+# cut); None never wraps (names that are ids, counts).
+_VOCAB_COLUMNS: dict[str, tuple[tuple[str, str, int | None], ...]] = {
     "actors": (
-        ("name", "name", False),
-        ("kind", "kind", False),
-        ("country", "country", False),
-        ("aliases", "aliases", True),
-        ("events", "events", False),
-        ("facts", "facts", False),
+        ("name", "name", 1),
+        ("kind", "kind", 0),
+        ("country", "country", 0),
+        ("aliases", "aliases", 2),
+        ("events", "events", None),
+        ("facts", "facts", None),
     ),
     "topics": (
-        ("name", "name", False),
-        ("description", "description", True),
-        ("aliases", "aliases", True),
-        ("events", "events", False),
-        ("facts", "facts", False),
+        ("name", "name", None),
+        ("description", "description", 2),
+        ("aliases", "aliases", 2),
+        ("events", "events", None),
+        ("facts", "facts", None),
     ),
     "sources": (
-        ("id", "id", False),
-        ("citation", "source", True),
-        ("notes", "notes", False),
-        ("events", "events", False),
-        ("facts", "facts", False),
+        ("id", "id", None),
+        ("citation", "source", 2),
+        ("notes", "notes", None),
+        ("events", "events", None),
+        ("facts", "facts", None),
     ),
 }
 
 
 def _generic_table(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> int:
     console = console_for(out, opts)
-    columns = _VOCAB_COLUMNS.get(view.name) or tuple((k, k, True) for k in view.fields)
+    columns = _VOCAB_COLUMNS.get(view.name) or tuple((k, k, 1) for k in view.fields)
     t = _table(console, header=True, expand=True)
-    for key, header, wraps in columns:
-        number = key in ("events", "facts", "notes")
+    for key, header, ratio in columns:
         t.add_column(
             header,
-            justify="right" if number else "left",
-            no_wrap=not wraps and key != "name",
-            ratio=1 if wraps else None,
-            # a long organisation name wraps rather than starving the aliases of width
-            max_width=28 if key == "name" else None,
+            justify="right" if key in ("events", "facts", "notes") else "left",
+            no_wrap=ratio is None or (ratio == 0 and console.width >= 80),
+            ratio=ratio or None,
+            width=MIN_WRAPPED if ratio else None,
             overflow="fold",
             style="bold" if key in ("name", "id") else "",
         )
