@@ -732,3 +732,20 @@ def test_a_list_holding_an_item_twice_is_the_set() -> None:
     rows = core.read_rows([json.dumps(_PLAIN | {"notes": [37, 37], "actors": ["B", "A", "B"]})],
                           "f.jsonl", "events")  # fmt: skip
     assert (rows[0]["notes"], rows[0]["actors"]) == ([37], ["A", "B"])
+
+
+def test_one_side_is_the_right_side_against_all(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path
+) -> None:
+    """The help had said LEFT alone is compared with all, as the left side: it is the right,
+    as `diff db:mine.sqlite` needs (what mine adds is `>`)."""
+    out, _ = diff(capsys, fixture_db, "actor:Japan", "--format", "json", code=1)
+    data = json.loads(out)
+    assert (data["left"], data["right"]) == ("all", "actor:Japan")
+    japan = {
+        json.loads(x)["id"] for x in timeline_jsonl(fixture_db, "--actor", "Japan").splitlines()
+    }
+    assert {e["id"] for e in data["left_only"]}.isdisjoint(japan) and not data["right_only"]
+    assert "With one side given, it is the right side" in " ".join(
+        proc(fixture_db, "diff", "--help").stdout.split()
+    )

@@ -41,8 +41,10 @@ DIFF_HELP = """Compare two timelines (or, with --facts, two sets of figures).
 LEFT and RIGHT are each a selector over the current database, made of timeline's filters joined
 with commas (actor:Japan, actor:Russia,topic:energy, source:singh-2016, search:gas, window, 2012,
 2012-04..2012-06, 2014.., all); a JSONL file written by `rusino timeline --format jsonl`, or - for
-stdin; or db:PATH, another database. With RIGHT left out, LEFT is compared with all of the current
-database. Options such as --topic and --from apply to both sides.
+stdin; or db:PATH, another database. With one side given, it is the right side and all of the
+current database the left (`diff db:mine.sqlite`: what mine adds, drops and changes; `diff
+actor:Japan --only left`: the events without Japan). Options such as --topic and --from apply to
+both sides.
 
 Events are matched by id; one on both sides with some field different is "changed". Piped, each
 line is a mark (< left only, > right only, = shared, ~ changed) and timeline's TSV columns.
@@ -53,11 +55,13 @@ a file that is not rusino JSONL, a bad path...)."""
 
 @app.command(help=DIFF_HELP)
 def diff(
-    left: Annotated[str, typer.Argument(metavar="LEFT", show_default=False)],
-    right: Annotated[
-        str | None,
-        typer.Argument(metavar="[RIGHT]", show_default=False, help="[default: all]"),
-    ] = None,
+    left: Annotated[
+        str,
+        typer.Argument(
+            metavar="LEFT", show_default=False, help="Alone, the right side, against all."
+        ),
+    ],
+    right: Annotated[str | None, typer.Argument(metavar="[RIGHT]", show_default=False)] = None,
     facts: Annotated[
         bool,
         typer.Option(

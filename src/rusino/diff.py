@@ -857,7 +857,8 @@ def diff(
     kind: Kind = "events",
     only: Sequence[str] = (),
 ) -> EventDiff | FactDiff:
-    """Compare LEFT and RIGHT (RIGHT omitted: LEFT against ``all`` of the current database).
+    """Compare LEFT and RIGHT (RIGHT omitted: ``all`` of the current database against LEFT,
+    which is then the right side, as in ``diff db:mine.sqlite``: what mine changes).
 
     ``only`` may leave categories out of the entries (not out of the counts), which spares
     building their rows when both sides are databases."""
