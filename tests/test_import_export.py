@@ -326,6 +326,9 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
     "id as a path": (line(id="../../etc"), "bad.jsonl", "'../../etc' is not one word"),
     "id with a NUL": (line(id="a\x00b"), "bad.jsonl", "'a\\x00b' is not one word"),
     "id with a zero-width space": (line(id="a\u200bb"), "bad.jsonl", "is not one word"),
+    # `timeline | cut -f1 | xargs rusino show` stopped at it: "unmatched double quote"
+    "id with a double quote": (line(id='a"b'), "bad.jsonl", "'a\"b' is not one word"),
+    "id with a quote": (line(id="o'neill-1"), "bad.jsonl", "is not one word"),
     "start after end": (line(date="2014/2013"), "bad.jsonl", "ends before it starts"),
     "fullwidth digits": (line(date="\uff12\uff10\uff11\uff12"), "bad.jsonl", "other than ASCII"),
     "unknown source": (line(source="gamma-2020"), "bad.jsonl", "unknown source 'gamma-2020'"),

@@ -596,9 +596,10 @@ def record_type(row: dict[str, Any]) -> str:
 _TYPES = ("event", "fact", *vocabulary.KINDS)
 
 
-# what an id may not hold (spaces, slashes, control and invisible characters), or start with
+# what an id may not hold (spaces, slashes, quotes, which xargs takes as quoting, control and
+# invisible characters), or start with
 _BAD_ID = re.compile(
-    r"[\s/\\\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]|^[^\w]"
+    r"[\s/\\\"'\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]|^[^\w]"
 )
 
 
@@ -811,7 +812,7 @@ class Validator:
         if not generated and _BAD_ID.search(record["id"]):
             raise raw.error(
                 f"field 'id': {record['id']!r} is not one word",
-                "an id has no spaces or slashes and starts with a letter or digit, "
+                "an id has no spaces, slashes or quotes and starts with a letter or digit, "
                 "so that shells, cut and xargs pass it whole",
             )
         # composed, as names are: café-1 typed with a combining accent is the same id
