@@ -275,6 +275,18 @@ def test_a_unit_written_out_suggests_its_symbol(
     assert info.value.hint == f"did you mean {meant}?"
 
 
+def test_a_unit_spelt_two_ways_is_found_by_either(fixture_db: Path, tmp_path: Path) -> None:
+    """A fact added with --unit usd beside the USD ones was found by neither spelling: the
+    filter took the first match only."""
+    copy = tmp_path / "copy.sqlite"
+    copy.write_bytes(fixture_db.read_bytes())
+    conn = sqlite3.connect(copy)
+    every = fact_ids(conn)
+    conn.execute("UPDATE facts SET unit = 'usd' WHERE id = ?", (every[0],))
+    conn.execute("UPDATE facts SET unit = 'USD' WHERE id <> ?", (every[0],))
+    assert fact_ids(conn, units=["usd"]) == fact_ids(conn, units=["USD"]) == every
+
+
 def test_search_events_and_facts_ranked(conn: sqlite3.Connection) -> None:
     rows = list(query.search(conn, "Vietnam"))
     assert {r["type"] for r in rows} == {"event", "fact"}

@@ -269,13 +269,14 @@ def _check_vocab(
     known = [str(r[0]) for r in conn.execute(f"SELECT DISTINCT {column} FROM facts ORDER BY 1")]
     out: list[str] = []
     for v in values:
-        match = next((k for k in known if k.lower() == v.lower()), None)
-        if match is None:
+        # every spelling of it: a unit added as "usd" beside "USD" is found by either
+        matches = [k for k in known if k.lower() == v.lower()]
+        if not matches:
             meant = _UNIT_WORDS.get(" ".join(v.lower().split())) if what == "unit" else None
             options = [meant] if meant in known else suggest(v, known)
             hint = _did_you_mean(options) or "known: " + ", ".join(known)
             raise RusinoError(f"unknown {what} {v!r}", hint, ExitCode.USAGE)
-        out.append(match)
+        out.extend(matches)
     return out
 
 
