@@ -311,6 +311,9 @@ def line(**change: Any) -> str:
 BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
     "malformed json": (line() + '{"date": "2013",\n', "bad.jsonl", "bad.jsonl:2: not valid JSON"),
     "malformed csv": ('type,id,date\nevent,"x,2013\n', "bad.csv", "not valid CSV"),
+    # a header alone, with no row to report its unknown field, had imported nothing, quietly
+    "csv header alone, unknown column": ("id,date,foo\n", "h.csv", "unknown column 'foo'"),
+    "csv header of no field": ("foo,bar\n", "h.csv", "no column of the header is a field of"),
     "non-utf-8": (
         line().encode() + b'{"summary": "\xe9"}\n',
         "bad.jsonl",

@@ -33,7 +33,7 @@ from enum import StrEnum
 from typing import IO, Any, TextIO
 
 from rusino import build, figures, vocabulary
-from rusino.errors import RusinoError
+from rusino.errors import RusinoError, cut
 from rusino.query import FactFilter, TimelineFilter
 from rusino.render import EVENT_FIELDS, FACT_FIELDS, cell, csv_writer
 
@@ -492,6 +492,12 @@ def read_csv(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, st
         if twice:
             yield f"{name}:1", None, f"{name}:1: column {twice[0]!r} is twice in the header"
             return
+        # said even when no row follows (a header alone had imported nothing, quietly), and
+        # for a column whose cells are all empty, as import says of a JSON row's field
+        unknown = [h for h in header if h and h not in _CSV_COLUMNS]
+        if unknown:
+            yield f"{name}:1", None, f"{name}:1: {_unknown_columns(unknown, header)}"
+            return
         line = reader.line_num + 1
         for cells in reader:
             where = f"{name}:{line}"
@@ -538,6 +544,25 @@ def read_csv(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, st
         yield f"{name}:{line}", None, f"{name}:{line}: not valid CSV: {exc}"
     finally:
         text.detach()
+
+
+# any record's fields: a row of another type gets its own message ("a csv holds events...")
+_CSV_COLUMNS = frozenset(
+    {*(f for spec in build.SPECS.values() for f in spec), "type", "start", "end", "precision"}
+    | {"in_window"}
+)
+
+
+def _unknown_columns(unknown: list[str], header: list[str]) -> str:
+    if len(unknown) == len([h for h in header if h]):
+        return (
+            f"no column of the header is a field of a rusino record (the first is "
+            f"{cut(header[0], 40)!r}; `rusino export --format csv` writes the header)"
+        )
+    return (
+        f"unknown column {unknown[0]!r} in the header (the fields are the JSON schema's "
+        "(README: Output formats), as `rusino export --format csv` writes)"
+    )
 
 
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # a byte that was not UTF-8, as surrogateescape keeps it
