@@ -547,10 +547,10 @@ def read_csv(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, st
 
 
 # any record's fields: a row of another type gets its own message ("a csv holds events...")
-_CSV_COLUMNS = frozenset(
-    {*(f for spec in build.SPECS.values() for f in spec), "type", "start", "end", "precision"}
-    | {"in_window"}
-)
+_CSV_COLUMNS = frozenset(f for spec in build.SPECS.values() for f in spec) | {
+    "type",
+    *("start", "end", "precision", "in_window"),  # derived: read past
+}
 
 
 def _unknown_columns(unknown: list[str], header: list[str]) -> str:
