@@ -406,6 +406,16 @@ def test_db_build_and_check(
     assert "is not a build of the bundled data" in capsys.readouterr().err
     assert run(["db", "build", "--data", str(fixture_data_dir), "--out", str(out), "--force"]) == 0
     capsys.readouterr()
+    # a folder is no database, --force or not (it had been a raw "Is a directory" of a temp file)
+    for force in ([], ["--force"]):
+        assert (
+            run(["db", "build", "--data", str(fixture_data_dir), "--out", str(tmp_path), *force])
+            == 2
+        )
+        assert capsys.readouterr().err == (
+            f"rusino: {tmp_path} is a folder (give the database's file name: "
+            f"{tmp_path / 'events.sqlite'})\n"
+        )
     package_db = db._PACKAGE_DB
     monkeypatch.setattr(db, "_PACKAGE_DB", out)  # as if it were the installed package's copy
     assert run(["db", "build", "--data", str(fixture_data_dir), "--out", str(out), "--force"]) == 2

@@ -842,6 +842,10 @@ def check_target(target: Path, *, force: bool = False) -> None:
             f"{target} is the installed package's database, which a build does not replace",
             "build into a checkout's data/events.sqlite, or --out another PATH",
         )
+    if target.is_dir():  # --force or not: a folder is no database to replace
+        raise RusinoError(
+            f"{target} is a folder", f"give the database's file name: {target / 'events.sqlite'}"
+        )
     if force or not target.exists():
         return
     marked = False  # and so for a file that is not a rusino database at all
