@@ -250,13 +250,21 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         # a web search's -word, which FTS5 would have read as the word
         (
             ["timeline", "--search", "gas -oil"],
-            "a leading - does not leave out 'oil' (write gas NOT oil)",
+            "a leading - does not leave out 'oil' (write NOT before the word, after what to "
+            "find: gas NOT oil)",
         ),
-        (["search", "--", "-oil"], "(write NOT before the word: gas NOT oil)"),
+        (["search", "--", "-oil"], "after what to find: gas NOT oil)"),
+        (["search", "--", "-gas"], "after what to find: pipeline NOT gas)"),  # not "gas NOT gas"
+        # a comma means and: swapping the years (the hint it had) makes no side either
+        (
+            ["diff", "2012,2013"],
+            "which never meet (a comma, or --from/--to, means and) (to take "
+            "either, give one range: 2012..2013)",
+        ),
         # unquoted, -oil is an option: said, with the NOT to write
         (["search", "gas", "-oil"], "No such option: -oil (a word that starts with - is read"),
         (["search", "gas OR -oil"], "'oil' is no field to search in (FTS5 reads -oil"),
-        (["search", "gas -2012"], "a leading - does not leave out '2012' (write gas NOT 2012)"),
+        (["search", "gas -2012"], "does not leave out '2012' (write NOT before the word, after"),
         (["db", "init", "-"], "PATH is - (give the database's file name"),
         (["diff", "", "all"], "a side is empty"),
         (["timeline", "--from", ""], "--from is empty"),

@@ -434,6 +434,18 @@ def test_a_new_name_may_not_hold_the_list_separator(
     assert code == 2 and "author 'Doe; Jane' holds ';'" in err
 
 
+def test_add_source_names_the_option_a_missing_field_is_given_by(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It had pointed to the JSON schema's fields, never naming --author."""
+    code, out, err = cli(capsys, "--db", str(fixture_db), "add", "source", "--title", "T",
+                         "--date", "2014")  # fmt: skip
+    assert (code, out) == (2, "")
+    assert err.endswith(
+        "missing required field 'authors' (give --author; see `rusino add source --help`)\n"
+    )
+
+
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
 def test_a_byte_order_mark_is_skipped(
     fmt: str, fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]

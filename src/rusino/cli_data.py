@@ -614,7 +614,7 @@ def add_source(
     wait: WaitOpt = 5.0,
 ) -> None:
     """Add a source (an article) that events and facts can cite; prints its id."""
-    from rusino import store
+    from rusino import build, store
 
     _usable(wait, False)
     edtf, _ = _record_date(date)
@@ -628,7 +628,16 @@ def add_source(
         "url": url,
     }
     with _writing(wait) as conn:
-        rid, added = store.add_source(conn, fields)
+        try:
+            rid, added = store.add_source(conn, fields)
+        except RusinoError as exc:
+            if exc.hint != build.ROW_HINT:
+                raise
+            # the hint for a file's fields; here they were options ("authors" is --author)
+            missing = exc.message.partition("missing required field ")[2].strip("'")
+            option = "--author" if missing == "authors" else f"--{missing}"
+            see = "see `rusino add source --help`"
+            raise RusinoError(exc.message, f"give {option}; {see}" if missing else see) from None
     typer.echo(f"added source {rid}" if added else f"unchanged: source {rid}", err=True)
     _emit(lambda: sys.stdout.write(rid + "\n"))
 

@@ -91,11 +91,24 @@ class Filters(NamedTuple):
         starts = [s for s in (self.start, other.start) if s]
         ends = [e for e in (self.end, other.end) if e]
         searches = [s for s in (self.search, other.search) if s]
+        start, end = (max(starts) if starts else None), (min(ends) if ends else None)
+        if start and end and start > end:  # two ranges, each of them sound, that never meet
+            pair = (self, other)
+            lo = "" if any(f.start is None for f in pair) else min(starts)[:4]
+            hi = "" if any(f.end is None for f in pair) else max(ends)[:4]
+            raise RusinoError(
+                f"side {label!r} asks for dates in {self.start or ''}..{self.end or ''} and in "
+                f"{other.start or ''}..{other.end or ''}, which never meet (a comma, or "
+                "--from/--to, means and)",
+                f"to take either, give one range: {lo}..{hi}"
+                if lo or hi
+                else "leave the dates out",
+            )
         return Filters(
             actors=self.actors + other.actors,
             topics=self.topics + other.topics,
-            start=max(starts) if starts else None,
-            end=min(ends) if ends else None,
+            start=start,
+            end=end,
             within=self.within or other.within,
             source=self.source or other.source,
             search=" ".join(searches) or None,

@@ -402,11 +402,11 @@ def fts_query(text: str) -> str:
     if minus:  # as a web search has it, "-oil" would exclude oil: here it would find it
         word = cut(minus[1])
         rest = " ".join(w for w in words if w != minus[1])
+        if not rest or len(rest) > 60:  # an example of what to find: never the word itself
+            rest = "gas" if word.lower() != "gas" else "pipeline"
         raise RusinoError(
             f"search {text!r}: a leading - does not leave out {word!r}",
-            f"write {rest} NOT {word}"
-            if rest and len(rest) <= 60
-            else f"write NOT before the word: gas NOT {word}",
+            f"write NOT before the word, after what to find: {rest} NOT {word}",
         )
     terms = []
     for w in words:
