@@ -290,3 +290,20 @@ def test_vocabulary_tables_keep_their_text_readable(
         else ["name", "description", "aliases"]
     )
     assert lines[0].split() == [*columns, "events", "facts"]
+
+
+@pytest.mark.parametrize("width", [150, 200])
+def test_a_wide_timeline_keeps_a_source_and_its_note_on_one_line(
+    width: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The source column stayed 18 wide at any width: "kim-blank-2013, n." and "37" on two
+    lines with a hundred columns free."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert run(["--db", str(BUNDLED), "timeline", "--actor", "Japan", "-f", "table"]) == 0
+    out = capsys.readouterr().out
+    rows = list(query.timeline(sqlite3.connect(BUNDLED), TimelineFilter(actors=("Japan",))))
+    cited = [render.notes_text(r["source"], r["notes"]) for r in rows if r["notes"]]
+    assert cited and all(len(c) <= 24 for c in cited)
+    for text in cited:
+        assert text in out, text

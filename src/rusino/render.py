@@ -530,7 +530,9 @@ def _events_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
     wide = width >= 120
     if wide:
         side = max(16, width * 13 // 100)
-        widths = [16, width - 16 - 2 * side - 18 - 4 * len(_GAP), side, side, 18]
+        # a source and its notes ("kim-blank-2013, n. 37") on one line once there is room
+        cited = 18 if width < 150 else 24
+        widths = [16, width - 16 - 2 * side - cited - 4 * len(_GAP), side, side, cited]
         headers = ("date", "event", "actors", "topics", "source")
     else:
         widths = [14, width - 14 - len(_GAP)]
