@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from rusino.check import check_database
+from rusino.db import BUNDLE_MARK
 from rusino.errors import RusinoError
 
 NAVAL = "2012-04-russia-china-naval-exercise"
@@ -203,9 +204,21 @@ def test_stale_against_data_dir(fixture_db: Path, fixture_data_dir: Path, tmp_pa
     events = data / "events-beta-2016.toml"
     text = events.read_text(encoding="utf-8")
     events.write_text(text.replace("agree to hold talks", "agree to talk"), encoding="utf-8")
+    # a database of one's own (db init's, add's) is not told to run db build, which cannot make
+    # it; nor is one built with --out, which db build makes only with --force
     problems = check_database(fixture_db, data_dir=data)
     assert problems == [
-        f"{fixture_db} is stale: run `rusino db build` (differs from {data} in events)"
+        f"{fixture_db} differs from a fresh build of {data} in events (if it is a build of "
+        f"{data}, `rusino db build --data {data} --out {fixture_db} --force` makes it again; a "
+        "database of your own (db init, add) is not)"
+    ]
+    bundled = tmp_path / "bundled.sqlite"  # marked as the bundled database's build is
+    shutil.copyfile(fixture_db, bundled)
+    with sqlite3.connect(bundled) as conn:
+        conn.execute("INSERT INTO metadata (key, value) VALUES (?, 'read-only')", (BUNDLE_MARK,))
+    problems = check_database(bundled, data_dir=data)
+    assert problems == [
+        f"{bundled} differs from a fresh build of {data} in events (run `rusino db build`)"
     ]
 
 

@@ -444,7 +444,20 @@ def test_db_build_and_check(
     assert "quotes not looked up in the articles" in capsys.readouterr().err
     monkeypatch.setenv("RUSINO_SOURCES_DIR", str(fixture_sources_dir))
     assert run(["--db", str(out), "check"]) == 0
+    # --data too passes over a source whose article it cannot name, in a database not bundled
+    # (it had reported one, which plain `check` passed over)
     capsys.readouterr()
+    own = tmp_path / "own.sqlite"
+    shutil.copyfile(out, own)
+    assert run(["--db", str(own), "add", "source", "--author", "Doe, J", "--title", "T",
+                "--date", "2013"]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert run(["--db", str(own), "check", "--data", str(fixture_data_dir)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{own} differs from a fresh build of {fixture_data_dir} in sources (if it is a build "
+        f"of {fixture_data_dir}, `rusino db build --data {fixture_data_dir} --out {own} "
+        "--force` makes it again; a database of your own (db init, add) is not)"
+    ]
     conn = sqlite3.connect(out)
     conn.execute("UPDATE events SET quote = '' WHERE id = '2015-05-japan-russia-talks'")
     conn.commit()

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from rusino import build, db, figures
-from rusino.db import SCHEMA_VERSION, busy_error, connect, is_busy
+from rusino.db import SCHEMA_VERSION, busy_error, connect, has_bundle_mark, is_busy
 from rusino.errors import RusinoError
 
 # date_bounds: build's, cached, fast for ISO (edtf takes ~4 ms a date); article: as add reads it
@@ -340,12 +340,20 @@ def _stale(db_path: Path, data_dir: Path) -> Iterator[str]:
             tables = [
                 t for t in build.CONTENT_TABLES if _table_rows(fresh, t) != _table_rows(built, t)
             ]
+            # `db build` makes the bundled database again; any other (one's own, made by
+            # `db init` and `add`) may differ from the folder for good reason
+            again = (
+                "run `rusino db build`"
+                if has_bundle_mark(built)
+                else f"if it is a build of {data_dir}, `rusino db build --data {data_dir} --out "
+                f"{db_path} --force` makes it again; a database of your own (db init, add) is not"
+            )
             yield (
-                f"{db_path} is stale: run `rusino db build` "
-                f"(differs from {data_dir} in {', '.join(tables) or 'column layout'})"
+                f"{db_path} differs from a fresh build of {data_dir} in "
+                f"{', '.join(tables) or 'column layout'} ({again})"
             )
         except sqlite3.Error as exc:
-            yield f"{db_path} is stale: run `rusino db build` ({exc})"
+            yield f"{db_path} cannot be compared with a fresh build of {data_dir}: {exc}"
         finally:
             fresh.close()
             built.close()

@@ -747,8 +747,9 @@ def check(
                 data_dir = repo
         except OSError:
             pass
-    # the bundled data names every article; a user's own sources need not (nor can, by add)
-    every_article = data_dir is not None or db.is_bundled(path)
+    # the bundled data names every article; a user's own sources need not (nor can, by add),
+    # --data or not
+    every_article = db.is_bundled(path)
     problems = check_database(path, data_dir, sources_dir, every_article=every_article)
     if problems:
         _emit(lambda: sys.stdout.write("".join(p + "\n" for p in problems)))
