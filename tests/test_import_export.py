@@ -330,6 +330,8 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
     "id with a NUL": (line(id="a\x00b"), "bad.jsonl", "'a\\x00b' is not one word"),
     "id with a zero-width space": (line(id="a\u200bb"), "bad.jsonl", "is not one word"),
     # `timeline | cut -f1 | xargs rusino show` stopped at it: "unmatched double quote"
+    # stored as given, then shown raw, and refused by --from: a day at most
+    "date with a time": (line(date="2012-04-22T00:00:00"), "bad.jsonl", "has a time"),
     "id with a double quote": (line(id='a"b'), "bad.jsonl", "'a\"b' is not one word"),
     "id with a quote": (line(id="o'neill-1"), "bad.jsonl", "is not one word"),
     "start after end": (line(date="2014/2013"), "bad.jsonl", "ends before it starts"),

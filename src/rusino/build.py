@@ -95,6 +95,8 @@ def date_bounds(edtf_string: str) -> tuple[str, str, str]:
         raise _bad_date(edtf_string, "empty or padded with spaces")
     if not edtf_string.isascii():  # EDTF's digits are 0-9 (the parser takes fullwidth ones too)
         raise _bad_date(edtf_string, "has characters other than ASCII digits and signs")
+    if "T" in edtf_string:  # EDTF's date and time: no view could show it, no --from take it
+        raise _bad_date(edtf_string, "has a time: rusino dates are days at most (2012-04-22)")
     try:
         parsed = parse_edtf(edtf_string)
     except Exception as exc:  # edtf raises its own parse errors and bare ValueErrors
