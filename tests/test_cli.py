@@ -255,6 +255,12 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         ),
         (["search", "--", "-oil"], "after what to find: gas NOT oil)"),
         (["search", "--", "-gas"], "after what to find: pipeline NOT gas)"),  # not "gas NOT gas"
+        # EDTF's unspecified digits: had been "it needs a four-digit year"
+        (["timeline", "--from", "201X"], "(give what it spans: --from 2010 --to 2019)"),
+        (
+            ["timeline", "--to", "2012-04-XX"],
+            "has unspecified digits (X), so it bounds nothing (give 2012-04)",
+        ),
         # a comma means and: swapping the years (the hint it had) makes no side either
         (
             ["diff", "2012,2013"],

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import re
 from typing import Literal
 
@@ -140,6 +141,14 @@ def season_edtf(text: str) -> str | None:
 
 
 def _parse_words(text: str, s: str) -> tuple[int, int | None, int | None]:
+    if re.fullmatch(r"[\dX]{4}(-[\dX]{2}){0,2}", s) and "X" in s:  # EDTF's unspecified digits
+        parts = s.split("-")
+        known = "-".join(itertools.takewhile(lambda part: "X" not in part, parts))
+        lo, hi = (known, known) if known else (s[:4].replace("X", "0"), s[:4].replace("X", "9"))
+        raise RusinoError(
+            f"the date {text!r} has unspecified digits (X), so it bounds nothing",
+            f"give what it spans: --from {lo} --to {hi}" if lo != hi else f"give {lo}",
+        )
     if not s or not re.search(r"\d{4}", s):
         raise RusinoError(f"cannot read the date {text!r}: it needs a four-digit year", ACCEPTED)
     if not re.search(r"[^\W\d_]", s):
