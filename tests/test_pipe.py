@@ -26,6 +26,18 @@ def rusino(db: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[st
     )
 
 
+def piped(db: Path, args: list[str], pipe: str) -> subprocess.CompletedProcess[str]:
+    """rusino ARGS PIPE (`| head -1`) in bash, with pipefail: the exit status is rusino's."""
+    cmd = " ".join(shlex.quote(a) for a in [*RUSINO, *args])
+    return subprocess.run(
+        ["bash", "-o", "pipefail", "-c", f"{cmd} {pipe}"],
+        env=env(db),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def test_piped_timeline_is_plain_tsv(fixture_db: Path) -> None:
     p = rusino(fixture_db, "timeline")
     assert (p.returncode, p.stderr) == (0, "")
@@ -51,14 +63,7 @@ def test_piped_table_has_no_ansi(fixture_db: Path) -> None:
     "args", [["timeline"], ["timeline", "-f", "json"], ["facts", "-f", "table"]]
 )
 def test_head_ends_quietly(fixture_db: Path, args: list[str]) -> None:
-    cmd = " ".join(shlex.quote(a) for a in [*RUSINO, *args])
-    p = subprocess.run(
-        ["bash", "-o", "pipefail", "-c", f"{cmd} | head -1"],
-        env=env(fixture_db),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    p = piped(fixture_db, args, "| head -1")
     assert p.stderr == ""
     assert p.returncode == 0
     assert p.stdout.count("\n") == 1
@@ -68,14 +73,7 @@ def test_a_closed_stderr_pipe_ends_quietly(tmp_path: Path, fixture_db: Path) -> 
     """`db init X 2>&1 >/dev/null | head -1`: its second line met a closed pipe on stderr, and
     the command exited 1 (stdout's closed pipe was handled, stderr's was not)."""
     target = tmp_path / "mine.sqlite"
-    cmd = " ".join(shlex.quote(a) for a in [*RUSINO, "db", "init", str(target)])
-    p = subprocess.run(
-        ["bash", "-o", "pipefail", "-c", f"{cmd} 2>&1 >/dev/null | head -1"],
-        env=env(fixture_db),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    p = piped(fixture_db, ["db", "init", str(target)], "2>&1 >/dev/null | head -1")
     assert (p.returncode, p.stderr) == (0, "")
     assert p.stdout.startswith(f"created {target} (") and p.stdout.count("\n") == 1
     assert rusino(target, "check").returncode == 0  # the database was made, whole
@@ -188,10 +186,8 @@ def test_a_command_that_prints_nothing_runs_with_stdout_closed(
 
 
 def test_ids_through_xargs_to_show(fixture_db: Path) -> None:
-    rusino_ = shlex.join(RUSINO)
-    pipeline = f"{rusino_} timeline --actor Russia | cut -f1 | xargs {rusino_} show -f jsonl"
-    p = subprocess.run(["bash", "-o", "pipefail", "-c", pipeline], env=env(fixture_db),
-                       capture_output=True, text=True, check=False)  # fmt: skip
+    show = f"| cut -f1 | xargs {shlex.join(RUSINO)} show -f jsonl"
+    p = piped(fixture_db, ["timeline", "--actor", "Russia"], show)
     assert (p.returncode, p.stderr) == (0, "")
     listed = rusino(fixture_db, "timeline", "--actor", "Russia").stdout.splitlines()
     shown = [json.loads(line)["id"] for line in p.stdout.splitlines()]
