@@ -185,6 +185,19 @@ def test_a_command_that_prints_nothing_runs_with_stdout_closed(
     assert p.returncode == 0 and mine.exists(), p.stderr
 
 
+@pytest.mark.parametrize(
+    "args", [["import", "-", "-f", "jsonl"], ["diff", "-"], ["diff", "all", "-"]]
+)
+def test_reading_a_closed_stdin_is_one_line(fixture_db: Path, args: list[str]) -> None:
+    """`<&-`: Python makes sys.stdin None, and reading it had been an internal error."""
+    p = piped(fixture_db, args, "<&-")
+    assert (p.returncode, p.stdout) == (2, "")
+    assert p.stderr == (
+        "rusino: stdin is closed (<&-): there is nothing to read (pipe the rows in, or give a "
+        "file)\n"
+    )
+
+
 def test_ids_through_xargs_to_show(fixture_db: Path) -> None:
     show = f"| cut -f1 | xargs {shlex.join(RUSINO)} show -f jsonl"
     p = piped(fixture_db, ["timeline", "--actor", "Russia"], show)

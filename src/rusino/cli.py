@@ -881,6 +881,33 @@ class _ClosedStdout(io.TextIOBase):
         return False
 
 
+class _ClosedStdin(io.TextIOBase):
+    """sys.stdin when the shell closed it (``rusino import - <&-``): Python sets it to None.
+    Reading it is refused in one line; a command that reads nothing there runs as usual."""
+
+    def isatty(self) -> bool:
+        return False
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> str:
+        raise _closed_stdin()
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        raise _closed_stdin()
+
+    @property
+    def buffer(self) -> Any:
+        raise _closed_stdin()
+
+
+def _closed_stdin() -> RusinoError:
+    return RusinoError(
+        "stdin is closed (<&-): there is nothing to read", "pipe the rows in, or give a file"
+    )
+
+
 class _ClosedBuffer(io.RawIOBase):
     def writable(self) -> bool:
         return True
@@ -939,6 +966,8 @@ def run(argv: list[str] | None = None) -> int:
             return int(ExitCode.USAGE)
     if sys.stdout is None:
         sys.stdout = _ClosedStdout()
+    if sys.stdin is None:
+        sys.stdin = _ClosedStdin()
     stderr = sys.stderr
     if stderr is not None:
         sys.stderr = _QuietStderr(stderr)

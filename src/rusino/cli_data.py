@@ -718,7 +718,7 @@ def import_(
             typer.echo(f"rusino: {problem}", err=True)
         raise
     finally:
-        if handle is not sys.stdin.buffer:
+        if file != "-":
             handle.close()
     label = "dry run, nothing written" if dry_run else name
     typer.echo(f"{label}: {summary.line()}", err=True)
