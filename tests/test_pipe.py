@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -230,6 +231,19 @@ def test_add_prompts_on_stderr_and_prints_only_the_id(fixture_db: Path) -> None:
     )
     assert (code, out) == (0, "2013-prompted-summary\n"), err
     assert "Summary: " in err and "Actors (separate several with ;): " in err
+
+
+def test_a_prompted_publication_may_be_left_empty(fixture_db: Path, tmp_path: Path) -> None:
+    """--publication is optional, but its prompt asked again at every empty answer: a source
+    without one could not be added on a terminal."""
+    db = tmp_path / "mine.sqlite"
+    db.write_bytes(fixture_db.read_bytes())
+    args = ["add", "source", "--author", "Kang, Su", "--title", "T", "--date", "2014"]
+    code, out, err = typed(db, args, b"\n")
+    assert (code, out) == (0, "kang-2014\n"), err
+    assert "Publication (Enter for none): " in err
+    row = sqlite3.connect(db).execute("SELECT publication FROM sources WHERE id = 'kang-2014'")
+    assert row.fetchone() == ("",)
 
 
 def test_a_prompted_answer_that_is_refused_is_asked_for_again(fixture_db: Path) -> None:

@@ -220,12 +220,20 @@ def db_upgrade(wait: WaitOpt = 5.0) -> None:
 
 
 def _ask(
-    value: Any, label: str, *, many: bool = False, check: Callable[[Any], object] | None = None
+    value: Any,
+    label: str,
+    *,
+    many: bool = False,
+    check: Callable[[Any], object] | None = None,
+    optional: bool = False,
 ) -> Any:
     """A missing field, prompted for on a terminal (left missing otherwise: validation says so).
-    An answer that ``check`` refuses (_Retry) is said, and asked for again."""
+    An answer that ``check`` refuses (_Retry) is said, and asked for again; an ``optional``
+    one may be left empty."""
     if value not in (None, []) or not sys.stdin.isatty():
         return value
+    if optional:
+        return _prompt(f"{label} (Enter for none)", optional=True)
     while True:
         answer: Any = _prompt(label + (" (separate several with ;)" if many else ""))
         if many:
@@ -314,15 +322,16 @@ def _in_article(source: str | None, opts: Any) -> Callable[[Any], object]:
     return check
 
 
-def _prompt(label: str) -> str:
+def _prompt(label: str, *, optional: bool = False) -> str:
     """One line from the terminal, asked for on stderr as every message is: stdout is the new
-    id alone, for `id=$(rusino add event ...)` (click's prompt writes a space to stdout)."""
+    id alone, for `id=$(rusino add event ...)` (click's prompt writes a space to stdout).
+    Asked again when empty, unless ``optional``."""
     while True:
         typer.echo(f"{label}: ", nl=False, err=True)
         line = sys.stdin.readline()
         if not line:  # end of input
             raise typer.Abort()
-        if line.strip():
+        if line.strip() or optional:
             return line.strip()
 
 
@@ -622,7 +631,7 @@ def add_source(
         "id": id_,
         "authors": _ask(author, "Authors", many=True),
         "title": _ask(title, "Title"),
-        "publication": _ask(publication, "Publication") or "",
+        "publication": _ask(publication, "Publication", optional=True) or "",
         "date": edtf,
         "kind": kind,
         "url": url,
