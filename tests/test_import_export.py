@@ -868,3 +868,28 @@ def test_add_says_a_database_it_may_not_write_before_the_questions(
         f"rusino: cannot write {fixture_db}: you may read it only (pass --dry-run to check a "
         "record against it, or use a database of your own)\n"
     )
+
+
+def test_a_unit_or_kind_spelt_otherwise_is_the_one_the_database_has(
+    fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A unit "usd" beside USD had been one of its own: two groups in facts --chart, and diff
+    --facts could not pair them. Within the file too, the first spelling is the one kept."""
+    rows = [
+        FACT | {"id": "f-usd", "unit": "usd", "kind": "Actual", "as_written": "5 usd"},
+        FACT | {"id": "f-tonnes", "unit": "Tonnes", "as_written": "5 Tonnes"},
+        FACT | {"id": "f-tonnes-2", "unit": "tonnes", "as_written": "5 tonnes"},
+    ]
+    path = bad_jsonl(tmp_path, "".join(json.dumps(r | {"value_max": None}) + "\n" for r in rows))
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
+    assert code == 0, err
+    stored = sqlite3.connect(fixture_db).execute(
+        "SELECT id, unit, kind FROM facts WHERE id LIKE 'f-%' ORDER BY id"
+    )
+    assert stored.fetchall() == [
+        ("f-tonnes", "Tonnes", "actual"),
+        ("f-tonnes-2", "Tonnes", "actual"),
+        ("f-usd", "USD", "actual"),
+    ]
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
+    assert code == 0 and "0 added, 3 unchanged" in err, err
