@@ -4,6 +4,7 @@ right (so `rusino check` passes), db init, and the bundled database never writte
 from __future__ import annotations
 
 import gc
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -182,6 +183,41 @@ def test_made_ids_of_different_records_do_not_overwrite(
     assert f"an event with the id '{ids[0]}' (made from the date and summary) exists" in err
     assert "if it is another event, give this one its own --id" in err
     assert count(fixture_db, "SELECT count(*) FROM events WHERE id = ? AND date = '2015'", ids[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "made"),
+    [
+        ("Ødegaard", "odegaard"),  # letters NFKD does not take apart had been dropped: degaard
+        ("Łukasiewicz", "lukasiewicz"),
+        ("Straße", "strasse"),
+        ("Russia\u2013China summit", "russia-china-summit"),  # an en dash had joined: russiachina
+        ("Café crème", "cafe-creme"),
+        ("中俄 summit", "summit"),
+    ],
+)
+def test_a_made_id_keeps_every_latin_letter(text: str, made: str) -> None:
+    assert store.slug(text) == made
+
+
+def test_an_organisation_author_is_kept_whole(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "World Bank" had been cited as "Bank, World" (id bank-2015), and braces, BibTeX's way
+    of keeping a name whole, came out as "Bank}, {World"."""
+    from rusino.cli import run
+
+    for author in ("World Bank", "{World Bank}"):
+        args = ["--db", str(fixture_db), "add", "source", "--author", author, "--title", "T?"]
+        assert run([*args, "--date", "2015", "--id", f"wb-{len(author)}"]) == 0
+    assert run(["--db", str(fixture_db), "add", "source", "--author", "{Kim Younkyoo}",
+                "--title", "T", "--date", "2015"]) == 0  # fmt: skip
+    assert capsys.readouterr().out.split() == ["wb-10", "wb-12", "kim-younkyoo-2015"]
+    assert run(["--db", str(fixture_db), "sources", "-f", "json"]) == 0
+    sources = {s["id"]: s for s in json.loads(capsys.readouterr().out)}
+    for sid in ("wb-10", "wb-12"):  # a title's own ? ends it: no "T?."
+        assert sources[sid]["citation"] == 'World Bank. 2015. "T?"'
+        assert "author = {{World Bank}}" in query.bibtex(sources[sid])
 
 
 def test_add_fact_takes_a_figure_beyond_sqlite_integer_as_written(

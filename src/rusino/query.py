@@ -910,20 +910,33 @@ _MONTH_NAMES = (
 
 # an author that is an organisation, not a person: its name is never inverted
 _CORPORATE = re.compile(
-    r"&|\b(?:Co|Corp|Inc|Ltd|LLC|Group|Institute|Center|Centre|Agency|Ministry|Council|"
-    r"Association|University|Foundation|Service|Office|Committee|News|Press)\b\.?",
+    r"&|\b(?:Co|Corp|Corporation|Company|Inc|Ltd|LLC|Group|Institute|Center|Centre|Agency|"
+    r"Ministry|Council|Association|University|Foundation|Service|Office|Committee|News|Press|"
+    r"Bank|Fund|Organi[sz]ation|Commission|Bureau|Department|Government|Union|Nations|Forum|"
+    r"Sons|Federation|Programme|Program)\b\.?",
     re.IGNORECASE,
 )
 
 
-def _split_name(name: str) -> tuple[str, str]:
+def corporate(name: str) -> str | None:
+    """An organisation's name as an author: "{World Bank}" (braced, as BibTeX keeps a name
+    whole), or one with a word such as Agency or Bank; None for a person's."""
+    if name.startswith("{") and name.endswith("}"):
+        return name[1:-1].strip()
+    if "," not in name and _CORPORATE.search(name):
+        return name
+    return None
+
+
+def split_name(name: str) -> tuple[str, str]:
     """(family, given). "Family, Given" is taken as written; an organisation ("Smith & Co",
     "Xinhua News Agency") is all family; otherwise the last word is family."""
+    whole = corporate(name)
+    if whole is not None:
+        return whole, ""
     if "," in name:
         family, given = name.split(",", 1)
         return family.strip(), given.strip()
-    if _CORPORATE.search(name):
-        return name, ""
     parts = name.split()
     if len(parts) == 1:
         return name, ""
@@ -931,12 +944,12 @@ def _split_name(name: str) -> tuple[str, str]:
 
 
 def _natural(name: str) -> str:
-    family, given = _split_name(name)
-    return f"{given} {family}".strip() if "," in name else name
+    family, given = split_name(name)
+    return f"{given} {family}".strip() if given else family
 
 
 def _inverted(name: str) -> str:
-    family, given = _split_name(name)
+    family, given = split_name(name)
     return f"{family}, {given}" if given else family
 
 
@@ -947,6 +960,8 @@ def chicago(source: Row) -> str:
         who = str(source.get("publication", ""))
     elif len(authors) == 1:
         who = _inverted(authors[0])
+    elif len(authors) > 10:  # Chicago: the first seven, et al.
+        who = _inverted(authors[0]) + ", " + ", ".join(map(_natural, authors[1:7])) + ", et al"
     else:
         rest = [_natural(a) for a in authors[1:]]
         who = _inverted(authors[0]) + ", " + (", ".join(rest[:-1]) + ", " if rest[:-1] else "")
@@ -955,7 +970,8 @@ def chicago(source: Row) -> str:
     year = date[:4]
     title = " ".join(str(source.get("title", "")).split()).rstrip(".")  # one line
     pub = str(source.get("publication", ""))
-    out = f'{who.rstrip(".")}. {year}. "{title}."'
+    # a title's own ? or ! ends it: "Is Russia China's partner?" takes no period
+    out = f'{who.rstrip(".")}. {year}. "{_ended(title)}"'
     where = pub
     volume = str(source.get("volume", "") or "")
     if volume:
@@ -965,11 +981,16 @@ def chicago(source: Row) -> str:
         day = f"{_MONTH_NAMES[int(m.group(1)) - 1]} {int(m.group(2))}"
         where = f"{where}, {day}" if where else day
     if where:
-        out += f" {where}."
+        out += f" {_ended(where)}"
     url = str(source.get("url", "") or "")
     if url:
         out += f" {url}."
     return out
+
+
+def _ended(text: str) -> str:
+    """text with a full stop, unless it ends with one of its own (., ? or !)."""
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 _LATEX = {c: "\\" + c for c in "&%$#_{}"} | {
@@ -990,8 +1011,9 @@ def _latex(text: str) -> str:
 
 def _bib_author(name: str) -> str:
     """An author for BibTeX: "Family, Given", or an organisation in braces, kept whole."""
-    if "," not in name and _CORPORATE.search(name):
-        return "{" + _latex(name) + "}"
+    whole = corporate(name)
+    if whole is not None:
+        return "{" + _latex(whole) + "}"
     return _latex(_inverted(name))
 
 

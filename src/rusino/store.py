@@ -523,11 +523,32 @@ def slug(text: str, words: int = 8) -> str:
     """The first words of text, lower-case ASCII, joined by "-"; for a text with no Latin
     letters or digits (Россия..., 中俄...), the first 8 hex digits of its sha256, so that two
     such texts of the same date do not get the same id."""
-    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_ = "".join(map(_ascii, unicodedata.normalize("NFKD", text)))
     parts = re.findall(r"[a-z0-9]+", ascii_.lower())
     if not parts and text.strip():
         return hashlib.sha256(text.strip().encode()).hexdigest()[:8]
     return "-".join(parts[:words])
+
+
+# Latin letters that NFKD does not take apart into a letter and its accent
+_LETTERS = str.maketrans(
+    {
+        **dict(zip("øØłŁđĐðÐ\u0131", "oOlLdDdDi", strict=True)),
+        **{"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th"},
+    }
+)
+
+
+def _ascii(char: str) -> str:
+    """A character of NFKD text as ASCII: itself, its Latin letter (Ø is O), nothing for an
+    accent or a letter of another script, and a space for any other mark (an en dash parts
+    "Russia\u2013China" as a hyphen does)."""
+    if char.isascii():
+        return char
+    latin = char.translate(_LETTERS)
+    if latin != char:
+        return latin
+    return "" if char.isalnum() or unicodedata.combining(char) else " "
 
 
 def make_id(edtf: str, text: str) -> str:
@@ -1487,8 +1508,9 @@ def add_source(conn: sqlite3.Connection, fields: dict[str, Any]) -> tuple[str, b
     if not fields.get("id"):
         authors = fields.get("authors") or []
         first = str(authors[0]) if authors else ""
-        # "Kim, Younkyoo" (as the bundled sources write names) or "Younkyoo Kim"
-        name = first.split(",")[0] if "," in first else (first.split() or [""])[-1]
+        # "Kim, Younkyoo" (as the bundled sources write names), "Younkyoo Kim", or an
+        # organisation's whole name ("{World Bank}": world-bank)
+        name = query.split_name(first)[0] if first else ""
         name = re.sub(r"['\u2019]", "", name)  # O'Brien is obrien, not o
         family = slug(name or fields.get("publication", ""), 3)
         fields["id"] = f"{family or 'source'}-{str(fields.get('date', ''))[:4]}".strip("-")
