@@ -307,3 +307,19 @@ def test_a_wide_timeline_keeps_a_source_and_its_note_on_one_line(
     assert cited and all(len(c) <= 24 for c in cited)
     for text in cited:
         assert text in out, text
+
+
+def test_show_folds_a_long_word_rather_than_cut_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At 60 columns an id in a comment had been cut with "…", as a URL in a summary was."""
+    rid = "2011-04-russia-transfers-naval-air-defence-arms-to-china"
+    monkeypatch.setenv("COLUMNS", "60")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert run(["--db", str(BUNDLED), "show", rid, "-f", "table"]) == 0
+    out = capsys.readouterr().out
+    assert "…" not in out
+    assert max(map(len, out.splitlines()[1:])) <= 60  # (the heading's id is never broken)
+    assert "2011-04-russia-declines-ground-war-arms-to-china" in "".join(
+        line.strip() for line in out.splitlines()
+    )

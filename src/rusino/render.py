@@ -765,7 +765,7 @@ def write_show(row: Row, out: TextIO, opts: Options) -> None:
     console.print(_text((row["type"] + " ", "dim"), (row["id"], "bold")), soft_wrap=True)
     t = _table(console, header=False)
     t.add_column("field", style="dim", no_wrap=True)
-    t.add_column("value")
+    t.add_column("value", overflow="fold")  # an id or URL longer than the line folds, whole
     for label, value in _show_lines(row):
         t.add_row(label, value)
     console.print(t)
