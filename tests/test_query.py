@@ -181,6 +181,11 @@ def test_fts_query_quotes_plain_words() -> None:
         ("recognized", "recognised"),
         ("harbour", "harbor"),
         ("centre", "center"),
+        # had found nothing in the other spelling (kilometers, percent against "per cent")
+        ("kilometres", "kilometers"),
+        ("meters", "metres"),
+        ("percent", "per cent"),
+        ("cooperation", "co operation"),  # as the index reads "co-operation"
         ("pipeline", None),
         ("rise", None),  # too short a stem to be -ise/-ize
         ("exercises", None),  # an -ise word with no -ize spelling

@@ -315,8 +315,18 @@ _SPELLINGS = (
     ("harbour", "harbor"),
     ("favour", "favor"),
     ("honour", "honor"),
+    ("kilometre", "kilometer"),
+    ("metre", "meter"),
+    ("litre", "liter"),
+    ("fibre", "fiber"),
+    ("theatre", "theater"),
 )
-_RESPELL = dict(_SPELLINGS) | {us: uk for uk, us in _SPELLINGS}
+# one way only: the other is two words, which the full-text index reads as a phrase
+_RESPELL = (
+    dict(_SPELLINGS)
+    | {us: uk for uk, us in _SPELLINGS}
+    | {"percent": "per cent", "cooperat": "co operat", "coordinat": "co ordinat"}
+)
 _ISE = re.compile(r"(?<=\w{4})i([sz])(e|ed|es|ing|ation|ations)$")  # organise, -isation
 # ...but not the -ise words that have no -ize spelling
 _NOT_ISE = frozenset(
