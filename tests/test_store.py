@@ -364,6 +364,15 @@ def test_to_edtf_takes_timeline_dates() -> None:
     assert store.to_edtf("2012-22") == "2012-22"
     assert store.to_edtf("spring 2013") == "2013-21"
     assert store.to_edtf("2012-Q2") == "2012-34"
+    # intervals of quarters and seasons, as --from/--to take them (the edtf package reads no
+    # quarter in an interval: they had been "does not parse")
+    assert store.to_edtf("2012-Q1/2012-Q2") == "2012-01/2012-06"
+    assert store.to_edtf("2012-33/2012-36") == "2012-01/2012-12"
+    assert store.to_edtf("Q4 2012/Q1 2013") == "2012-10/2013-03"
+    assert store.to_edtf("spring 2012/summer 2012") == "2012-21/2012-22"
+    assert store.to_edtf("4/2012") == "2012-04"  # a month, not an interval
+    with pytest.raises(RusinoError):
+        store.to_edtf("2012-Q2/2012-Q1")
     with pytest.raises(RusinoError):
         store.to_edtf("someday")
     # never a different date than the one meant: an open end, a sign are refused, not dropped

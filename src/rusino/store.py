@@ -501,7 +501,20 @@ def to_edtf(text: str) -> str:
         edtf_error = exc
     from rusino import dates
 
-    if any(mark in text for mark in "?~%") or dates.interval_ends(text) is not None:
+    ends = dates.interval_ends(text)
+    if ends is None and text.count("/") == 1:  # "spring 2012/summer 2012" (not 4/2012)
+        left, right = (end.strip() for end in text.split("/"))
+        if dates.season_edtf(left) and dates.season_edtf(right):
+            ends = (left, right)
+    if ends is not None and not any(mark in text for mark in "?~%"):
+        # each end as --from and --to take it: a quarter as its months, which the edtf package
+        # does not read in an interval (2012-Q1/2012-Q2 is 2012-01/2012-06)
+        words = f"{_interval_end(ends[0], False)}/{_interval_end(ends[1], True)}"
+        if words != text:
+            with contextlib.suppress(RusinoError):
+                date_bounds(words)
+                return words
+    if any(mark in text for mark in "?~%") or ends is not None:
         raise edtf_error from None  # meant as EDTF: say what is wrong with it
     season = dates.season_edtf(text)
     if season is not None:
@@ -513,6 +526,19 @@ def to_edtf(text: str) -> str:
     if start[5:] == "01-01" and end[5:] == "12-31" and start[:4] == end[:4]:
         return start[:4]
     return start[:7]
+
+
+def _interval_end(end: str, last: bool) -> str:
+    """One end of an interval as EDTF that may stand in one: a season as its code, a quarter
+    as its first (or ``last``) month; anything else as it is."""
+    from rusino import dates
+
+    season = dates.season_edtf(end) or end
+    quarter = re.fullmatch(r"(\d{4})-(3[3-6])", season)
+    if quarter is None:
+        return season
+    month = (int(quarter[2]) - 33) * 3 + (3 if last else 1)
+    return f"{quarter[1]}-{month:02d}"
 
 
 # --------------------------------------------------------------------------------------------
