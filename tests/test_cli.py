@@ -415,9 +415,14 @@ def test_db_build_and_check(
     assert run(["db", "build", "--data", str(fixture_data_dir), "--out", str(out)]) == 0
     captured = capsys.readouterr()
     assert captured.out == "" and "6 events" in captured.err
-    # a build replaces its target whole: a file that may hold someone's records needs --force
+    # a build replaces its target whole: an untouched build again (edit the data, build again:
+    # it had needed --force every time), but a file that may hold someone's records needs --force
+    assert run(["db", "build", "--data", str(fixture_data_dir), "--out", str(out)]) == 0
+    added = ["add", "source", "--author", "Doe, J", "--title", "T", "--date", "2013"]
+    assert run(["--db", str(out), *added]) == 0
+    capsys.readouterr()
     assert run(["db", "build", "--data", str(fixture_data_dir), "--out", str(out)]) == 2
-    assert "is not a build of the bundled data" in capsys.readouterr().err
+    assert "is not an unchanged build: it may hold your own records" in capsys.readouterr().err
     assert run(["db", "build", "--data", str(fixture_data_dir), "--out", str(out), "--force"]) == 0
     capsys.readouterr()
     # a folder is no database, --force or not (it had been a raw "Is a directory" of a temp file)

@@ -812,6 +812,9 @@ def write_database(records: Records, path: Path, *, bundled: bool = False) -> di
             found = counts(conn)
             metadata = {"schema_version": str(SCHEMA_VERSION), "content_hash": content_hash(conn)}
             metadata["hash_version"] = HASH_VERSION
+            # what this build held: while content_hash still says so, nothing was added to it,
+            # and the next build may replace it (see check_target)
+            metadata[BUILT] = metadata["content_hash"]
             if bundled:
                 metadata[BUNDLE_MARK] = "read-only: make your own with `rusino db init`"
             metadata |= {key: str(value) for key, value in found.items()}
@@ -835,10 +838,20 @@ def build_database(data_dir: Path, out: Path, *, bundled: bool = False) -> dict[
     )
 
 
+BUILT = "built_content_hash"  # metadata: the content a build wrote
+
+
+def _untouched_build(conn: sqlite3.Connection) -> bool:
+    """Whether the database holds what a build wrote, and nothing since (its rows hashed)."""
+    row = conn.execute("SELECT value FROM metadata WHERE key = ?", (BUILT,)).fetchone()
+    return row is not None and row[0] == content_hash(conn)
+
+
 def check_target(target: Path, *, force: bool = False) -> None:
     """A build replaces its target whole: only a file that holds no one's own records may go,
-    that is, none yet or a build of the bundled data (marked so). Never the installed package's
-    copy: a checkout's data/events.sqlite is the one to rebuild."""
+    that is, none yet, a build of the bundled data (marked so), or a build nothing has changed
+    since. Never the installed package's copy: a checkout's data/events.sqlite is the one to
+    rebuild."""
     if is_installed_bundle(target):
         raise RusinoError(
             f"{target} is the installed package's database, which a build does not replace",
@@ -854,12 +867,12 @@ def check_target(target: Path, *, force: bool = False) -> None:
     with contextlib.suppress(sqlite3.Error):
         conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            marked = has_bundle_mark(conn)
+            marked = has_bundle_mark(conn) or _untouched_build(conn)
         finally:
             conn.close()
     if not marked:
         raise RusinoError(
-            f"{target} exists and is not a build of the bundled data: it may hold your own records",
+            f"{target} exists and is not an unchanged build: it may hold your own records",
             "pass another --out PATH, or --force to replace it",
         )
 

@@ -672,7 +672,8 @@ def db_build(
     force: Annotated[
         bool,
         typer.Option(
-            "--force", help="Replace an existing PATH that is not a build of the bundled data."
+            "--force",
+            help="Replace an existing PATH that is not a build nothing has changed since.",
         ),
     ] = False,
 ) -> None:
