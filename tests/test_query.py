@@ -169,6 +169,12 @@ def test_fts_query_quotes_plain_words() -> None:
     assert query.fts_query("naval-exercise") == '"naval-exercise"*'
     assert query.fts_query('"oil pipeline" OR gas') == '"oil pipeline" OR gas'
     assert query.fts_query("or not") == '"or"* AND "not"*'  # lower-case words are words
+    # a hyphenated word in an expression is a phrase: FTS5 had read S-4* as a column filter
+    assert query.fts_query("S-4*") == '"S-4"*'
+    assert query.fts_query('co-op* OR "x-y"') == '"co-op"* OR "x-y"'
+    for empty in ('""', "()"):  # no word at all: had found nothing, quietly
+        with pytest.raises(RusinoError, match="nothing to search for"):
+            query.fts_query(empty)
 
 
 @pytest.mark.parametrize(

@@ -404,9 +404,9 @@ def fts_query(text: str) -> str:
             ExitCode.USAGE,
         )
     words = plain_words(text)
-    if words is None:
-        return text
-    if not words:
+    if words is None and re.search(r"\w|\*", text):  # (a bare * is said by validate_fts)
+        return _hyphens_quoted(text)
+    if not words:  # ('', '""', '()': no word to find)
         raise RusinoError(f"nothing to search for in {text!r}", "give at least one word")
     minus = _MINUS.search(text)
     if minus:  # as a web search has it, "-oil" would exclude oil: here it would find it
@@ -423,6 +423,18 @@ def fts_query(text: str) -> str:
         other = other_spelling(w)
         terms.append(f'("{w}"* OR "{other}"*)' if other else f'"{w}"*')
     return " AND ".join(terms)
+
+
+_HYPHENED = re.compile(r"(?<![\w-])(\w+(?:-\w+)+)(?![\w-])")
+
+
+def _hyphens_quoted(expr: str) -> str:
+    """An FTS5 expression with each hyphenated word outside quotes made a phrase: FTS5 reads
+    the - of a bare S-4* or co-op* as a column filter; "S-4"* finds S-400, as the plain
+    search S-4 does."""
+    parts = expr.split('"')  # the odd parts are inside quotes (balanced, as checked)
+    parts[::2] = [_HYPHENED.sub(r'"\1"', part) for part in parts[::2]]
+    return '"'.join(parts)
 
 
 def validate_fts(conn: sqlite3.Connection, table: str, expr: str, text: str) -> None:
