@@ -434,6 +434,16 @@ def test_a_new_name_may_not_hold_the_list_separator(
     code, _, err = cli(capsys, "--db", str(fixture_db), "add", "source", "--author", "Doe; Jane",
                        "--title", "T", "--date", "2014")  # fmt: skip
     assert code == 2 and "author 'Doe; Jane' holds ';'" in err
+    # an actor's or topic's name with a comma could never be asked for in a diff side
+    # (actor:Korea, Republic of is two terms); an author's may ("Kim, Younkyoo")
+    for what in ("actor", "topic"):
+        path = bad_jsonl(tmp_path, line(**{f"{what}s": ["Korea, Republic of"]}))
+        code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path), f"--new-{what}")
+        assert code == 2 and f"new {what} 'Korea, Republic of' in '{what}s' holds ','" in err
+    shared["aliases"] = ["p, q"]
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import",
+                       str(bad_jsonl(tmp_path, json.dumps(shared) + "\n")))  # fmt: skip
+    assert code == 2 and "actor name or alias 'p, q' holds ','" in err
 
 
 def test_add_source_names_the_option_a_missing_field_is_given_by(

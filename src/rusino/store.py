@@ -715,7 +715,9 @@ class Validator:
                         hint = f"{exc.hint}; or pass --new-{what} to add it"
                         raise raw.error(f"unknown {what} {name!r} in '{what}s'", hint) from None
                 canonical = query.clean_name(name)
-                vocabulary.check_list_items(raw, f"new {what}", [canonical], f" in '{what}s'")
+                vocabulary.check_list_items(
+                    raw, f"new {what}", [canonical], f" in '{what}s'", names=True
+                )
                 pending[key] = canonical
                 self.learn(canonical)
             if canonical in out:

@@ -57,12 +57,21 @@ def _notes(conn: sqlite3.Connection, source: str) -> list[tuple[int, str]]:
     return [(int(n), str(t)) for n, t in rows]
 
 
-def check_list_items(raw: build.Raw, what: str, items: list[str], place: str = "") -> None:
+def check_list_items(
+    raw: build.Raw, what: str, items: list[str], place: str = "", *, names: bool = False
+) -> None:
     """Refuse a list item holding ';', which tsv and csv put between a list's items, or a NUL,
-    where SQLite's functions that make the link rows end a text."""
+    where SQLite's functions that make the link rows end a text; and an actor's or topic's
+    name (``names``) holding ',', which joins the terms of a diff side (actor:X,topic:Y)."""
     for item in items:
         if ";" in item:
             raise raw.error(f"{what} {item!r}{place} holds ';'", _SEMICOLON)
+        if names and "," in item:
+            raise raw.error(
+                f"{what} {item!r}{place} holds ','",
+                "a diff side joins its terms with commas, so no name could be asked for: "
+                "write it without (Republic of Korea)",
+            )
         if "\x00" in item:
             raise raw.error(f"{what} {item!r}{place} holds a NUL character", "leave it out")
 
@@ -191,7 +200,7 @@ class Importer:
         raw = build.Raw(where, kind, 0, fields, build.ROW_HINT)
         record = build.normalise(raw)
         name = query.clean_name(str(record["name"]))
-        check_list_items(raw, f"{kind} name or alias", [name, *record["aliases"]])
+        check_list_items(raw, f"{kind} name or alias", [name, *record["aliases"]], names=True)
         if kind == "actor" and record["kind"] not in build.ACTOR_KINDS:
             raise raw.error(
                 f"actor kind {record['kind']!r} is not one of {', '.join(build.ACTOR_KINDS)}"
