@@ -142,8 +142,7 @@ def season_edtf(text: str) -> str | None:
 
 def _parse_words(text: str, s: str) -> tuple[int, int | None, int | None]:
     if re.fullmatch(r"[\dX]{4}(-[\dX]{2}){0,2}", s) and "X" in s:  # EDTF's unspecified digits
-        parts = s.split("-")
-        known = "-".join(itertools.takewhile(lambda part: "X" not in part, parts))
+        known = "-".join(itertools.takewhile(lambda part: "X" not in part, s.split("-")))
         lo, hi = (known, known) if known else (s[:4].replace("X", "0"), s[:4].replace("X", "9"))
         raise RusinoError(
             f"the date {text!r} has unspecified digits (X), so it bounds nothing",
