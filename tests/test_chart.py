@@ -345,6 +345,20 @@ def test_a_narrow_lane_label_cuts_the_name_not_its_count() -> None:
     assert f"Russia ({counts['Russia']})" in labels
 
 
+def test_fact_bars_draw_a_unit_spelt_two_ways_as_one_group() -> None:
+    """A "usd" fact beside USD ones had been a group of its own, its bar scaled apart."""
+    import rich.console
+
+    row = {"id": "a", "subject": "S", "date": "2012", "value": 1.0, "value_max": None,
+           "qualifier": "exact", "kind": "actual"}  # fmt: skip
+    rows = [row | {"unit": "USD"}, row | {"id": "b", "unit": "usd", "value": 2.0}]
+    console = rich.console.Console(file=io.StringIO(), width=100, no_color=True)
+    assert draw.draw_fact_bars(rows, console) == 2
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    group, _legend = out.split("\n\n")  # one group (its heading and two bars), the legend
+    assert group.splitlines()[0] == "USD" and len(group.splitlines()) == 3
+
+
 def test_fact_bars_keep_units_apart_and_mark_ranges_and_targets(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -432,6 +432,13 @@ def test_compare_facts_relative_change_and_ranges() -> None:
         [fact("a", 10, "2012", "x", 20)], [fact("a", 10, "2012", "x", 20)], ("l", "r")
     )
     assert d.same and d.entries[0].side == "shared" and d.entries[0].change == 0
+    # a unit spelt two ways pairs (it had been one fact on each side, never compared)
+    d = core.compare_facts(
+        [fact("a", 80e9, "2012", "kim")],
+        [fact("b", 80e9, "2012", "kim") | {"unit": "usd"}],
+        ("l", "r"),
+    )
+    assert [e.side for e in d.entries] == ["shared"]
 
 
 @pytest.mark.parametrize(

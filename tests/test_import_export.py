@@ -903,3 +903,13 @@ def test_a_unit_or_kind_spelt_otherwise_is_the_one_the_database_has(
     ]
     code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
     assert code == 0 and "0 added, 3 unchanged" in err, err
+    # a database that has both spellings (built so, or from before) keeps each: its own
+    # export imports back unchanged (it had been "exists with different content")
+    with sqlite3.connect(fixture_db) as conn:
+        conn.execute("UPDATE facts SET unit = 'usd' WHERE id = 'f-usd'")
+    assert store.upgrade_database(fixture_db)  # the digests, after the hand edit
+    exported = tmp_path / "all.jsonl"
+    code, out, err = cli(capsys, "--db", str(fixture_db), "export")
+    exported.write_text(out, encoding="utf-8")
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(exported))
+    assert code == 0 and " 0 added" in err and "0 replaced" in err, err

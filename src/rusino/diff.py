@@ -20,10 +20,10 @@ needs: a changed event may have moved in time, so a merge over two date-sorted s
 miss it. When both sides are databases (selectors or ``db:``), the dicts hold only each event's
 digest (schema.sql), and only the rows to be shown are read whole (``compare_tables``).
 
-Facts (``--facts``) are paired by subject (case, spacing and punctuation ignored) and unit. A pair
-holds both figures, the absolute change and the relative one (a range counts as its midpoint),
-and is flagged as a *conflict* when two different sources give different figures for the same
-subject over the same period.
+Facts (``--facts``) are paired by subject (case, spacing and punctuation ignored) and unit (case
+ignored). A pair holds both figures, the absolute change and the relative one (a range counts as
+its midpoint), and is flagged as a *conflict* when two different sources give different figures
+for the same subject over the same period.
 """
 
 from __future__ import annotations
@@ -817,7 +817,7 @@ def compare_facts(left: Iterable[Row], right: Iterable[Row], labels: tuple[str, 
     groups: dict[tuple[str, str], tuple[list[Row], list[Row]]] = {}
     for i, rows in enumerate((left, right)):
         for r in rows:
-            key = (normalise_subject(str(r["subject"])), str(r["unit"]))
+            key = (normalise_subject(str(r["subject"])), str(r["unit"]).casefold())
             groups.setdefault(key, ([], []))[i].append(r)
     entries: list[FactEntry] = []
     for ls, rs in groups.values():

@@ -390,8 +390,10 @@ def draw_fact_bars(rows: Iterable[Row], console: Console) -> int:
     from rusino.render import figure
 
     groups: dict[str, list[Row]] = {}
+    spelt: dict[str, str] = {}  # a unit spelt two ways ("usd", "USD") is one group, as first seen
     for row in rows:
-        groups.setdefault(str(row["unit"]), []).append(row)
+        unit = spelt.setdefault(str(row["unit"]).casefold(), str(row["unit"]))
+        groups.setdefault(unit, []).append(row)
     if not groups:
         return 0
     width = console.width

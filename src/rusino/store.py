@@ -675,11 +675,15 @@ class Validator:
         }
         self.sources = {str(r[0]) for r in conn.execute("SELECT id FROM sources")}
         self.notes = {(str(s), int(n)) for s, n in conn.execute("SELECT source, number FROM notes")}
-        # a fact's unit and kind as first spelt: "usd" beside USD is USD, not a unit of its own
-        self.spellings: dict[str, dict[str, str]] = {"unit": {}, "kind": {}}
-        for name, known in self.spellings.items():
-            for (value,) in conn.execute(f"SELECT DISTINCT {name} FROM facts"):
-                known.setdefault(str(value).casefold(), str(value))
+        # a fact's unit and kind as the database spells them: "usd" beside USD is USD, not a
+        # unit of its own (a spelling the database has already is kept, so that its own
+        # export imports back unchanged)
+        self.spellings: dict[str, tuple[set[str], dict[str, str]]] = {}
+        for name in ("unit", "kind"):
+            exact, folded = self.spellings[name] = (set(), {})
+            for (value,) in conn.execute(f"SELECT DISTINCT {name} FROM facts ORDER BY 1"):
+                exact.add(str(value))
+                folded.setdefault(str(value).casefold(), str(value))
         self.articles: dict[str, tuple[str, str]] = {}  # source id -> (file, folded text)
         for sid, file in conn.execute("SELECT id, file FROM sources WHERE file <> ''"):
             self.add_article(str(sid), str(file))
@@ -940,8 +944,12 @@ class Validator:
                     )
             if no_range:
                 record["value_max"] = None
-            for name, known in self.spellings.items():
-                record[name] = known.setdefault(record[name].casefold(), record[name])
+            for name, (exact, folded) in self.spellings.items():
+                given = record[name].strip()
+                if given not in exact:
+                    given = folded.setdefault(given.casefold(), given)
+                    exact.add(given)
+                record[name] = given
             build.check_figure(raw, record, zero_is_none=False)
             record["event"] = record["event"] or None
         record["inferred"], record["in_window"] = int(record["inferred"]), int(record["in_window"])
