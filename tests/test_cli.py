@@ -418,6 +418,16 @@ def test_db_build_and_check(
     # a build replaces its target whole: an untouched build again (edit the data, build again:
     # it had needed --force every time), but a file that may hold someone's records needs --force
     assert run(["db", "build", "--data", str(fixture_data_dir), "--out", str(out)]) == 0
+    # ... but not one given a table of one's own by another tool, nor db init's copy
+    with sqlite3.connect(out) as conn:
+        conn.execute("CREATE TABLE mine (x)")
+    assert run(["db", "build", "--data", str(fixture_data_dir), "--out", str(out)]) == 2
+    with sqlite3.connect(out) as conn:
+        conn.execute("DROP TABLE mine")
+    assert run(["db", "build", "--data", str(fixture_data_dir), "--out", str(out)]) == 0
+    mine = tmp_path / "init.sqlite"
+    assert run(["db", "init", str(mine)]) == 0
+    assert run(["db", "build", "--data", str(fixture_data_dir), "--out", str(mine)]) == 2
     added = ["add", "source", "--author", "Doe, J", "--title", "T", "--date", "2013"]
     assert run(["--db", str(out), *added]) == 0
     capsys.readouterr()

@@ -814,7 +814,7 @@ def write_database(records: Records, path: Path, *, bundled: bool = False) -> di
             metadata["hash_version"] = HASH_VERSION
             # what this build held: while content_hash still says so, nothing was added to it,
             # and the next build may replace it (see check_target)
-            metadata[BUILT] = metadata["content_hash"]
+            metadata[BUILT] = _built(conn, metadata["content_hash"])
             if bundled:
                 metadata[BUNDLE_MARK] = "read-only: make your own with `rusino db init`"
             metadata |= {key: str(value) for key, value in found.items()}
@@ -841,10 +841,17 @@ def build_database(data_dir: Path, out: Path, *, bundled: bool = False) -> dict[
 BUILT = "built_content_hash"  # metadata: the content a build wrote
 
 
+def _built(conn: sqlite3.Connection, content: str) -> str:
+    """What a build wrote: its content's hash and its layout's (a table added by another tool,
+    its rows in no content hash, changes the layout)."""
+    layout = conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")
+    return f"{content}:{hash_text(row_digest('sqlite_master', [tuple(r) for r in layout]))}"
+
+
 def _untouched_build(conn: sqlite3.Connection) -> bool:
     """Whether the database holds what a build wrote, and nothing since (its rows hashed)."""
     row = conn.execute("SELECT value FROM metadata WHERE key = ?", (BUILT,)).fetchone()
-    return row is not None and row[0] == content_hash(conn)
+    return row is not None and row[0] == _built(conn, content_hash(conn))
 
 
 def check_target(target: Path, *, force: bool = False) -> None:

@@ -150,13 +150,16 @@ def scratch_copy(path: Path) -> Iterator[Path]:
 
 
 def unmarked_copy(source_path: Path, target: Path) -> None:
-    """A copy of a rusino database at target, without the bundled database's mark."""
+    """A copy of a rusino database at target, without the bundled database's mark, nor the
+    build's record of what it wrote: it is the user's own (db build does not replace it)."""
     source = db.connect(source_path, readonly=True)
     dest = sqlite3.connect(target)
     try:
         source.backup(dest)
         with dest:
-            dest.execute("DELETE FROM metadata WHERE key = ?", (db.BUNDLE_MARK,))
+            dest.execute(
+                "DELETE FROM metadata WHERE key IN (?, ?)", (db.BUNDLE_MARK, build.BUILT)
+            )
     finally:
         dest.close()
         source.close()
