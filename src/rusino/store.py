@@ -157,9 +157,7 @@ def unmarked_copy(source_path: Path, target: Path) -> None:
     try:
         source.backup(dest)
         with dest:
-            dest.execute(
-                "DELETE FROM metadata WHERE key IN (?, ?)", (db.BUNDLE_MARK, build.BUILT)
-            )
+            dest.execute("DELETE FROM metadata WHERE key IN (?, ?)", (db.BUNDLE_MARK, build.BUILT))
     finally:
         dest.close()
         source.close()
