@@ -446,6 +446,22 @@ def test_a_new_name_may_not_hold_the_list_separator(
     assert code == 2 and "actor name or alias 'p, q' holds ','" in err
 
 
+@pytest.mark.parametrize("sid", ['q"s-2011', "a b", "a,b", "a/b"])
+def test_a_source_id_is_one_word(
+    sid: str, fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Source ids were not checked at all: `sources | cut -f1 | xargs` stopped at a quote, and
+    source:a,b named two terms of a diff side."""
+    code, _, err = cli(capsys, "--db", str(fixture_db), "add", "source", "--id", sid,
+                       "--author", "Doe, J", "--title", "T", "--date", "2011")  # fmt: skip
+    assert code == 2 and f"field 'id': {sid!r} is not one word" in err
+    row = {"type": "source", "id": sid, "authors": ["Doe, J"], "title": "T", "date": "2011",
+           "kind": "op-ed", "publication": ""}  # fmt: skip
+    path = bad_jsonl(tmp_path, json.dumps(row) + "\n")
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
+    assert code == 2 and f"field 'id': {sid!r} is not one word" in err
+
+
 def test_add_source_names_the_option_a_missing_field_is_given_by(
     fixture_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -86,6 +86,13 @@ class Records:
 # Dates
 
 
+# what an id may not hold (spaces, slashes, quotes, which xargs takes as quoting, control and
+# invisible characters), or start with
+BAD_ID = re.compile(
+    r"[\s/\\\"'\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]|^[^\w]"
+)
+
+
 def date_bounds(edtf_string: str) -> tuple[str, str, str]:
     """(start, end, precision) of an EDTF date: strict ISO bounds and its coarsest component.
 

@@ -644,13 +644,6 @@ def record_type(row: dict[str, Any]) -> str:
 _TYPES = ("event", "fact", *vocabulary.KINDS)
 
 
-# what an id may not hold (spaces, slashes, quotes, which xargs takes as quoting, control and
-# invisible characters), or start with
-_BAD_ID = re.compile(
-    r"[\s/\\\"'\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]|^[^\w]"
-)
-
-
 def article(sources_dir: Path | None, file: str) -> str | None:
     """An article's text, whitespace folded (as quotes are looked for in it), when it is at
     hand in sources_dir; None when it is not (or is not text): then nothing is looked up."""
@@ -768,7 +761,7 @@ class Validator:
                 return None
             if "\x00" in text:  # the full rules say which field holds it
                 return None
-        if _BAD_ID.search(str(rid)) or not str(rid).isascii():
+        if build.BAD_ID.search(str(rid)) or not str(rid).isascii():
             return None  # the full rules say what is wrong with it, or compose it (NFC)
         comment, inferred = get("comment", ""), get("inferred", False)
         if type(comment) is not str or len(comment) > MAX_FIELD or "\x00" in comment:
@@ -868,7 +861,7 @@ class Validator:
             fields["id"] = "(no id)"
         raw = build.Raw(where, kind, 0, fields, build.ROW_HINT)
         record = build.normalise(raw)
-        if not generated and _BAD_ID.search(record["id"]):
+        if not generated and build.BAD_ID.search(record["id"]):
             raise raw.error(
                 f"field 'id': {record['id']!r} is not one word",
                 "an id has no spaces, slashes or quotes and starts with a letter or digit, "
@@ -1553,8 +1546,7 @@ def add_source(conn: sqlite3.Connection, fields: dict[str, Any]) -> tuple[str, b
         fields["id"] = f"{family or 'source'}-{str(fields.get('date', ''))[:4]}".strip("-")
     raw = build.Raw("add source", "source", 0, fields, build.ROW_HINT)
     record = build.normalise(raw)
-    vocabulary.check_list_items(raw, "author", record["authors"])
-    build.check_url(raw, record["url"])
+    vocabulary.check_source(raw, record)
     try:
         record["date_start"], record["date_end"], _ = date_bounds(record["date"])
     except RusinoError as exc:

@@ -76,6 +76,20 @@ def check_list_items(
             raise raw.error(f"{what} {item!r}{place} holds a NUL character", "leave it out")
 
 
+def check_source(raw: build.Raw, record: dict[str, Any]) -> None:
+    """A source's id, authors and url, as `add source` and an import's source rows have them:
+    an id that shells, cut, xargs and a diff side (source:ID) pass whole."""
+    sid = record["id"]
+    if build.BAD_ID.search(sid) or "," in sid:
+        raise raw.error(
+            f"field 'id': {sid!r} is not one word",
+            "a source id has no spaces, slashes, quotes or commas and starts with a letter or "
+            "digit (kim-blank-2013)",
+        )
+    check_list_items(raw, "author", record["authors"])
+    build.check_url(raw, record["url"])
+
+
 class Importer:
     """Adds an import's source, actor and topic rows, inside its transaction, and tells the
     validator, so that the events and facts after them may name them."""
@@ -158,8 +172,7 @@ class Importer:
             start, end, _ = build.date_bounds(record["date"])
         except RusinoError as exc:
             raise raw.error(f"field 'date': {exc.message}", exc.hint) from None
-        check_list_items(raw, "author", record["authors"])
-        build.check_url(raw, record["url"])
+        check_source(raw, record)
         sid = record["id"]
         columns = ", ".join(_SOURCE_COLUMNS)
         stored = self.conn.execute(f"SELECT {columns} FROM sources WHERE id = ?", (sid,)).fetchone()
