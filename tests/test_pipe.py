@@ -199,6 +199,16 @@ def test_reading_a_closed_stdin_is_one_line(fixture_db: Path, args: list[str]) -
     )
 
 
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["timeline", "--help"]])
+def test_help_and_version_into_a_closed_pipe(fixture_db: Path, args: list[str]) -> None:
+    """click answers a reader that left during --help with exit 1; >&- had been an internal
+    error."""
+    p = piped(fixture_db, args, "| head -0")
+    assert (p.returncode, p.stderr) == (0, "")
+    p = piped(fixture_db, args, ">&-")
+    assert (p.returncode, p.stderr) == (1, "rusino: cannot write the output: stdout is closed\n")
+
+
 def test_ids_through_xargs_to_show(fixture_db: Path) -> None:
     show = f"| cut -f1 | xargs {shlex.join(RUSINO)} show -f jsonl"
     p = piped(fixture_db, ["timeline", "--actor", "Russia"], show)

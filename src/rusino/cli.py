@@ -397,7 +397,7 @@ def _output(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"rusino {__version__}")
+        _emit(lambda: sys.stdout.write(f"rusino {__version__}\n"))
         raise typer.Exit(0)
 
 
@@ -982,6 +982,15 @@ def _run(args: list[str], command: str | None, debug: bool) -> int:
     try:
         rv: Any = _app_for(args)(args=args, prog_name="rusino", standalone_mode=False)
         return rv if isinstance(rv, int) else 0
+    except SystemExit:
+        # click's own answer to a reader that left while it printed --help: it wraps stdout
+        # and exits 1; rusino's is to end quietly, as for any output
+        stdout = getattr(sys.stdout, "wrapped", None)
+        if stdout is None:
+            raise
+        sys.stdout = stdout
+        _quiet_stdout()
+        return 0
     except click_exceptions.NoArgsIsHelpError as e:
         ctx = e.ctx
         typer.echo(ctx.get_help() if ctx is not None else HELP, err=True)
@@ -1016,6 +1025,9 @@ def _run(args: list[str], command: str | None, debug: bool) -> int:
                 f"rusino: {_shortened(str(e))} (a link in the path leads back to itself)", err=True
             )
             return int(ExitCode.USAGE)
+        if isinstance(e, OSError) and e.errno == errno.EBADF:  # --help >&- (click's own echo)
+            typer.echo(f"rusino: cannot write the output: {e.strerror}", err=True)
+            return trouble
         if db.is_busy(e):
             # a query that met another process's write, after connecting went through
             typer.echo(f"rusino: {e}: another process is writing (try again later)", err=True)
