@@ -218,7 +218,8 @@ def test_stale_against_data_dir(fixture_db: Path, fixture_data_dir: Path, tmp_pa
         conn.execute("INSERT INTO metadata (key, value) VALUES (?, 'read-only')", (BUNDLE_MARK,))
     problems = check_database(bundled, data_dir=data)
     assert problems == [
-        f"{bundled} differs from a fresh build of {data} in events (run `rusino db build`)"
+        f"{bundled} differs from a fresh build of {data} in events (`rusino db build --data "
+        f"{data} --out {bundled}` makes it again)"
     ]
 
 

@@ -314,6 +314,7 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
     # a header alone, with no row to report its unknown field, had imported nothing, quietly
     "csv header alone, unknown column": ("id,date,foo\n", "h.csv", "unknown column 'foo'"),
     "csv header of no field": ("foo,bar\n", "h.csv", "no column of the header is a field of"),
+    "csv header with a nameless column": ("id,date,,summary\n", "h.csv", "h.csv:1: column 3 of"),
     "non-utf-8": (
         line().encode() + b'{"summary": "\xe9"}\n',
         "bad.jsonl",

@@ -307,6 +307,12 @@ def test_a_wide_timeline_keeps_a_source_and_its_note_on_one_line(
     assert cited and all(len(c) <= 24 for c in cited)
     for text in cited:
         assert text in out, text
+    # nor a topic split ("regional-developmen" "t" at 149-150 columns)
+    assert (
+        run(["--db", str(BUNDLED), "timeline", "--topic", "regional-development", "-f", "table"])
+        == 0
+    )
+    assert "regional-development" in capsys.readouterr().out
 
 
 def test_show_folds_a_long_word_rather_than_cut_it(

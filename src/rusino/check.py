@@ -342,11 +342,12 @@ def _stale(db_path: Path, data_dir: Path) -> Iterator[str]:
             ]
             # `db build` makes the bundled database again; any other (one's own, made by
             # `db init` and `add`) may differ from the folder for good reason
+            rebuild = f"rusino db build --data {data_dir} --out {db_path}"
             again = (
-                "run `rusino db build`"
+                f"`{rebuild}` makes it again"
                 if has_bundle_mark(built)
-                else f"if it is a build of {data_dir}, `rusino db build --data {data_dir} --out "
-                f"{db_path} --force` makes it again; a database of your own (db init, add) is not"
+                else f"if it is a build of {data_dir}, `{rebuild} --force` makes it again; a "
+                "database of your own (db init, add) is not"
             )
             yield (
                 f"{db_path} differs from a fresh build of {data_dir} in "

@@ -69,6 +69,17 @@ _PRECISION_RANK = {"day": 0, "month": 1, "season": 2, "year": 3, "decade": 4}
 # sides
 
 
+def _short(day: str, *, end: bool = False) -> str:
+    """An ISO day as the year or month it starts (or ``end``s), when it does: 2012-01-01 is
+    2012, 2012-06-30 (an end) is 2012-06."""
+    from rusino import dates
+
+    for short in (day[:4], day[:7]):
+        if dates.parse_bound(short, end=end) == day:
+            return short
+    return day
+
+
 class Filters(NamedTuple):
     """The filters a side (or the whole command) asks for, before alias resolution."""
 
@@ -94,8 +105,8 @@ class Filters(NamedTuple):
         start, end = (max(starts) if starts else None), (min(ends) if ends else None)
         if start and end and start > end:  # two ranges, each of them sound, that never meet
             pair = (self, other)
-            lo = "" if any(f.start is None for f in pair) else min(starts)[:4]
-            hi = "" if any(f.end is None for f in pair) else max(ends)[:4]
+            lo = "" if any(f.start is None for f in pair) else _short(min(starts))
+            hi = "" if any(f.end is None for f in pair) else _short(max(ends), end=True)
             raise RusinoError(
                 f"side {label!r} asks for dates in {self.start or ''}..{self.end or ''} and in "
                 f"{other.start or ''}..{other.end or ''}, which never meet (a comma, or "

@@ -494,6 +494,10 @@ def read_csv(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, st
             return
         # said even when no row follows (a header alone had imported nothing, quietly), and
         # for a column whose cells are all empty, as import says of a JSON row's field
+        if "" in header[:-1]:  # (a last one may be empty: a spreadsheet's trailing comma)
+            column = header.index("") + 1
+            yield f"{name}:1", None, f"{name}:1: column {column} of the header has no name"
+            return
         unknown = [h for h in header if h and h not in _CSV_COLUMNS]
         if unknown:
             yield f"{name}:1", None, f"{name}:1: {_unknown_columns(unknown, header)}"

@@ -529,7 +529,7 @@ def _events_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
     width = console.width
     wide = width >= 120
     if wide:
-        side = max(16, width * 13 // 100)
+        side = max(16 if width < 150 else 21, width * 13 // 100)  # (regional-development)
         # a source and its notes ("kim-blank-2013, n. 37") on one line once there is room
         cited = 18 if width < 150 else 24
         widths = [16, width - 16 - 2 * side - cited - 4 * len(_GAP), side, side, cited]

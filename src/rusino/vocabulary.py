@@ -70,7 +70,7 @@ def check_list_items(
             raise raw.error(
                 f"{what} {item!r}{place} holds ','",
                 "a diff side joins its terms with commas, so no name could be asked for: "
-                "write it without (Republic of Korea)",
+                "write it without one",
             )
         if "\x00" in item:
             raise raw.error(f"{what} {item!r}{place} holds a NUL character", "leave it out")
