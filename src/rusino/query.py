@@ -405,7 +405,7 @@ def fts_query(text: str) -> str:
         )
     words = plain_words(text)
     if words is None and re.search(r"\w|\*", text):  # (a bare * is said by validate_fts)
-        return _hyphens_quoted(text)
+        return _expression(text)
     if not words:  # ('', '""', '()': no word to find)
         raise RusinoError(f"nothing to search for in {text!r}", "give at least one word")
     minus = _MINUS.search(text)
@@ -426,14 +426,26 @@ def fts_query(text: str) -> str:
 
 
 _HYPHENED = re.compile(r"(?<![\w-])(\w+(?:-\w+)+)(?![\w-])")
+# a bare word of an expression: not an operator, a column (word:), an excluded column (-word),
+# an initial token (^word) or part of a hyphenated word
+_BARE = re.compile(r"(?<![\w\-^])(?!(?:AND|OR|NOT|NEAR)\b)([^\W\d_]\w*)(\*?)(?![\w:-])")
 
 
-def _hyphens_quoted(expr: str) -> str:
-    """An FTS5 expression with each hyphenated word outside quotes made a phrase: FTS5 reads
-    the - of a bare S-4* or co-op* as a column filter; "S-4"* finds S-400, as the plain
-    search S-4 does."""
+def _expression(expr: str) -> str:
+    """An FTS5 expression as the plain search reads words: outside quotes, a hyphenated word
+    is a phrase (FTS5 reads the - of a bare S-4* as a column filter; "S-4"* finds S-400), and
+    a word with another spelling matches either (kilometers OR zzz finds "kilometres"; NEAR's
+    phrases are left as written)."""
     parts = expr.split('"')  # the odd parts are inside quotes (balanced, as checked)
-    parts[::2] = [_HYPHENED.sub(r'"\1"', part) for part in parts[::2]]
+    respell = "NEAR" not in expr
+
+    def either(m: re.Match[str]) -> str:
+        other = other_spelling(m[1])
+        return f'({m[1]}{m[2]} OR "{other}"{m[2]})' if other else m[0]
+
+    parts[::2] = [
+        _HYPHENED.sub(r'"\1"', _BARE.sub(either, part) if respell else part) for part in parts[::2]
+    ]
     return '"'.join(parts)
 
 
