@@ -396,5 +396,5 @@ def test_citations() -> None:
     assert r"title = {{Costs \{50\%\} \& \$ \#1 \textbackslash{}emph again}}" in bib
     assert r"howpublished = {P\_1}" in bib
     assert query.chicago(odd).startswith(
-        'Smith & Co, and Xinhua News Agency. 2016. "Costs {50%} & $ #1 \\emph again."'
+        'Smith & Co and Xinhua News Agency. 2016. "Costs {50%} & $ #1 \\emph again."'
     )

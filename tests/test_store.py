@@ -213,11 +213,40 @@ def test_an_organisation_author_is_kept_whole(
     assert run(["--db", str(fixture_db), "add", "source", "--author", "{Kim Younkyoo}",
                 "--title", "T", "--date", "2015"]) == 0  # fmt: skip
     assert capsys.readouterr().out.split() == ["wb-10", "wb-12", "kim-younkyoo-2015"]
+    assert run(["--db", str(fixture_db), "add", "source", "--author", "Ministry of Foreign Affairs",
+                "--title", "T", "--date", "2015"]) == 0  # fmt: skip
+    assert capsys.readouterr().out == "ministry-of-foreign-affairs-2015\n"  # had been -foreign
     assert run(["--db", str(fixture_db), "sources", "-f", "json"]) == 0
     sources = {s["id"]: s for s in json.loads(capsys.readouterr().out)}
     for sid in ("wb-10", "wb-12"):  # a title's own ? ends it: no "T?."
         assert sources[sid]["citation"] == 'World Bank. 2015. "T?"'
         assert "author = {{World Bank}}" in query.bibtex(sources[sid])
+
+
+@pytest.mark.parametrize(
+    ("authors", "cited"),
+    [
+        (["World Bank", "Smith, John"], "World Bank and John Smith."),  # had been "Bank, and"
+        (["Smith, John", "Doe, Jane"], "Smith, John, and Jane Doe."),
+        (["World Bank", "Smith, John", "Doe, Jane"], "World Bank, John Smith, and Jane Doe."),
+        (["王 小明"], "王 小明."),  # family name first already: had been "小明, 王"
+    ],
+)
+def test_citation_authors(authors: list[str], cited: str) -> None:
+    source = {"authors": authors, "title": "T", "publication": "P", "date": "2013"}
+    assert query.chicago(source).startswith(f"{cited} 2013.")
+
+
+@pytest.mark.parametrize("author", ["{}", "{World Bank", "{A}{B}", "World}"])
+def test_an_author_braced_but_not_whole_is_refused(
+    author: str, fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "{}" had been cited ". 2001.", and "{World Bank" made unbalanced BibTeX."""
+    from rusino.cli import run
+
+    args = ["--db", str(fixture_db), "add", "source", "--author", author, "--title", "T"]
+    assert run([*args, "--date", "2015"]) == 2
+    assert f"author {author!r} is not a name" in capsys.readouterr().err
 
 
 def test_add_fact_takes_a_figure_beyond_sqlite_integer_as_written(

@@ -952,6 +952,10 @@ _CORPORATE = re.compile(
 )
 
 
+# Chinese, Japanese and Korean names, written family name first
+_FAMILY_FIRST = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
 def corporate(name: str) -> str | None:
     """An organisation's name as an author: "{World Bank}" (braced, as BibTeX keeps a name
     whole), or one with a word such as Agency or Bank; None for a person's."""
@@ -966,8 +970,8 @@ def split_name(name: str) -> tuple[str, str]:
     """(family, given). "Family, Given" is taken as written; an organisation ("Smith & Co",
     "Xinhua News Agency") is all family; otherwise the last word is family."""
     whole = corporate(name)
-    if whole is not None:
-        return whole, ""
+    if whole is not None or _FAMILY_FIRST.search(name):  # 王小明 is already family first
+        return whole if whole is not None else name, ""
     if "," in name:
         family, given = name.split(",", 1)
         return family.strip(), given.strip()
@@ -998,7 +1002,10 @@ def chicago(source: Row) -> str:
         who = _inverted(authors[0]) + ", " + ", ".join(map(_natural, authors[1:7])) + ", et al"
     else:
         rest = [_natural(a) for a in authors[1:]]
-        who = _inverted(authors[0]) + ", " + (", ".join(rest[:-1]) + ", " if rest[:-1] else "")
+        first = _inverted(authors[0])
+        # "Smith, John, and Jane Doe", but "World Bank and Jane Doe"
+        comma = "," if len(rest) > 1 or first != _natural(authors[0]) else ""
+        who = f"{first}{comma} " + (", ".join(rest[:-1]) + ", " if rest[:-1] else "")
         who += f"and {rest[-1]}"
     date = str(source.get("date", ""))
     year = date[:4]

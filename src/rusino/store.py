@@ -1540,9 +1540,9 @@ def add_source(conn: sqlite3.Connection, fields: dict[str, Any]) -> tuple[str, b
         first = str(authors[0]) if authors else ""
         # "Kim, Younkyoo" (as the bundled sources write names), "Younkyoo Kim", or an
         # organisation's whole name ("{World Bank}": world-bank)
-        name = query.split_name(first)[0] if first else ""
+        name, given = query.split_name(first) if first else ("", "")
         name = re.sub(r"['\u2019]", "", name)  # O'Brien is obrien, not o
-        family = slug(name or fields.get("publication", ""), 3)
+        family = slug(name or fields.get("publication", ""), 3 if given else 6)
         fields["id"] = f"{family or 'source'}-{str(fields.get('date', ''))[:4]}".strip("-")
     raw = build.Raw("add source", "source", 0, fields, build.ROW_HINT)
     record = build.normalise(raw)

@@ -87,6 +87,14 @@ def check_source(raw: build.Raw, record: dict[str, Any]) -> None:
             "digit (kim-blank-2013)",
         )
     check_list_items(raw, "author", record["authors"])
+    for author in record["authors"]:
+        braced = author.startswith("{") and author.endswith("}")
+        inner = author[1:-1] if braced else author
+        if "{" in inner or "}" in inner or not inner.strip():
+            raise raw.error(
+                f"author {author!r} is not a name",
+                "write an organisation whole in braces, {World Bank}, and nothing else braced",
+            )
     build.check_url(raw, record["url"])
 
 
