@@ -45,6 +45,9 @@ from rusino.errors import ExitCode, RusinoError
         ("2012-04/2012-06", "2012-04-01", "2012-06-30"),
         ("2012-04~/2013?", "2012-04-01", "2013-12-31"),
         ("2012-21/2012-22", "2012-03-01", "2012-08-31"),
+        # seasons and quarters in words, as add --date takes them (had been unreadable)
+        ("spring 2012/summer 2012", "2012-03-01", "2012-08-31"),
+        ("Q4 2012/Q1 2013", "2012-10-01", "2013-03-31"),
         ("22/04/2012", "2012-04-22", "2012-04-22"),  # not an interval: a day, read by dateutil
     ],
 )

@@ -121,11 +121,13 @@ def parse_bound(text: str, *, end: bool = False) -> str:
 
 
 def interval_ends(text: str) -> tuple[str, str] | None:
-    """The two ends of an EDTF interval (``2012-04/2012-06``, ``../2013``), else None: a
-    ``22/04/2012`` is a day."""
+    """The two ends of an EDTF interval (``2012-04/2012-06``, ``../2013``) or of seasons or
+    quarters in words (``spring 2012/summer 2012``), else None: a ``22/04/2012`` is a day."""
     left, slash, right = text.partition("/")
     if slash and _EDTF_END.match(left) and _EDTF_END.match(right):
         return left, right
+    if slash and season_edtf(left) and season_edtf(right):  # spring 2012/summer 2012
+        return left.strip(), right.strip()
     return None
 
 
