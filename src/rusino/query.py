@@ -426,26 +426,13 @@ def fts_query(text: str) -> str:
 
 
 _HYPHENED = re.compile(r"(?<![\w-])(\w+(?:-\w+)+)(?![\w-])")
-# a bare word of an expression: not an operator, a column (word:), an excluded column (-word),
-# an initial token (^word) or part of a hyphenated word
-_BARE = re.compile(r"(?<![\w\-^])(?!(?:AND|OR|NOT|NEAR)\b)([^\W\d_]\w*)(\*?)(?![\w:-])")
-
-
 def _expression(expr: str) -> str:
-    """An FTS5 expression as the plain search reads words: outside quotes, a hyphenated word
-    is a phrase (FTS5 reads the - of a bare S-4* as a column filter; "S-4"* finds S-400), and
-    a word with another spelling matches either (kilometers OR zzz finds "kilometres"; NEAR's
-    phrases are left as written)."""
+    """An FTS5 expression with each hyphenated word outside quotes made a phrase: FTS5 reads
+    the - of a bare S-4* or co-op* as a column filter; "S-4"* finds S-400, as the plain
+    search S-4 does. (Its words are matched as written: a word's other spelling, as the plain
+    search adds it, would need a bracketed OR, which FTS5 does not take beside a phrase.)"""
     parts = expr.split('"')  # the odd parts are inside quotes (balanced, as checked)
-    respell = "NEAR" not in expr
-
-    def either(m: re.Match[str]) -> str:
-        other = other_spelling(m[1])
-        return f'({m[1]}{m[2]} OR "{other}"{m[2]})' if other else m[0]
-
-    parts[::2] = [
-        _HYPHENED.sub(r'"\1"', _BARE.sub(either, part) if respell else part) for part in parts[::2]
-    ]
+    parts[::2] = [_HYPHENED.sub(r'"\1"', part) for part in parts[::2]]
     return '"'.join(parts)
 
 
