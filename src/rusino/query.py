@@ -426,6 +426,8 @@ def fts_query(text: str) -> str:
 
 
 _HYPHENED = re.compile(r"(?<![\w-])(\w+(?:-\w+)+)(?![\w-])")
+
+
 def _expression(expr: str) -> str:
     """An FTS5 expression with each hyphenated word outside quotes made a phrase: FTS5 reads
     the - of a bare S-4* or co-op* as a column filter; "S-4"* finds S-400, as the plain
