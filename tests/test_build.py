@@ -341,6 +341,15 @@ ALPHA_FACTS = "facts-alpha-2013.toml"
             ["2013-planned-pipeline-length", "greater than value_max 1500"],
         ),
         (ALPHA_FACTS, "value = 30\n", 'value = "30"\n', ["fighter-jets", "must be a number"]),
+        # add's and import's rules, so that a build's export imports back into it
+        (
+            "sources.toml",
+            'id = "alpha-2013"',
+            'id = "alpha 2013"',
+            ["'alpha 2013' is not one word"],
+        ),
+        ("sources.toml", '"Ann Alpha"', '"{Ann Alpha"', ["author '{Ann Alpha' is not a name"]),
+        ("actors.toml", '"Tokyo", "Japanese"', '"Tokyo, Japan"', ["'Tokyo, Japan' holds ','"]),
         (ALPHA_FACTS, 'qualifier = "almost"', 'qualifier = "nearly"', ["'nearly'"]),
         (BETA_EVENTS, 'date = "2016-03~"', 'date = "March 2016"', [PUTIN, "'March 2016'"]),
         (BETA_EVENTS, 'date = "2017"', 'date = "2017/.."', [S400, "'2017/..'"]),

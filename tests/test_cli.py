@@ -427,9 +427,10 @@ def test_db_build_and_check(
     with sqlite3.connect(out) as conn:
         conn.execute("DROP TABLE mine")
     assert run(["db", "build", "--data", str(fixture_data_dir), "--out", str(out)]) == 0
-    mine = tmp_path / "init.sqlite"
-    assert run(["db", "init", str(mine)]) == 0
-    assert run(["db", "build", "--data", str(fixture_data_dir), "--out", str(mine)]) == 2
+    for empty in ([], ["--empty"]):
+        mine = tmp_path / f"init{len(empty)}.sqlite"
+        assert run(["db", "init", str(mine), *empty]) == 0
+        assert run(["db", "build", "--data", str(fixture_data_dir), "--out", str(mine)]) == 2
     added = ["add", "source", "--author", "Doe, J", "--title", "T", "--date", "2013"]
     assert run(["--db", str(out), *added]) == 0
     capsys.readouterr()

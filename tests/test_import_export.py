@@ -447,7 +447,7 @@ def test_a_new_name_may_not_hold_the_list_separator(
     assert code == 2 and "actor name or alias 'p, q' holds ','" in err
 
 
-@pytest.mark.parametrize("sid", ['q"s-2011', "a b", "a,b", "a/b"])
+@pytest.mark.parametrize("sid", ['q"s-2011', "a b", "a,b", "a/b", "_ab", "ab{c", "ab%c"])
 def test_a_source_id_is_one_word(
     sid: str, fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -906,6 +906,8 @@ def test_a_unit_or_kind_spelt_otherwise_is_the_one_the_database_has(
         FACT | {"id": "f-usd", "unit": "usd", "kind": "Actual", "as_written": "5 usd"},
         FACT | {"id": "f-tonnes", "unit": "Tonnes", "as_written": "5 Tonnes"},
         FACT | {"id": "f-tonnes-2", "unit": "tonnes", "as_written": "5 tonnes"},
+        # trimmed, and the wording made of the unit as stored (it had been "5  usd ")
+        {k: v for k, v in FACT.items() if k != "as_written"} | {"id": "f-made", "unit": " usd "},
     ]
     path = bad_jsonl(tmp_path, "".join(json.dumps(r | {"value_max": None}) + "\n" for r in rows))
     code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
@@ -914,12 +916,15 @@ def test_a_unit_or_kind_spelt_otherwise_is_the_one_the_database_has(
         "SELECT id, unit, kind FROM facts WHERE id LIKE 'f-%' ORDER BY id"
     )
     assert stored.fetchall() == [
+        ("f-made", "USD", "actual"),
         ("f-tonnes", "Tonnes", "actual"),
         ("f-tonnes-2", "Tonnes", "actual"),
         ("f-usd", "USD", "actual"),
     ]
     code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
-    assert code == 0 and "0 added, 3 unchanged" in err, err
+    assert code == 0 and "0 added, 4 unchanged" in err, err
+    made = sqlite3.connect(fixture_db).execute("SELECT as_written FROM facts WHERE id = 'f-made'")
+    assert made.fetchone() == ("5 USD",)
     # a database that has both spellings (built so, or from before) keeps each: its own
     # export imports back unchanged (it had been "exists with different content")
     with sqlite3.connect(fixture_db) as conn:

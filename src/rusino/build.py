@@ -89,7 +89,7 @@ class Records:
 # what an id may not hold (spaces, slashes, quotes, which xargs takes as quoting, control and
 # invisible characters), or start with
 BAD_ID = re.compile(
-    r"[\s/\\\"'\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]|^[^\w]"
+    r"[\s/\\\"'\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]|^[\W_]"
 )
 
 
@@ -429,7 +429,7 @@ def load_records(data_dir: Path) -> Records:
     sources: dict[str, dict[str, Any]] = {}
     for raw in raws["source"]:
         record = normalise(raw)
-        check_url(raw, record["url"])
+        check_source(raw, record)  # as add and import: so that an export imports back
         if record["id"] in sources:
             raise raw.error("duplicate source id")
         _add_dates(raw, record, window=False)
@@ -454,6 +454,9 @@ def load_records(data_dir: Path) -> Records:
             raise raw.error("duplicate actor name (or an alias of another actor)")
         if record["kind"] not in ACTOR_KINDS:
             raise raw.error(f"kind {record['kind']!r} is not one of {', '.join(ACTOR_KINDS)}")
+        check_list_items(
+            raw, "actor name or alias", [record["name"], *record["aliases"]], names=True
+        )
         actor_raws.append((raw, record))
         actors.add(raw, record["name"], record["aliases"])
     for raw, record in actor_raws:  # countries may be declared after the actors in them
@@ -466,6 +469,9 @@ def load_records(data_dir: Path) -> Records:
         record = normalise(raw)
         if record["name"].lower() in topics.aliases:
             raise raw.error("duplicate topic name (or an alias of another topic)")
+        check_list_items(
+            raw, "topic name or alias", [record["name"], *record["aliases"]], names=True
+        )
         topics.add(raw, record["name"], record["aliases"])
         records.topics.append(record)
 
@@ -494,6 +500,7 @@ def load_records(data_dir: Path) -> Records:
     event_ids = {event["id"] for event in records.events}
     for raw in raws["fact"]:
         record = normalise(raw)
+        record["unit"], record["kind"] = record["unit"].strip(), record["kind"].strip()
         link(raw, record)
         check_figure(raw, record)
         record["event"] = record["event"] or None
@@ -508,6 +515,50 @@ def load_records(data_dir: Path) -> Records:
     records.events.sort(key=lambda r: r["id"])
     records.facts.sort(key=lambda r: r["id"])
     return records
+
+
+_SEMICOLON = "';' separates the items of a list in tsv and csv: write it without one"
+
+
+def check_list_items(
+    raw: Raw, what: str, items: list[str], place: str = "", *, names: bool = False
+) -> None:
+    """Refuse a list item holding ';', which tsv and csv put between a list's items, or a NUL,
+    where SQLite's functions that make the link rows end a text; and an actor's or topic's
+    name (``names``) holding ',', which joins the terms of a diff side (actor:X,topic:Y)."""
+    for item in items:
+        if ";" in item:
+            raise raw.error(f"{what} {item!r}{place} holds ';'", _SEMICOLON)
+        if names and "," in item:
+            raise raw.error(
+                f"{what} {item!r}{place} holds ','",
+                "a diff side joins its terms with commas, so no name could be asked for: "
+                "write it without one",
+            )
+        if "\x00" in item:
+            raise raw.error(f"{what} {item!r}{place} holds a NUL character", "leave it out")
+
+
+def check_source(raw: Raw, record: dict[str, Any]) -> None:
+    """A source's id, authors and url, as `add source` and an import's source rows have them:
+    an id that shells, cut, xargs and a diff side (source:ID) pass whole."""
+    sid = record["id"]
+    if BAD_ID.search(sid) or re.search(r"[,{}%#~]", sid):  # (BibTeX keys, diff sides)
+        raise raw.error(
+            f"field 'id': {sid!r} is not one word",
+            "a source id has no spaces, slashes, quotes, commas or {}%#~ and starts with a "
+            "letter or digit (kim-blank-2013)",
+        )
+    check_list_items(raw, "author", record["authors"])
+    for author in record["authors"]:
+        braced = author.startswith("{") and author.endswith("}")
+        inner = author[1:-1] if braced else author
+        if "{" in inner or "}" in inner or not inner.strip():
+            raise raw.error(
+                f"author {author!r} is not a name",
+                "write an organisation whole in braces, {World Bank}, and nothing else braced",
+            )
+    check_url(raw, record["url"])
 
 
 _NOT_IN_URLS = frozenset('"<>\\^`{|}')

@@ -567,8 +567,6 @@ def add_fact(
     topic = _ask(topic, "Topics", many=True, check=_known("topic", new_topic))
     cited = _ask(source, "Source id", check=_known("source", False))
 
-    from rusino import figures
-
     def number(x: float | None) -> int | float | None:
         # a whole number as an int, as JSON would have it, where SQLite's INTEGER holds it
         return int(x) if isinstance(x, float) and x.is_integer() and abs(x) < 2**63 else x
@@ -580,7 +578,7 @@ def add_fact(
         "value_max": number(value_max),
         "unit": unit,
         "qualifier": qualifier,
-        "as_written": as_written or figures.plain_wording(number(value), number(value_max), unit),
+        "as_written": as_written,  # or made of the figure and its unit, as import makes it
         "date": edtf,
         "date_text": date_text or words,
         "inferred": inferred,

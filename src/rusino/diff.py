@@ -828,7 +828,7 @@ def compare_facts(left: Iterable[Row], right: Iterable[Row], labels: tuple[str, 
     groups: dict[tuple[str, str], tuple[list[Row], list[Row]]] = {}
     for i, rows in enumerate((left, right)):
         for r in rows:
-            key = (normalise_subject(str(r["subject"])), str(r["unit"]).casefold())
+            key = (normalise_subject(str(r["subject"])), str(r["unit"]).strip().casefold())
             groups.setdefault(key, ([], []))[i].append(r)
     entries: list[FactEntry] = []
     for ls, rs in groups.values():

@@ -270,7 +270,7 @@ def _check_vocab(
     out: list[str] = []
     for v in values:
         # every spelling of it: a unit added as "usd" beside "USD" is found by either
-        matches = [k for k in known if k.lower() == v.lower()]
+        matches = [k for k in known if k.casefold() == v.strip().casefold()]
         if not matches:
             meant = _UNIT_WORDS.get(" ".join(v.lower().split())) if what == "unit" else None
             options = [meant] if meant in known else suggest(v, known)
@@ -933,11 +933,15 @@ _MONTH_NAMES = (
 
 # an author that is an organisation, not a person: its name is never inverted
 _CORPORATE = re.compile(
-    r"&|\b(?:Co|Corp|Corporation|Company|Inc|Ltd|LLC|Group|Institute|Center|Centre|Agency|"
-    r"Ministry|Council|Association|University|Foundation|Service|Office|Committee|News|Press|"
-    r"Bank|Fund|Organi[sz]ation|Commission|Bureau|Department|Government|Union|Nations|Forum|"
-    r"Sons|Federation|Programme|Program)\b\.?",
+    r"&|\b(?:Corp|Corporation|Company|Inc|Ltd|LLC|Group|Institute|Center|Centre|Agency|"
+    r"Ministry|Council|Association|University|Foundation|Office|Committee|News|"
+    r"Organi[sz]ation|Commission|Bureau|Department|Government|Nations|Federation)\b\.?",
     re.IGNORECASE,
+)
+# words that are organisations' only in a name of three words or more: Robert Service and
+# Daryl G. Press are people, the Federal Security Service is not ({World Bank}: braced)
+_CORPORATE_IN_LONGER = re.compile(
+    r"\b(?:Co|Service|Press|Bank|Fund|Union|Forum|Sons|Programme|Program)\b\.?", re.IGNORECASE
 )
 
 
@@ -950,7 +954,10 @@ def corporate(name: str) -> str | None:
     whole), or one with a word such as Agency or Bank; None for a person's."""
     if name.startswith("{") and name.endswith("}"):
         return name[1:-1].strip()
-    if "," not in name and _CORPORATE.search(name):
+    words = [w for w in name.split() if not re.fullmatch(r"\w\.", w)]  # (not initials: G.)
+    if "," not in name and (
+        _CORPORATE.search(name) or (len(words) > 2 and _CORPORATE_IN_LONGER.search(name))
+    ):
         return name
     return None
 
@@ -1044,6 +1051,9 @@ def _bib_author(name: str) -> str:
     whole = corporate(name)
     if whole is not None:
         return "{" + _latex(whole) + "}"
+    if _FAMILY_FIRST.search(name) and " " in name.strip():  # 安倍 晋三: family, given
+        family, given = name.strip().split(None, 1)
+        return _latex(f"{family}, {given}")
     return _latex(_inverted(name))
 
 

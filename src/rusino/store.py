@@ -299,6 +299,8 @@ def init_database(target: Path, *, empty: bool = False) -> dict[str, int]:
     def write(tmp: Path) -> dict[str, int]:
         if empty:
             build.write_database(build.Records(), tmp)
+            with sqlite3.connect(tmp) as conn:  # the user's own, as a copy is: not a build's
+                conn.execute("DELETE FROM metadata WHERE key = ?", (build.BUILT,))
         else:
             unmarked_copy(db.bundled_path(), tmp)  # the user's own: not marked bundled
         conn = sqlite3.connect(tmp)
@@ -708,7 +710,7 @@ class Validator:
                         hint = f"{exc.hint}; or pass --new-{what} to add it"
                         raise raw.error(f"unknown {what} {name!r} in '{what}s'", hint) from None
                 canonical = query.clean_name(name)
-                vocabulary.check_list_items(
+                build.check_list_items(
                     raw, f"new {what}", [canonical], f" in '{what}s'", names=True
                 )
                 pending[key] = canonical
@@ -812,6 +814,15 @@ class Validator:
             self._topic_names.setdefault(name, self._canonical(name, "topic"))
         return record
 
+    def _spelling(self, name: str, value: str) -> str:
+        """A unit or kind as the database (or this import, first) spells it."""
+        exact, folded = self.spellings[name]
+        value = value.strip()
+        if value not in exact:
+            value = folded.setdefault(value.casefold(), value)
+            exact.add(value)
+        return value
+
     def _canonical(self, name: str, what: str) -> str:
         key = query.alias_key(name)
         if what == "actor":
@@ -827,6 +838,10 @@ class Validator:
         # the wordings a row may leave out, as `add` fills them in: the date as given, the figure
         if fields.get("date_text") in (None, "") and isinstance(fields.get("date"), str):
             fields["date_text"] = fields["date"]
+        if kind == "fact":  # before the wording made of the unit: "5 USD", not "5  usd "
+            for name in self.spellings:
+                if isinstance(fields.get(name), str):
+                    fields[name] = self._spelling(name, fields[name])
         if kind == "fact" and fields.get("as_written") in (None, ""):
             wording = figures.plain_wording(
                 fields.get("value"), fields.get("value_max"), fields.get("unit")
@@ -933,12 +948,6 @@ class Validator:
                     )
             if no_range:
                 record["value_max"] = None
-            for name, (exact, folded) in self.spellings.items():
-                given = record[name].strip()
-                if given not in exact:
-                    given = folded.setdefault(given.casefold(), given)
-                    exact.add(given)
-                record[name] = given
             build.check_figure(raw, record, zero_is_none=False)
             record["event"] = record["event"] or None
         record["inferred"], record["in_window"] = int(record["inferred"]), int(record["in_window"])
@@ -1541,7 +1550,7 @@ def add_source(conn: sqlite3.Connection, fields: dict[str, Any]) -> tuple[str, b
         fields["id"] = f"{family or 'source'}-{str(fields.get('date', ''))[:4]}".strip("-")
     raw = build.Raw("add source", "source", 0, fields, build.ROW_HINT)
     record = build.normalise(raw)
-    vocabulary.check_source(raw, record)
+    build.check_source(raw, record)
     try:
         record["date_start"], record["date_end"], _ = date_bounds(record["date"])
     except RusinoError as exc:

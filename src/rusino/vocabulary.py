@@ -27,7 +27,6 @@ _SHARED = (
     "an import adds sources, actors and topics, but never changes them: make the row match, "
     "or leave it out"
 )
-_SEMICOLON = "';' separates the items of a list in tsv and csv: write it without one"
 _SOURCE_COLUMNS = tuple(build.SPECS["source"])  # the sources table's own, but the date bounds
 
 
@@ -55,47 +54,6 @@ def _notes(conn: sqlite3.Connection, source: str) -> list[tuple[int, str]]:
         "SELECT number, text FROM notes WHERE source = ? ORDER BY number", (source,)
     ).fetchall()
     return [(int(n), str(t)) for n, t in rows]
-
-
-def check_list_items(
-    raw: build.Raw, what: str, items: list[str], place: str = "", *, names: bool = False
-) -> None:
-    """Refuse a list item holding ';', which tsv and csv put between a list's items, or a NUL,
-    where SQLite's functions that make the link rows end a text; and an actor's or topic's
-    name (``names``) holding ',', which joins the terms of a diff side (actor:X,topic:Y)."""
-    for item in items:
-        if ";" in item:
-            raise raw.error(f"{what} {item!r}{place} holds ';'", _SEMICOLON)
-        if names and "," in item:
-            raise raw.error(
-                f"{what} {item!r}{place} holds ','",
-                "a diff side joins its terms with commas, so no name could be asked for: "
-                "write it without one",
-            )
-        if "\x00" in item:
-            raise raw.error(f"{what} {item!r}{place} holds a NUL character", "leave it out")
-
-
-def check_source(raw: build.Raw, record: dict[str, Any]) -> None:
-    """A source's id, authors and url, as `add source` and an import's source rows have them:
-    an id that shells, cut, xargs and a diff side (source:ID) pass whole."""
-    sid = record["id"]
-    if build.BAD_ID.search(sid) or "," in sid:
-        raise raw.error(
-            f"field 'id': {sid!r} is not one word",
-            "a source id has no spaces, slashes, quotes or commas and starts with a letter or "
-            "digit (kim-blank-2013)",
-        )
-    check_list_items(raw, "author", record["authors"])
-    for author in record["authors"]:
-        braced = author.startswith("{") and author.endswith("}")
-        inner = author[1:-1] if braced else author
-        if "{" in inner or "}" in inner or not inner.strip():
-            raise raw.error(
-                f"author {author!r} is not a name",
-                "write an organisation whole in braces, {World Bank}, and nothing else braced",
-            )
-    build.check_url(raw, record["url"])
 
 
 class Importer:
@@ -180,7 +138,7 @@ class Importer:
             start, end, _ = build.date_bounds(record["date"])
         except RusinoError as exc:
             raise raw.error(f"field 'date': {exc.message}", exc.hint) from None
-        check_source(raw, record)
+        build.check_source(raw, record)
         sid = record["id"]
         columns = ", ".join(_SOURCE_COLUMNS)
         stored = self.conn.execute(f"SELECT {columns} FROM sources WHERE id = ?", (sid,)).fetchone()
@@ -221,7 +179,7 @@ class Importer:
         raw = build.Raw(where, kind, 0, fields, build.ROW_HINT)
         record = build.normalise(raw)
         name = query.clean_name(str(record["name"]))
-        check_list_items(raw, f"{kind} name or alias", [name, *record["aliases"]], names=True)
+        build.check_list_items(raw, f"{kind} name or alias", [name, *record["aliases"]], names=True)
         if kind == "actor" and record["kind"] not in build.ACTOR_KINDS:
             raise raw.error(
                 f"actor kind {record['kind']!r} is not one of {', '.join(build.ACTOR_KINDS)}"
