@@ -132,6 +132,18 @@ def test_build_returns_counts(tmp_path: Path, fixture_data_dir: Path) -> None:
     assert found["facts"] == 4
 
 
+def test_build_spells_a_unit_one_way_as_import_does(tmp_path: Path, fixture_data_dir: Path) -> None:
+    """A unit spelt " KM " beside km had been stored as written: its export, imported into an
+    empty database, came out another spelling (import folds and trims)."""
+    data = Path(shutil.copytree(fixture_data_dir, tmp_path / "data"))
+    (data / "events.sqlite").unlink(missing_ok=True)
+    facts = data / "facts-beta-2016.toml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace('unit = "t"', 'unit = " KM "'))
+    build_database(data, tmp_path / "out.sqlite")
+    units = sqlite3.connect(tmp_path / "out.sqlite").execute("SELECT DISTINCT unit FROM facts")
+    assert sorted(u for (u,) in units) == ["USD", "count", "km"]
+
+
 def test_stored_bounds_precision_and_window(conn: sqlite3.Connection) -> None:
     rows = {
         row[0]: row[1:]

@@ -230,6 +230,8 @@ def test_an_organisation_author_is_kept_whole(
         (["Smith, John", "Doe, Jane"], "Smith, John, and Jane Doe."),
         (["{World Bank}", "Smith, John", "Doe, Jane"], "World Bank, John Smith, and Jane Doe."),
         (["王 小明"], "王 小明."),  # family name first already: had been "小明, 王"
+        (["World Bank"], "World Bank."),  # names no person's starts so
+        (["European Union"], "European Union."),
         # people whose family name is also an organisation's word: two words, a person
         (["Robert Service"], "Service, Robert."),
         (["Daryl G. Press", "Keir A. Lieber"], "Press, Daryl G., and Keir A. Lieber."),

@@ -89,7 +89,7 @@ class Records:
 # what an id may not hold (spaces, slashes, quotes, which xargs takes as quoting, control and
 # invisible characters), or start with
 BAD_ID = re.compile(
-    r"[\s/\\\"'\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]|^[\W_]"
+    r"[\s/\\\"'\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]|^[^\w]"
 )
 
 
@@ -498,9 +498,12 @@ def load_records(data_dir: Path) -> Records:
         link(raw, record)
         records.events.append(record)
     event_ids = {event["id"] for event in records.events}
+    spelt: dict[str, str] = {}  # a unit or kind as first spelt, as import folds it
     for raw in raws["fact"]:
         record = normalise(raw)
-        record["unit"], record["kind"] = record["unit"].strip(), record["kind"].strip()
+        for name in ("unit", "kind"):
+            given = record[name].strip()
+            record[name] = spelt.setdefault(f"{name}:{given.casefold()}", given)
         link(raw, record)
         check_figure(raw, record)
         record["event"] = record["event"] or None

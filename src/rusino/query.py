@@ -940,6 +940,12 @@ _CORPORATE = re.compile(
 )
 # words that are organisations' only in a name of three words or more: Robert Service and
 # Daryl G. Press are people, the Federal Security Service is not ({World Bank}: braced)
+# and names that start as no person's does: World Bank, European Union
+_ORGANISATION_START = re.compile(
+    r"(?:World|European|Eurasian|Asian|African|Arab|International|National|Central|Federal|"
+    r"Global|Royal|United)\s",
+    re.IGNORECASE,
+)
 _CORPORATE_IN_LONGER = re.compile(
     r"\b(?:Co|Service|Press|Bank|Fund|Union|Forum|Sons|Programme|Program)\b\.?", re.IGNORECASE
 )
@@ -956,7 +962,9 @@ def corporate(name: str) -> str | None:
         return name[1:-1].strip()
     words = [w for w in name.split() if not re.fullmatch(r"\w\.", w)]  # (not initials: G.)
     if "," not in name and (
-        _CORPORATE.search(name) or (len(words) > 2 and _CORPORATE_IN_LONGER.search(name))
+        _CORPORATE.search(name)
+        or _ORGANISATION_START.match(name)
+        or (len(words) > 2 and _CORPORATE_IN_LONGER.search(name))
     ):
         return name
     return None
