@@ -498,12 +498,11 @@ def load_records(data_dir: Path) -> Records:
         link(raw, record)
         records.events.append(record)
     event_ids = {event["id"] for event in records.events}
-    spelt: dict[str, str] = {}  # a unit or kind as first spelt, as import folds it
+    spellings = {name: Spellings() for name in SPELT}  # as import folds them
     for raw in raws["fact"]:
         record = normalise(raw)
-        for name in ("unit", "kind"):
-            given = record[name].strip()
-            record[name] = spelt.setdefault(f"{name}:{given.casefold()}", given)
+        for name, spelling in spellings.items():
+            record[name] = spelling.of(record[name])
         link(raw, record)
         check_figure(raw, record)
         record["event"] = record["event"] or None
@@ -518,6 +517,30 @@ def load_records(data_dir: Path) -> Records:
     records.events.sort(key=lambda r: r["id"])
     records.facts.sort(key=lambda r: r["id"])
     return records
+
+
+SPELT = ("unit", "kind")  # a fact's fields whose every spelling is one value
+
+
+class Spellings:
+    """The spellings of a fact's unit (or kind) met so far: each is kept, and one that differs
+    from them only in case or padding ("usd", " USD ") is the first of them (USD), so that
+    figures in one unit stay together, whether built, added or imported."""
+
+    def __init__(self, spelt: Iterable[str] = ()) -> None:
+        """``spelt``: the spellings a database has, each kept as it is (both of usd and USD)."""
+        self.exact: set[str] = set()
+        self.folded: dict[str, str] = {}
+        for value in spelt:
+            self.exact.add(value)
+            self.folded.setdefault(value.casefold(), value)
+
+    def of(self, value: str) -> str:
+        value = value.strip()
+        if value not in self.exact:
+            value = self.folded.setdefault(value.casefold(), value)
+            self.exact.add(value)
+        return value
 
 
 _SEMICOLON = "';' separates the items of a list in tsv and csv: write it without one"

@@ -669,12 +669,12 @@ class Validator:
         # a fact's unit and kind as the database spells them: "usd" beside USD is USD, not a
         # unit of its own (a spelling the database has already is kept, so that its own
         # export imports back unchanged)
-        self.spellings: dict[str, tuple[set[str], dict[str, str]]] = {}
-        for name in ("unit", "kind"):
-            exact, folded = self.spellings[name] = (set(), {})
-            for (value,) in conn.execute(f"SELECT DISTINCT {name} FROM facts ORDER BY 1"):
-                exact.add(str(value))
-                folded.setdefault(str(value).casefold(), str(value))
+        self.spellings = {
+            name: build.Spellings(
+                str(v) for (v,) in conn.execute(f"SELECT DISTINCT {name} FROM facts ORDER BY 1")
+            )
+            for name in build.SPELT
+        }
         self.articles: dict[str, tuple[str, str]] = {}  # source id -> (file, folded text)
         for sid, file in conn.execute("SELECT id, file FROM sources WHERE file <> ''"):
             self.add_article(str(sid), str(file))
@@ -814,15 +814,6 @@ class Validator:
             self._topic_names.setdefault(name, self._canonical(name, "topic"))
         return record
 
-    def _spelling(self, name: str, value: str) -> str:
-        """A unit or kind as the database (or this import, first) spells it."""
-        exact, folded = self.spellings[name]
-        value = value.strip()
-        if value not in exact:
-            value = folded.setdefault(value.casefold(), value)
-            exact.add(value)
-        return value
-
     def _canonical(self, name: str, what: str) -> str:
         key = query.alias_key(name)
         if what == "actor":
@@ -839,9 +830,9 @@ class Validator:
         if fields.get("date_text") in (None, "") and isinstance(fields.get("date"), str):
             fields["date_text"] = fields["date"]
         if kind == "fact":  # before the wording made of the unit: "5 USD", not "5  usd "
-            for name in self.spellings:
+            for name, spelling in self.spellings.items():
                 if isinstance(fields.get(name), str):
-                    fields[name] = self._spelling(name, fields[name])
+                    fields[name] = spelling.of(fields[name])
         if kind == "fact" and fields.get("as_written") in (None, ""):
             wording = figures.plain_wording(
                 fields.get("value"), fields.get("value_max"), fields.get("unit")
