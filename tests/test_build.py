@@ -361,6 +361,18 @@ ALPHA_FACTS = "facts-alpha-2013.toml"
             ["'alpha 2013' is not one word"],
         ),
         ("sources.toml", '"Ann Alpha"', '"{Ann Alpha"', ["author '{Ann Alpha' is not a name"]),
+        (
+            BETA_EVENTS,
+            f'id = "{TALKS}"',
+            'id = "-talks"',
+            ["'-talks' is not one word"],
+        ),
+        (
+            ALPHA_FACTS,
+            'id = "2012-russia-china-trade"',
+            'id = "trade 2012"',
+            ["'trade 2012' is not one word"],
+        ),
         ("actors.toml", '"Tokyo", "Japanese"', '"Tokyo, Japan"', ["'Tokyo, Japan' holds ','"]),
         (ALPHA_FACTS, 'qualifier = "almost"', 'qualifier = "nearly"', ["'nearly'"]),
         (BETA_EVENTS, 'date = "2016-03~"', 'date = "March 2016"', [PUTIN, "'March 2016'"]),

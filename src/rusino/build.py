@@ -93,6 +93,16 @@ BAD_ID = re.compile(
 )
 
 
+def check_id(raw: Raw, rid: str) -> None:
+    """An event's or fact's id is one word that shells, cut and xargs pass whole."""
+    if BAD_ID.search(rid):
+        raise raw.error(
+            f"field 'id': {rid!r} is not one word",
+            "an id has no spaces, slashes or quotes and starts with a letter or digit, "
+            "so that shells, cut and xargs pass it whole",
+        )
+
+
 def date_bounds(edtf_string: str) -> tuple[str, str, str]:
     """(start, end, precision) of an EDTF date: strict ISO bounds and its coarsest component.
 
@@ -478,6 +488,7 @@ def load_records(data_dir: Path) -> Records:
     ids: dict[str, str] = {}
 
     def link(raw: Raw, record: dict[str, Any]) -> None:
+        check_id(raw, record["id"])  # as add and import: so that an export imports back
         if record["id"] in ids:
             raise raw.error(f"duplicate id: already used by {ids[record['id']]}")
         ids[record["id"]] = raw.label

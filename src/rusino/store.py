@@ -862,12 +862,8 @@ class Validator:
             fields["id"] = "(no id)"
         raw = build.Raw(where, kind, 0, fields, build.ROW_HINT)
         record = build.normalise(raw)
-        if not generated and build.BAD_ID.search(record["id"]):
-            raise raw.error(
-                f"field 'id': {record['id']!r} is not one word",
-                "an id has no spaces, slashes or quotes and starts with a letter or digit, "
-                "so that shells, cut and xargs pass it whole",
-            )
+        if not generated:
+            build.check_id(raw, record["id"])
         # composed, as names are: café-1 typed with a combining accent is the same id
         record["id"] = unicodedata.normalize("NFC", record["id"])
         if kind == "fact" and record["event"]:
