@@ -617,6 +617,24 @@ _PLAIN = {"id": "a", "date": "2012", "start": "2012-01-01", "end": "2012-12-31",
         ([_PLAIN | {"end": "2012-13-45"}], "field 'end' is \"2012-13-45\", not a day (YYYY-MM-DD)"),
         ([_PLAIN | {"precision": "weird"}], 'is "weird", not day, month, season, year or decade'),
         ([_PLAIN | {"inferred": "no"}], "field 'inferred' is \"no\", not true or false"),
+        # the filters trust a record's bounds: they must be its date's
+        (
+            [_PLAIN | {"date": "2012-13"}],
+            "date '2012-13' is not a usable EDTF date: does not parse",
+        ),
+        (
+            [_PLAIN | {"start": "2015-01-01"}],
+            'start "2015-01-01" is not that of its date \'2012\' ("2012-01-01")',
+        ),
+        (
+            [_PLAIN | {"end": "2011-12-31"}],
+            'end "2011-12-31" is not that of its date \'2012\' ("2012-12-31")',
+        ),
+        (
+            [_PLAIN | {"precision": "day"}],
+            'precision "day" is not that of its date \'2012\' ("year")',
+        ),
+        ([_PLAIN | {"in_window": False}], "in_window false is not that of its date '2012' (true)"),
     ],
 )
 def test_a_file_side_that_is_not_rusino_jsonl_is_refused(
@@ -732,6 +750,48 @@ def test_fact_fields_a_file_leaves_out_are_not_compared(
     lines = (json.dumps({k: v for k, v in r.items() if k not in cut}) for r in rows)
     trimmed.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     assert run([*db, "diff", "--facts", str(trimmed), "all", "--quiet"]) == 0
+
+
+@pytest.mark.parametrize("kind", ["events", "facts"])
+@pytest.mark.parametrize("fmt", ["table", "tsv", "csv", "markdown", "json", "jsonl", None])
+def test_a_file_side_without_sources_in_every_format(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, tmp_path: Path, kind: str, fmt: str | None
+) -> None:
+    """A file left without its sources (jq 'del(.source)') was an internal error (KeyError) in
+    the markdown and table views of events, and in all but json of facts."""
+    db = ["--db", str(fixture_db)]
+    facts = ["--facts"] if kind == "facts" else []
+    assert run([*db, "facts" if facts else "timeline", "-f", "jsonl"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    unsourced = tmp_path / "unsourced.jsonl"
+    lines = [json.dumps({k: v for k, v in r.items() if k != "source"}) for r in rows[1:]]
+    unsourced.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    options = ["-f", fmt] if fmt else []
+    assert run([*db, "diff", *facts, str(unsourced), "all", *options]) == 1
+    out, err = capsys.readouterr()
+    assert err == "" and out
+
+
+@pytest.mark.parametrize(
+    ("field", "option"),
+    [("actors", ["--actor", "Russia"]), ("topics", ["--topic", "energy"]),
+     ("source", ["--source", "alpha-2013"])],
+)  # fmt: skip
+def test_a_filter_on_a_field_a_file_leaves_out_is_refused(
+    capsys: pytest.CaptureFixture[str],
+    fixture_db: Path,
+    tmp_path: Path,
+    field: str,
+    option: list[str],
+) -> None:
+    """A file without actors, filtered by --actor, was an empty side: every event of the other
+    side "only right" (exit 1), though the file held them all."""
+    lines = timeline_jsonl(fixture_db).splitlines()
+    trimmed = tmp_path / "trimmed.jsonl"
+    rows = (json.dumps({k: v for k, v in json.loads(x).items() if k != field}) for x in lines)
+    trimmed.write_text("".join(line + "\n" for line in rows), encoding="utf-8")
+    message = fail(capsys, fixture_db, str(trimmed), "all", *option)
+    assert f"{option[0]} cannot filter a file side whose records have no {field!r}" in message
 
 
 def test_a_list_holding_an_item_twice_is_the_set() -> None:

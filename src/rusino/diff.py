@@ -327,6 +327,7 @@ def read_rows(lines: Iterable[str], label: str, kind: Kind) -> list[Row]:
                 _FILE_HINT,
             )
         _check_record(item, label, n, known, seen)
+        _check_dates(item, label, n)
         for name in ("actors", "topics", "notes"):  # sets: [37, 37] is [37]
             if name in item:
                 item[name] = list(dict.fromkeys(item[name]))
@@ -366,6 +367,27 @@ def _check_record(
             shown = cut(json.dumps(value, ensure_ascii=False))
             raise RusinoError(
                 f"{label}, record {n}: field {name!r} is {shown}, not {what}", _FILE_HINT
+            )
+
+
+def _check_dates(item: Row, label: str, n: int) -> None:
+    """A record's date is EDTF, and its bounds, precision and in_window are the date's, as
+    rusino writes them: the side's filters trust them."""
+    from rusino import build, store  # the date parser: only a file side needs it
+
+    try:
+        start, end, precision = store.date_bounds(item["date"])
+    except RusinoError as exc:
+        raise RusinoError(f"{label}, record {n}: {exc.message}", exc.hint) from None
+    derived = {"start": start, "end": end, "precision": precision}
+    derived["in_window"] = build.in_window(start, end)
+    for name, value in derived.items():
+        if name in item and item[name] != value:
+            raise RusinoError(
+                f"{label}, record {n}: {name} {json.dumps(item[name])} is not that of its date "
+                f"{item['date']!r} ({json.dumps(value)})",
+                "rusino writes it from the date: correct it, or write the records again "
+                "with rusino timeline (or facts) --format jsonl",
             )
 
 
@@ -411,12 +433,23 @@ def _overlaps(row: Row, f: Filters) -> bool:
     return (f.start is None or end >= f.start) and (f.end is None or start <= f.end)
 
 
-def filter_rows(rows: Iterable[Row], f: Filters, conn: sqlite3.Connection | None) -> list[Row]:
+def filter_rows(rows: Sequence[Row], f: Filters, conn: sqlite3.Connection | None) -> list[Row]:
     """The rows of a file that pass the filters (``timeline``'s meaning, in Python)."""
     if f.search:
         raise RusinoError(
             "--search cannot filter a file side", "filter the file before: rusino timeline -q ..."
         )
+    for name, flag, wanted in (
+        ("source", "--source", f.source),
+        ("actors", "--actor", f.actors),
+        ("topics", "--topic", f.topics),
+    ):
+        if wanted and any(name not in row for row in rows):
+            raise RusinoError(
+                f"{flag} cannot filter a file side whose records have no {name!r}",
+                f"write the file with its {name}, or filter it before: jq, or rusino timeline "
+                f"{flag} ...",
+            )
     actors: tuple[str, ...]
     topics: tuple[str, ...]
     if (f.actors or f.topics) and conn is not None:
@@ -949,7 +982,7 @@ def fact_record(e: FactEntry) -> Row:
         out[f"{name}_value"] = row["value"] if row else None
         out[f"{name}_value_max"] = row.get("value_max") if row else None
         out[f"{name}_date"] = row["date"] if row else None
-        out[f"{name}_source"] = row["source"] if row else None
+        out[f"{name}_source"] = row.get("source") if row else None  # (a file may leave it out)
     out["change"] = e.change
     out["relative"] = _percent(e.relative)
     out["conflict"] = e.conflict

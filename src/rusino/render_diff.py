@@ -97,7 +97,7 @@ def write_events(
                 MARKS[e.side] + " " + e.side,
                 display(str(e.row["date"])),
                 e.row["summary"] + (f" ({_changes_text(e.fields)})" if e.fields else ""),
-                e.row["source"],
+                e.row.get("source", ""),
                 e.row["id"],
             ]
             for e in entries
@@ -169,7 +169,8 @@ def _figure_text(row: Row | None) -> str:
     from rusino.dates import display
 
     fig = figure(row["value"], row.get("value_max"), row["unit"], row.get("qualifier", ""))
-    return f"{fig} ({display(str(row['date']))}, {row['source']})"
+    where = ", ".join(filter(None, (display(str(row["date"])), row.get("source"))))
+    return f"{fig} ({where})"
 
 
 def _change_text(e: FactEntry) -> str:
@@ -279,7 +280,9 @@ def _event_text(e: Entry, wide: bool) -> list[Text]:
 
     row = e.row
     parts = [Text(str(row["summary"]), style=_STYLES[e.side])]
-    detail = f"{row['id']} · {row['source']}" if wide else str(row["id"])
+    detail = str(row["id"])
+    if wide and row.get("source"):
+        detail += f" · {row['source']}"
     if wide and row.get("actors"):
         detail = ", ".join(row["actors"]) + " · " + detail
     parts.append(Text(detail, style="dim", overflow="fold"))
@@ -332,7 +335,8 @@ def _fact_text(row: Row | None, style: str) -> list[Text] | None:
     t = Text(fig, style="bold " + style if style else "bold")
     t.append(f" {display(str(row['date']))}", style="cyan")
     t.append(f" {row.get('kind', '')}")
-    detail = Text(f"{row['source']} · {row['id']}", style="dim", overflow="fold")
+    where = " · ".join(filter(None, (row.get("source"), row["id"])))
+    detail = Text(where, style="dim", overflow="fold")
     return [t, detail]
 
 
