@@ -333,6 +333,32 @@ def test_lanes_fold_the_years_at_80_and_use_the_width_at_200() -> None:
     assert not any("folded" in line for line in wide)
 
 
+def test_lane_marks_are_where_the_dates_are_and_as_exact() -> None:
+    """A winter across a fold of the years was a mark at the end of one row and the start of
+    the next; a year-only date was a point mid-year, one of "4 events at one spot" with three
+    others of the same year, and a decade one point that moved with --from."""
+    winter = chart.Span("w", "2012-12-01", "2013-02-28", bar=False)
+    assert draw._lane_cells([winter], 2005, 2012, 6).count("●") == 0
+    assert draw._lane_cells([winter], 2013, 2020, 6)[0] == "●"
+    years = [chart.Span(str(i), "2012-01-01", "2012-12-31", bar=False) for i in range(4)]
+    cells = "".join(draw._lane_cells(years, 2011, 2013, 12))
+    assert cells == "┊" + " " * 11 + draw.VAGUE * 12 + "┊" + " " * 11
+    decade = chart.Span("d", "2010-01-01", "2019-12-31", bar=False)
+    assert set(draw._lane_cells([decade], 2012, 2012, 12)) == {draw.VAGUE}
+    day = chart.Span("day", "2012-07-01", "2012-07-01", bar=False)  # over a vague span: on top
+    assert "".join(draw._lane_cells([*years, day], 2012, 2012, 12)).count("●") == 1
+    interval = chart.Span("i", "2012-01-01", "2012-12-31", bar=True)  # a range over a vague one
+    assert set(draw._lane_cells([*years, interval], 2012, 2012, 12)) == {draw.RANGE}
+
+
+def test_the_lanes_key_explains_every_mark_and_breaks_between_keys() -> None:
+    text = _lanes_text(40, BUNDLED)
+    for key in draw.LANES_KEY:
+        if len(key) <= 40:
+            assert key in text.splitlines(), key
+    assert "+ 10 or more" in text
+
+
 def test_a_narrow_lane_label_cuts_the_name_not_its_count() -> None:
     """At 40 columns "United States (22)" was cut to "United Stat…", its count lost."""
     conn = sqlite3.connect(BUNDLED)

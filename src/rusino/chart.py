@@ -216,7 +216,7 @@ class Span:
     id: str
     start: str
     end: str
-    bar: bool  # a range ("2008/2013-12", "since 2008"), not a single date at some precision
+    bar: bool  # a range ("2008/2013-12", "since 2008"), not one date at some precision (2012)
 
 
 @dataclass

@@ -182,6 +182,18 @@ def _legend(console: Console, items: Iterable[tuple[str, str, str]]) -> None:
         console.print(line)
 
 
+def _key(console: Console, items: Iterable[str]) -> None:
+    """Keys on as few lines as fit, three spaces apart, a line breaking only between two."""
+    line = ""
+    for item in items:
+        if line and len(line) + 3 + len(item) > console.width:
+            console.print(_text((line, "")))
+            line = ""
+        line += ("   " if line else "") + item
+    if line:
+        console.print(_text((line, "")))
+
+
 def _notes(console: Console, notes: Iterable[str]) -> None:
     from rich.text import Text
 
@@ -315,20 +327,38 @@ def _lane_cells(spans: Iterable[Any], y0: int, y1: int, cell: int) -> list[str]:
     def col(f: float) -> int:
         return min(size - 1, max(0, math.floor((f - y0) * cell)))
 
+    vague: set[int] = set()
     for s in spans:
         a = year_fraction(s.start)
         b = year_fraction(s.end, end=True)
         if b <= y0 or a >= y1 + 1:
             continue
-        if s.bar and col(b - 1e-9) > col(a):  # a range too short to show is a mark
+        if (b - a) * cell >= 2:  # a range shorter than two cells is a mark (one at its middle)
+            # a range of dates, or a date known only as its year (season, decade): never a
+            # point that a --from would move, nor one of "4 events at one spot"
             for x in range(col(a), col(b - 1e-9) + 1):
-                cells[x] = "━"
-        else:
+                if s.bar:
+                    cells[x] = RANGE
+                else:
+                    vague.add(x)
+        elif y0 <= (a + b) / 2 < y1 + 1:  # (in one block only, where the years are folded)
             mid = col((a + b) / 2)
             marks[mid] = marks.get(mid, 0) + 1
+    for x in vague:
+        if cells[x] != RANGE:
+            cells[x] = VAGUE
     for x, k in marks.items():
         cells[x] = "●" if k == 1 else (str(k) if k < 10 else "+")
     return cells
+
+
+RANGE, VAGUE = "━", "┄"
+LANES_KEY = (
+    "● an event",
+    f"2{DASH}9 events at one spot, + 10 or more",
+    f"{RANGE} an event over a range of dates",
+    f"{VAGUE} a date known only as its month, season, year or decade",
+)
 
 
 def draw_lanes(lanes: Lanes, console: Console) -> int:
@@ -365,8 +395,7 @@ def draw_lanes(lanes: Lanes, console: Console) -> int:
                 t.append(run, style="dim" if run[0] == "┊" else style)
             console.print(t)
             n += 1
-    legend = f"● an event   2{DASH}9 events at one spot   ━ an event over a range of dates"
-    console.print(_text((legend, "")))
+    _key(console, LANES_KEY)
     notes = []
     if len(blocks) > 1:
         notes.append(f"the years are folded into {len(blocks)} rows to fit {width} columns")
