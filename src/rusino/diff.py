@@ -379,7 +379,7 @@ def _check_dates(item: Row, label: str, n: int) -> None:
         start, end, precision = store.date_bounds(item["date"])
     except RusinoError as exc:
         raise RusinoError(f"{label}, record {n}: {exc.message}", exc.hint) from None
-    derived = {"start": start, "end": end, "precision": precision}
+    derived: dict[str, Any] = {"start": start, "end": end, "precision": precision}
     derived["in_window"] = build.in_window(start, end)
     for name, value in derived.items():
         if name in item and item[name] != value:
