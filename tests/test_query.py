@@ -254,6 +254,41 @@ def test_facts(conn: sqlite3.Connection) -> None:
     assert fact_ids(conn, reverse=True, limit=1) == ["2015-japan-coal-imports-from-russia"]
 
 
+TRADE, PIPELINE, JETS, COAL = (
+    "2012-russia-china-trade",
+    "2013-planned-pipeline-length",
+    "2008-2013-russia-vietnam-fighter-jets",
+    "2015-japan-coal-imports-from-russia",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "USD80 billion" is one word of the full text: the figure is found by its value
+        ("80 billion", [TRADE]),
+        ("USD80 billion", [TRADE]),
+        ("$80bn", [TRADE]),
+        ("80", [TRADE]),  # a number alone, in the thousands to trillions it is written in
+        ("80 billion km", []),  # a unit beside it is the figure's unit
+        ("trade 80 billion", [TRADE]),  # and the other words, text
+        ("gas 80 billion", []),
+        ("1400 km", [PIPELINE]),  # inside a range
+        ("1,300 kilometres", [PIPELINE]),
+        ("1,300 to 1,500 km", [PIPELINE]),
+        ("25 million tons", [COAL]),
+        ("30", [JETS]),
+        ("2008", [JETS]),  # as a word of the text (no figure is 2008)
+        ("200", []),  # a number is whole: not the start of 2008
+        ("80 million", []),
+    ],
+)
+def test_facts_by_their_figures(conn: sqlite3.Connection, text: str, expected: list[str]) -> None:
+    """`facts 80 billion` found nothing (the text has USD80 as one word), and `facts 200
+    billion` found a figure whose text says 2008."""
+    assert fact_ids(conn, query=text) == expected
+
+
 def test_fact_row_numbers_stay_numbers(conn: sqlite3.Connection) -> None:
     row = next(r for r in query.facts(conn, FactFilter()) if r["unit"] == "km")
     assert row["value"] == 1300 and isinstance(row["value"], int)

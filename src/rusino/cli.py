@@ -459,7 +459,8 @@ def facts(
         typer.Argument(
             metavar="[QUERY]...",
             show_default=False,
-            help="Words matched against subject, quote, topics and actors (trade, gas, Vietnam).",
+            help="Words matched against subject, quote, topics and actors (trade, gas, Vietnam);"
+            " a figure by its value (80 billion, 1,300 km, 49%).",
         ),
     ] = None,
     unit: Annotated[

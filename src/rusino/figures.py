@@ -163,6 +163,35 @@ def numbers_in(as_written: str) -> list[float] | None:
     return out
 
 
+def query_figures(text: str) -> tuple[list[tuple[float, bool]], str]:
+    """The figures a search text names ("80 billion", "USD13.5 bn", "7,000", "42.7%"), each with
+    whether a scale word gave its size, and the text left without them. A year after a word of
+    time ("in 2012") is no figure: it stays in the text."""
+    years = [m.span() for m in _YEAR.finditer(text)]
+    found: list[tuple[int, int, float, float | None]] = []  # start, end, number, scale
+    for m in _NUMBER.finditer(text):
+        if any(start <= m.start() < end for start, end in years):
+            continue
+        if m.group(1) and m.start() and text[m.start() - 1].isalnum():
+            continue  # a word's part: S-400, Su-35
+        number = float(m.group(2).replace(",", "") + (m.group(3) or ""))
+        number = -number if m.group(1) else number
+        scale = _SCALES[m.group(4).lower()] if m.group(4) else None
+        found.append((m.start(), m.end(), number, scale))
+    out: list[tuple[float, bool]] = []
+    rest = []
+    at = 0
+    for i, (start, end, number, scale) in enumerate(found):
+        if i + 1 < len(found) and _RANGE.match(text[end : found[i + 1][0]]):
+            scale = scale or found[i + 1][3]  # "16 to 20 billion"
+            end = found[i + 1][0]  # the "to" is no word to find
+        out.append((number * (scale or 1.0), scale is not None))
+        rest.append(text[at:start])
+        at = end
+    rest.append(text[at:])
+    return out, " ".join(rest)
+
+
 # the units a value may be in, relative to the wording's: any power of a thousand, and
 # hundredths for a per cent (49 per cent as 0.49)
 _FACTORS = (1.0, *(1000.0**k for k in (-4, -3, -2, -1, 1, 2, 3, 4)))

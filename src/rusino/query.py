@@ -82,7 +82,7 @@ American spelling (``defense`` finds "defence", ``organisation`` "organization")
 inside a word makes it a phrase (``naval-exercise``). Text containing a double quote, ``*``,
 ``(``, ``)``, ``:``, ``^`` or an upper-case operator (AND, OR, NOT, NEAR) is passed to FTS5 as an
 expression (``"oil pipeline" OR gas``); an unbalanced quote or bad syntax is reported as a usage
-error.
+error. A number is a whole word (200 is not the start of 2008).
 """
 
 from __future__ import annotations
@@ -94,6 +94,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
+from rusino import figures
 from rusino.errors import ExitCode, RusinoError, cut
 
 Row = dict[str, Any]
@@ -421,7 +422,10 @@ def fts_query(text: str) -> str:
     terms = []
     for w in words:
         other = other_spelling(w)
-        terms.append(f'("{w}"* OR "{other}"*)' if other else f'"{w}"*')
+        if w.isdigit():  # a number is whole: 200 is not the start of 2008
+            terms.append(f'"{w}"')
+        else:
+            terms.append(f'("{w}"* OR "{other}"*)' if other else f'"{w}"*')
     return " AND ".join(terms)
 
 
@@ -631,7 +635,8 @@ def timeline(conn: sqlite3.Connection, f: TimelineFilter) -> Iterator[Row]:
 
 
 def facts(conn: sqlite3.Connection, f: FactFilter) -> Iterator[Row]:
-    """Facts by period (start, precision, id). QUERY matches subject, topics, actors and quote."""
+    """Facts by period (start, precision, id). QUERY matches subject, topics, actors and quote,
+    and a figure it names by value ("80 billion", "1,300 km")."""
     where: list[str] = []
     params: list[Any] = []
     actors = _dedupe([resolve_actor(conn, a) for a in f.actors])
@@ -685,6 +690,17 @@ _OR = re.compile(r"\s+OR\s+")
 
 def _facts_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> str:
     """The condition that a fact matches a query text (its parameters added to params)."""
+    found, rest = figures.query_figures(text) if plain_words(text) is not None else ([], "")
+    if found:
+        # the figures it names by value ("80 billion", "USD13.5 bn", "7,000"), the rest as text
+        terms = [_figure_matching(number, scaled, params) for number, scaled in found]
+        units, rest = _unit_named(conn, rest)
+        if units:  # "1,300 km", "$2.17 billion", "42.7%": the unit, not a word of the text
+            terms.append(f"f.unit IN ({', '.join('?' * len(units))})")
+            params += units
+        if plain_words(rest):
+            terms.append(_facts_matching(conn, rest, params))
+        return "(" + " AND ".join(terms) + ")"
     whole = alias_key(text)
     if _names_something(conn, whole):
         # the whole query is a name ("us", "Ministry of ... (Japan)"): its text match is
@@ -706,6 +722,46 @@ def _facts_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> s
         terms.append("(" + " AND ".join([_text_or_named(own_name=True)] * len(words)) + ")")
         for word in words:
             params += [fts_query(word), alias_key(word), alias_key(word)]
+    return "(" + " OR ".join(terms) + ")"
+
+
+def _unit_named(conn: sqlite3.Connection, text: str) -> tuple[list[str], str]:
+    """The unit (every spelling the database has) that the words beside a figure name ("km",
+    "USD", "$", "%", "per cent"), and the text without them."""
+    known = [str(r[0]) for r in conn.execute("SELECT DISTINCT unit FROM facts")]
+
+    def spellings(word: str) -> list[str]:
+        key = " ".join(word.casefold().split())
+        key = _UNIT_WORDS.get(key, key).casefold()
+        return [k for k in known if k.casefold() == key]
+
+    if spellings(text):
+        return spellings(text), ""
+    words = text.split()
+    for i, word in enumerate(words):
+        if spellings(word):
+            return spellings(word), " ".join(words[:i] + words[i + 1 :])
+    return [], text
+
+
+_SCALED = (1.0, 1e3, 1e6, 1e9, 1e12)
+
+
+def _figure_matching(number: float, scaled: bool, params: list[Any]) -> str:
+    """A fact whose value is the number (or whose range holds it, to a part in a billion); a
+    number without a scale word also in thousands to trillions, as a figure is written (80:
+    "USD80 billion"), or as a word of the text (a year: 2012)."""
+    terms = []
+    for value in (number,) if scaled else tuple(number * s for s in _SCALED):
+        slack = abs(value) * 1e-9
+        terms.append(
+            "(abs(f.value - ?) <= ? OR (f.value_max IS NOT NULL AND f.value - ? <= ?"
+            " AND ? <= f.value_max + ?))"
+        )
+        params += [value, slack, slack, value, value, slack]
+    if not scaled and number == int(number) and number >= 0:
+        terms.append("f.rowid IN (SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?)")
+        params.append(f'"{int(number)}"')
     return "(" + " OR ".join(terms) + ")"
 
 
