@@ -195,8 +195,11 @@ def test_search_highlights_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
 # golden files: the table views through the CLI, at fixed widths, without colour
 
 CASES = {
+    "timeline-60": (60, ["timeline"]),
     "timeline-80": (80, ["timeline"]),
+    "timeline-120": (120, ["timeline"]),
     "timeline-200": (200, ["timeline"]),
+    "facts-60": (60, ["facts"]),
     "facts-80": (80, ["facts"]),
     "facts-140": (140, ["facts"]),
     "search-80": (80, ["search", "Russia"]),
@@ -313,6 +316,27 @@ def test_a_wide_timeline_keeps_a_source_and_its_note_on_one_line(
         == 0
     )
     assert "regional-development" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120, 140, 160, 200])
+@pytest.mark.parametrize("args", [["timeline"], ["facts"], ["search", "the"]])
+def test_every_id_is_drawn_whole(
+    width: int, args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ids are copied from the table: at 120 columns the events' column had been narrower than
+    at 80 (a third of the ids broke in two), the facts' subject 32 wide, and at 80 a search's
+    dates took the room of its ids. (The bundled ids are 60 characters at most.)"""
+    db = ["--db", str(BUNDLED)]
+    assert run([*db, *args, "-f", "jsonl"]) == 0
+    ids = [json.loads(line)["id"] for line in capsys.readouterr().out.splitlines()]
+    assert ids and max(map(len, ids)) <= 60
+    monkeypatch.setenv("COLUMNS", str(width))
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert run([*db, *args, "-f", "table"]) == 0
+    out = capsys.readouterr().out
+    room = {"search": width - 30 if width < 100 else width}.get(args[0], width)
+    broken = [i for i in ids if i not in out and len(i) <= room]
+    assert not broken, broken
 
 
 def test_show_folds_a_long_word_rather_than_cut_it(

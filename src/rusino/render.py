@@ -515,11 +515,16 @@ def _grid(console: Console, cells: Sequence[tuple[Text, int]]) -> Text:
     return out
 
 
+ID_ROOM = 60  # the width of an id a table keeps whole, where it can (made ids run to ~60)
+
+
 def _events_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
     """Events grouped by year, in columns of the same widths in every group, so they line up.
 
-    Narrow terminals (< 120 columns) get two columns, the date and a three-line body (summary;
-    actors and topics; source, notes and id); wide ones get actors, topics and source as columns.
+    Terminals up to ~150 columns get two columns, the date and a three-line body (summary;
+    actors and topics; source, notes and id); wider ones get actors, topics and source as
+    columns, once the event's column still holds an id of ID_ROOM characters whole (at 120 it
+    had been 42 wide, narrower than at 80, and a third of the ids broke in two).
     """
     from rich.text import Text
 
@@ -527,15 +532,16 @@ def _events_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
 
     console = console_for(out, opts)
     width = console.width
-    wide = width >= 120
+    side = max(21, width * 13 // 100)  # (regional-development)
+    cited = 24  # a source and its notes ("kim-blank-2013, n. 37") on one line
+    event = width - 16 - 2 * side - cited - 4 * len(_GAP)
+    wide = event >= ID_ROOM
     if wide:
-        side = max(16 if width < 150 else 21, width * 13 // 100)  # (regional-development)
-        # a source and its notes ("kim-blank-2013, n. 37") on one line once there is room
-        cited = 18 if width < 150 else 24
-        widths = [16, width - 16 - 2 * side - cited - 4 * len(_GAP), side, side, cited]
+        widths = [16, event, side, side, cited]
         headers = ("date", "event", "actors", "topics", "source")
     else:
-        widths = [14, width - 14 - len(_GAP)]
+        # below 80 columns the date heads the body, which then has the whole width for its id
+        widths = [14, width - 14 - len(_GAP)] if width >= 80 else [width]
     n = 0
     for year, group in _grouped(rows, _year):
         _year_heading(console, year, n == 0)
@@ -566,9 +572,12 @@ def _events_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
                     (" \u00b7 " + topics, "green"),
                     ("\n" + source + " \u00b7 " + row["id"] + _flags(row), "dim"),
                 )
-                cells = [date, _mark(body, opts.highlight)]
+                if len(widths) == 1:
+                    cells = [date.append("\n").append_text(_mark(body, opts.highlight))]
+                else:
+                    cells = [date, _mark(body, opts.highlight)]
             if k:
-                block.append("\n")
+                block.append("\n\n" if len(widths) == 1 else "\n")  # (stacked: a line apart)
             block.append_text(_grid(console, list(zip(cells, widths, strict=True))))
             n += 1
         console.print(block, soft_wrap=True)
@@ -580,20 +589,24 @@ def _facts_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
     from rusino.dates import display
 
     console = console_for(out, opts)
-    wide = console.width >= 120
+    # as wide as the subject column then holds an id whole (at 120 it was 32 wide); below 80
+    # the period goes under the figure, so that the subject keeps the room
+    wide = console.width >= 150
+    stacked = console.width < 80
     n = 0
     for year, group in _grouped(rows, _year):
         _year_heading(console, year, n == 0)
         t = _table(console, header=n == 0, expand=True)
-        t.add_column("figure", width=16, style="bold")
+        t.add_column("figure" + ("\nperiod" if stacked else ""), width=16, style="bold")
         if wide:
             t.add_column("as written", ratio=1)
             t.add_column("period", width=16, style="cyan")
             t.add_column("kind", width=9)
             t.add_column("subject", ratio=2, overflow="fold")  # ids fold, never "…"
-            t.add_column("source", width=18, style="dim")
+            t.add_column("source", width=24, style="dim")
         else:
-            t.add_column("period", width=16, style="cyan")
+            if not stacked:
+                t.add_column("period", width=16, style="cyan")
             t.add_column("subject", ratio=1, overflow="fold")
         for row in group:
             fig = figure(row["value"], row["value_max"], row["unit"], row["qualifier"])
@@ -608,7 +621,10 @@ def _facts_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
                     ("\n" + f'"{row["as_written"]}" · {row["kind"]}', "green"),
                     ("\n" + source + " · " + row["id"], "dim"),
                 )
-                t.add_row(fig, period, subject)
+                if stacked:
+                    t.add_row(_text((fig, ""), ("\n" + period, "cyan")), subject)
+                else:
+                    t.add_row(fig, period, subject)
             n += 1
         console.print(t)
     return n
@@ -620,8 +636,13 @@ def _search_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
     console = console_for(out, opts)
     t = _table(console, header=True)
     t.add_column("#", justify="right", style="dim")
-    t.add_column("type", no_wrap=True)
-    t.add_column("date", style="cyan", no_wrap=console.width >= 100)
+    # a date wraps below 100 columns (its two ends on two lines), and below 80 heads the
+    # match with the type, so that the match keeps the room for its id
+    narrow = console.width < 100
+    stacked = console.width < 80
+    if not stacked:
+        t.add_column("type", no_wrap=True)
+        t.add_column("date", style="cyan", no_wrap=not narrow, max_width=12 if narrow else None)
     t.add_column("match", overflow="fold")  # an id too long for the column folds, never "…"
     n = 0
     for row in rows:
@@ -631,8 +652,13 @@ def _search_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
             ),
             opts.highlight,
         )
-        kind = _text((row["type"], "magenta" if row["type"] == "event" else "yellow"))
-        t.add_row(str(row["rank"]), kind, display(row["date"]), body)
+        colour = "magenta" if row["type"] == "event" else "yellow"
+        kind = _text((row["type"], colour))
+        if stacked:
+            head = _text((row["type"], colour), (" " + display(row["date"]), "cyan"))
+            t.add_row(str(row["rank"]), head.append("\n").append_text(body))
+        else:
+            t.add_row(str(row["rank"]), kind, display(row["date"]), body)
         n += 1
     if n:
         console.print(t)
