@@ -68,8 +68,15 @@ def test_cell() -> None:
 
 @pytest.mark.parametrize("fmt", list(Format))
 def test_no_rows_no_output(fmt: Format) -> None:
-    """Nothing at all, but JSON, which must stay JSON: an empty array."""
-    assert rendered([], EVENTS, fmt) == ("[]\n" if fmt is Format.json else "")
+    """Nothing at all, but JSON, which must stay JSON (an empty array), and the formats of
+    columns, which keep their header (csv readers, pandas, need it)."""
+    header = {
+        Format.json: "[]\n",
+        Format.tsv: "\t".join(EVENTS.fields) + "\n",
+        Format.csv: ",".join(EVENTS.fields) + "\n",
+        Format.markdown: f"| {' | '.join(EVENTS.fields)} |\n|" + "---|" * len(EVENTS.fields) + "\n",
+    }
+    assert rendered([], EVENTS, fmt) == header.get(fmt, "")
 
 
 def test_tsv_round_trip(conn: sqlite3.Connection) -> None:

@@ -197,6 +197,8 @@ def write_tsv(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> in
         if len(lines) == 512:  # a block at a time: fewer writes, and still streaming
             out.write("".join(lines))
             lines.clear()
+    if n == 0 and opts.headers:  # no rows: still the header, which csv and pandas readers need
+        out.write("\t".join(fields) + "\n")
     out.write("".join(lines))
     return n
 
@@ -228,6 +230,8 @@ def write_csv(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> in
             w.writerow(view.fields)
         w.writerow([cell(row.get(k)) for k in view.fields])
         n += 1
+    if n == 0 and opts.headers:  # (after the rows were asked for: a bad query writes nothing)
+        w.writerow(view.fields)
     return n
 
 
@@ -238,12 +242,18 @@ def md_cell(value: Any) -> str:
 def write_markdown(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> int:
     # A Markdown table cannot do without its header row, so --no-headers does not apply.
     n = 0
+
+    def header() -> None:
+        out.write("| " + " | ".join(view.fields) + " |\n")
+        out.write("|" + "|".join("---" for _ in view.fields) + "|\n")
+
     for row in rows:
         if n == 0:
-            out.write("| " + " | ".join(view.fields) + " |\n")
-            out.write("|" + "|".join("---" for _ in view.fields) + "|\n")
+            header()
         out.write("| " + " | ".join(md_cell(row.get(k)) for k in view.fields) + " |\n")
         n += 1
+    if n == 0:  # an empty table is still a table
+        header()
     return n
 
 

@@ -23,7 +23,17 @@ from rusino.diff import (
     fact_record,
     summary,
 )
-from rusino.render import EVENT_FIELDS, Format, Options, cell, event_tsv, figure, md_cell, tsv_cell
+from rusino.render import (
+    EVENT_FIELDS,
+    Format,
+    Options,
+    cell,
+    csv_writer,
+    event_tsv,
+    figure,
+    md_cell,
+    tsv_cell,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -43,24 +53,34 @@ def _write_flat(
     rows: Iterable[Sequence[Any]], header: Sequence[str], fmt: Format, out: TextIO, opts: Options
 ) -> None:
     if fmt is Format.csv:
-        import csv
+        w = csv_writer(out)  # (a lone "\r" in a cell quoted, as the listings' csv has it)
 
-        w = csv.writer(out, lineterminator="\n")
-        for n, values in enumerate(rows):
-            if n == 0 and opts.headers:
-                w.writerow(header)
+        def line(values: Sequence[Any]) -> None:
             w.writerow([cell(v) for v in values])
-    elif fmt is Format.markdown:  # a Markdown table cannot do without its header
-        for n, values in enumerate(rows):
-            if n == 0:
-                out.write("| " + " | ".join(header) + " |\n")
-                out.write("|" + "|".join("---" for _ in header) + "|\n")
+
+    elif fmt is Format.markdown:
+
+        def line(values: Sequence[Any]) -> None:
             out.write("| " + " | ".join(md_cell(v) for v in values) + " |\n")
+
     else:
-        for n, values in enumerate(rows):
-            if n == 0 and opts.headers:
-                out.write("\t".join(header) + "\n")
+
+        def line(values: Sequence[Any]) -> None:
             out.write("\t".join(tsv_cell(v) for v in values) + "\n")
+
+    def head() -> None:
+        if fmt is Format.markdown:  # a Markdown table cannot do without its header
+            out.write("| " + " | ".join(header) + " |\n|" + "|".join("---" for _ in header) + "|\n")
+        elif opts.headers:
+            line(header)
+
+    n = 0
+    for n, values in enumerate(rows, 1):
+        if n == 1:
+            head()
+        line(values)
+    if n == 0:  # no rows: the header still, which csv readers need
+        head()
 
 
 def _changes_text(fields: dict[str, tuple[Any, Any]]) -> str:
