@@ -175,6 +175,80 @@ def test_two_writers_at_once_both_succeed(fixture_db: Path, tmp_path: Path) -> N
     assert check_database(fixture_db) == []
 
 
+def test_a_new_actor_added_by_a_writer_waited_for_is_used(fixture_db: Path) -> None:
+    """Two writers adding the same new actor: the second, which read the actors before it
+    waited for the first's lock, added it again (internal error: UNIQUE constraint failed)."""
+    holder = sqlite3.connect(fixture_db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO actors (name, kind, country) VALUES ('Atlantis', 'state', '')")
+    holder.execute("INSERT INTO actor_aliases (alias, actor) VALUES ('atlantis', 'Atlantis')")
+    args = ["--db", str(fixture_db), "add", "event", "--date", "2013", "--summary", "S"]
+    args += ["--actor", "Atlantis", "--new-actor", "--topic", "energy", "--source", "alpha-2013"]
+    second = subprocess.Popen(
+        [*RUSINO, *args, "--quote", "q"], env=env(), stderr=subprocess.PIPE, text=True
+    )
+    time.sleep(1.5)  # (it has read the database, and waits for the lock)
+    holder.execute("COMMIT")
+    holder.close()
+    _, err = second.communicate(timeout=30)
+    assert second.returncode == 0, err
+    conn = sqlite3.connect(fixture_db)
+    linked = conn.execute("SELECT count(*) FROM event_actors WHERE actor = 'Atlantis'")
+    assert linked.fetchone()[0] == 1
+    conn.close()
+
+
+def test_a_build_waits_for_a_write_and_a_writer_waiting_on_a_replaced_file_stops(
+    tmp_path: Path, fixture_data_dir: Path
+) -> None:
+    """`db build --out X` while an import ran into X replaced X: the import said "added", and
+    its rows were gone with the old file."""
+    out = tmp_path / "built.sqlite"
+    build.build_database(fixture_data_dir, out)
+    holder = sqlite3.connect(out, isolation_level=None)  # an import, mid-write
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE events SET summary = 'mine' WHERE rowid = 1")
+    building = subprocess.Popen(
+        [*RUSINO, "db", "build", "--data", str(fixture_data_dir), "--out", str(out)],
+        env=env(),
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1)
+    holder.execute("COMMIT")  # the build, which waited, now finds the database changed
+    holder.close()
+    _, err = building.communicate(timeout=30)
+    assert building.returncode == 2 and "is not an unchanged build" in err, err
+    mine = sqlite3.connect(out).execute("SELECT count(*) FROM events WHERE summary = 'mine'")
+    assert mine.fetchone()[0] == 1
+
+    # a writer that opened the file, then waited while a build (--force) replaced it
+    from rusino import store
+
+    writer = store.connect_writable(out)
+    build.write_atomically(out, lambda tmp: build.write_database(build.Records(), tmp), "x")
+    with (
+        pytest.raises(RusinoError, match="was replaced by another command"),
+        store.transaction(writer),
+    ):
+        pass
+    writer.close()
+
+
+def test_two_inits_of_one_path_never_both_create_it(tmp_path: Path) -> None:
+    """Both said "created", the second replacing the first's file."""
+    out = tmp_path / "mine.sqlite"
+    first = build.write_atomically(
+        out, lambda tmp: build.write_database(build.Records(), tmp), "creating", replace=False
+    )
+    assert first["events"] == 0
+    before = digest(out)
+    with pytest.raises(RusinoError, match="already exists"):
+        build.write_atomically(out, lambda tmp: {}, "creating", replace=False)
+    assert digest(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.sqlite"]  # no temporary file left
+
+
 def test_bundled_database_is_never_written(tmp_path: Path) -> None:
     bundled = db.bundled_path()
     before = hashlib.sha256(bundled.read_bytes()).hexdigest()

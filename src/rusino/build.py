@@ -27,7 +27,15 @@ from edtf import parse_edtf, struct_time_to_date
 from edtf.parser import parser_classes as edtf_classes
 
 from rusino import figures, query
-from rusino.db import BUNDLE_MARK, SCHEMA_VERSION, has_bundle_mark, is_installed_bundle
+from rusino.db import (
+    BUNDLE_MARK,
+    BUSY_TIMEOUT,
+    SCHEMA_VERSION,
+    busy_error,
+    has_bundle_mark,
+    is_busy,
+    is_installed_bundle,
+)
 from rusino.errors import ExitCode, RusinoError
 
 WINDOW_START = "2009-01-01"
@@ -908,7 +916,7 @@ def write_database(records: Records, path: Path, *, bundled: bool = False) -> di
             metadata = {"schema_version": str(SCHEMA_VERSION), "content_hash": content_hash(conn)}
             metadata["hash_version"] = HASH_VERSION
             # what this build held: while content_hash still says so, nothing was added to it,
-            # and the next build may replace it (see check_target)
+            # and the next build may replace it (see replacing)
             metadata[BUILT] = _built(conn, metadata["content_hash"])
             if bundled:
                 metadata[BUNDLE_MARK] = "read-only: make your own with `rusino db init`"
@@ -933,6 +941,22 @@ def build_database(data_dir: Path, out: Path, *, bundled: bool = False) -> dict[
     )
 
 
+def _link(tmp: Path, out: Path) -> None:
+    """tmp named out too, unless out exists: a hard link fails on an existing name, where a
+    rename would replace it (a file system without hard links: checked, then renamed)."""
+    try:
+        os.link(tmp, out)
+    except FileExistsError:
+        raise RusinoError(
+            f"{out} already exists (made while this command ran)",
+            "pass another PATH, or use it as it is with --db PATH",
+        ) from None
+    except OSError:
+        if out.exists():
+            raise RusinoError(f"{out} already exists", "pass another PATH") from None
+        os.replace(tmp, out)
+
+
 BUILT = "built_content_hash"  # metadata: the content a build wrote
 
 
@@ -949,11 +973,16 @@ def _untouched_build(conn: sqlite3.Connection) -> bool:
     return row is not None and row[0] == _built(conn, content_hash(conn))
 
 
-def check_target(target: Path, *, force: bool = False) -> None:
-    """A build replaces its target whole: only a file that holds no one's own records may go,
-    that is, none yet, a build of the bundled data (marked so), or a build nothing has changed
-    since. Never the installed package's copy: a checkout's data/events.sqlite is the one to
-    rebuild."""
+@contextlib.contextmanager
+def replacing(target: Path, *, force: bool = False) -> Iterator[None]:
+    """The block that builds ``target`` and renames the build into place, allowed only for a
+    file that holds no one's own records: none yet, a build of the bundled data (marked so), or
+    a build nothing has changed since (``force``: any file). Never the installed package's copy:
+    a checkout's data/events.sqlite is the one to rebuild.
+
+    An existing database is held under its write lock from the check to the rename, so that an
+    import running into it is waited for (and then found to have changed it), and none starts
+    between; a writer that waited on the old file finds it replaced (store.transaction)."""
     if is_installed_bundle(target):
         raise RusinoError(
             f"{target} is the installed package's database, which a build does not replace",
@@ -963,27 +992,34 @@ def check_target(target: Path, *, force: bool = False) -> None:
         raise RusinoError(
             f"{target} is a folder", f"give the database's file name: {target / 'events.sqlite'}"
         )
-    if force or not target.exists():
+    if not target.exists():
+        yield
         return
-    marked = False  # and so for a file that is not a rusino database at all
-    with contextlib.suppress(sqlite3.Error):
-        conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)
+    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT, isolation_level=None)
+    try:
+        marked = False  # and so for a file that is not a rusino database at all
         try:
+            conn.execute("BEGIN IMMEDIATE")
             marked = has_bundle_mark(conn) or _untouched_build(conn)
-        finally:
-            conn.close()
-    if not marked:
-        raise RusinoError(
-            f"{target} exists and is not an unchanged build: it may hold your own records",
-            "pass another --out PATH, or --force to replace it",
-        )
+        except sqlite3.Error as exc:
+            if is_busy(exc):
+                raise busy_error(target) from None
+        if not (marked or force):
+            raise RusinoError(
+                f"{target} exists and is not an unchanged build: it may hold your own records",
+                "pass another --out PATH, or --force to replace it",
+            )
+        yield
+    finally:
+        conn.close()  # (its transaction, which wrote nothing, rolled back)
 
 
 def write_atomically(
-    out: Path, write: Callable[[Path], dict[str, int]], doing: str
+    out: Path, write: Callable[[Path], dict[str, int]], doing: str, *, replace: bool = True
 ) -> dict[str, int]:
     """Run ``write`` on a temporary file beside ``out``, then rename it into place: a failure
-    half-way leaves ``out`` as it was (or absent). Returns what ``write`` returns."""
+    half-way leaves ``out`` as it was (or absent). Returns what ``write`` returns. Without
+    ``replace``, a file made at ``out`` meanwhile (by another `db init`) is left, and said."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
@@ -996,7 +1032,10 @@ def write_atomically(
     try:
         os.chmod(tmp, 0o644)  # mkstemp makes it private; the database is meant to be shared
         found = write(tmp)
-        os.replace(tmp, out)
+        if replace:
+            os.replace(tmp, out)
+        else:
+            _link(tmp, out)
     except sqlite3.Error as exc:
         raise RusinoError(f"{doing} {out} failed: {exc}", code=ExitCode.ERROR) from None
     finally:

@@ -680,7 +680,7 @@ def db_build(
 ) -> None:
     """Build the SQLite database from data/*.toml (deterministic: same input, same content)."""
     from rusino import db
-    from rusino.build import build_database, check_target
+    from rusino.build import build_database, replacing
 
     data_dir = data or db.repo_data_dir() or db.checkout_data_dir(Path.cwd())
     if data_dir is None:
@@ -689,11 +689,11 @@ def db_build(
             "run it in a rusino checkout, or pass --data DIR (the folder with sources.toml)",
         )
     target = out or data_dir / "events.sqlite"
-    check_target(target, force=force)
     # a checkout's own data/events.sqlite, whichever install builds it, is the bundled database
     in_checkout = target.name == "events.sqlite" and db.checkout_data_dir(target.parent) is not None
     bundled = db.is_bundled(target) or in_checkout
-    counts = build_database(data_dir, target, bundled=bundled)
+    with replacing(target, force=force):
+        counts = build_database(data_dir, target, bundled=bundled)
     summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items())
     typer.echo(f"built {target}: {summary}", err=True)
 

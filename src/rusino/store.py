@@ -110,9 +110,10 @@ def connect_writable(
     # Opened again so that an import's writer thread may use it too (one thread at a time: see
     # _Background); db.connect's checks above hold for the same file.
     try:
-        conn = sqlite3.connect(path, check_same_thread=False)
+        conn = sqlite3.connect(path, check_same_thread=False, factory=_Writable)
     except sqlite3.Error as exc:
         raise RusinoError(f"cannot open {path}: {exc}") from None
+    conn.identity = _identity(path)
     conn.row_factory = sqlite3.Row
     conn.isolation_level = None  # transactions are explicit: BEGIN IMMEDIATE ... COMMIT
     conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
@@ -126,6 +127,20 @@ def connect_writable(
             "create the database with `rusino db init` or `rusino db build`",
         )
     return conn
+
+
+class _Writable(sqlite3.Connection):
+    """A connection that knows which file it opened (see transaction)."""
+
+    identity: tuple[int, int] | None = None
+
+
+def _identity(path: Path | str) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def _marked_bundled(path: Path, *, old: bool = False, timeout_ms: int = BUSY_TIMEOUT_MS) -> bool:
@@ -196,6 +211,15 @@ def transaction(conn: sqlite3.Connection) -> Iterator[Ledger]:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
         raise _write_error(exc, path) from None
+    opened = getattr(conn, "identity", None)
+    if opened is not None and _identity(path) != opened:
+        # `db build --force` renamed a new file into place while this command waited for the
+        # old one's lock: what it wrote there would be lost with the old file
+        conn.execute("ROLLBACK")
+        raise RusinoError(
+            f"{path} was replaced by another command while this one waited to write to it",
+            "run it again: it will write to the new file",
+        )
     ledger = Ledger()
     try:
         yield ledger
@@ -309,7 +333,7 @@ def init_database(target: Path, *, empty: bool = False) -> dict[str, int]:
         finally:
             conn.close()
 
-    return build.write_atomically(target, write, "creating")
+    return build.write_atomically(target, write, "creating", replace=False)
 
 
 class Upgrade(NamedTuple):
@@ -1246,8 +1270,6 @@ def import_rows(
     row that could not even be read comes as (where, None, problem). Raises InvalidRows listing
     the first `max_problems` problems (and how many there were in all).
     """
-    validator = Validator(conn, opts)
-    writer = Writer(conn, validator, opts)
     problems: list[str] = []
     count = 0
     total = 0
@@ -1261,6 +1283,11 @@ def import_rows(
             problems.append(problem)
 
     with transaction(conn) as ledger, _Background(conn) as background, _few_collections():
+        # what the database holds (its actors, topics, units) read under the write lock: a
+        # second writer, which waited, sees what the first added (the same new actor had been
+        # added twice, an internal error)
+        validator = Validator(conn, opts)
+        writer = Writer(conn, validator, opts)
         writer.ledger = ledger
         ledger.exact = True
         deferred = _DeferredFts(conn)
