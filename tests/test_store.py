@@ -669,6 +669,32 @@ def test_bulk_import_with_a_clash_writes_nothing(fixture_db: Path, small_batches
     assert check_database(fixture_db) == []
 
 
+def test_a_clash_of_made_ids_does_not_advise_replace(fixture_db: Path) -> None:
+    """An import row without an id whose made id was another record's was told to pass
+    --replace, which would overwrite that record; two rows alike got no hint at all."""
+    row = {"type": "event", "date": "2013", "summary": "Talks held", "actors": ["Russia"],
+           "topics": ["energy"], "source": "alpha-2013", "quote": "q"}  # fmt: skip
+    import_(fixture_db, [("a.jsonl:1", row, None)])
+    other = row | {"summary": "Talks held.", "actors": ["China"]}
+    with pytest.raises(store.InvalidRows) as err:
+        import_(fixture_db, [("b.jsonl:1", other, None)])
+    (problem,) = err.value.problems
+    assert "id '2013-talks-held' (made from its date and summary) exists" in problem
+    assert "give it an id of its own" in problem
+    twice = [("c.jsonl:1", other, None), ("c.jsonl:2", other | {"quote": "r"}, None)]
+    with pytest.raises(store.InvalidRows) as err:
+        import_(fixture_db, twice)
+    assert err.value.problems[-1].endswith(
+        "is also used at c.jsonl:1 (give each row an id of its own)"
+    )
+    given = [("d.jsonl:1", other | {"id": "2013-talks-held"}, None)]  # an id given: --replace
+    with pytest.raises(store.InvalidRows) as err:
+        import_(fixture_db, given)
+    assert err.value.problems[0].endswith(
+        "exists with different content (pass --replace to overwrite it)"
+    )
+
+
 def test_every_clash_of_a_failed_import_is_counted(fixture_db: Path, small_batches: None) -> None:
     """After the first problem nothing is written, but every later batch is still checked: all
     200 rows whose id exists with other content are counted, not the first batch's 40."""

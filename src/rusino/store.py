@@ -918,6 +918,7 @@ class Validator:
                 record["date"], record["summary" if kind == "event" else "subject"]
             )
             raw.fields["id"] = record["id"]
+            record["_made"] = True  # (for the messages of a clash: see Writer.write)
         if record["source"] not in self.sources:
             self.idle()
             try:
@@ -967,6 +968,13 @@ class Validator:
 
 # --------------------------------------------------------------------------------------------
 # Writing
+
+
+def _made(kind: str, record: dict[str, Any]) -> str:
+    """What a clash message says of an id the row did not give."""
+    if not record.get("_made"):
+        return ""
+    return f" (made from its date and {'summary' if kind == 'event' else 'subject'})"
 
 
 def _stored(conn: sqlite3.Connection, kind: str, id_: str) -> dict[str, Any] | None:
@@ -1059,7 +1067,10 @@ class Writer:
         for kind, where, record in batch:
             rid = record["id"]
             if rid in here:
-                problems.append(f"{where}: id {rid!r} is also used at {here[rid]}")
+                problems.append(
+                    f"{where}: id {rid!r}{_made(kind, record)} is also used at {here[rid]}"
+                    + (" (give each row an id of its own)" if record.get("_made") else "")
+                )
                 continue
             here[rid] = where
             if rid in existing:
@@ -1079,8 +1090,13 @@ class Writer:
                     problems.append(f"{where}: id {rid!r} is also used earlier in this import")
                 elif not self.opts.replace:
                     problems.append(
-                        f"{where}: id {rid!r} exists with different content "
-                        "(pass --replace to overwrite it)"
+                        f"{where}: id {rid!r}{_made(kind, record)} exists with different content "
+                        + (
+                            "(if this is another record, give it an id of its own; if the same "
+                            "one changed, pass --replace)"
+                            if record.get("_made")
+                            else "(pass --replace to overwrite it)"
+                        )
                     )
                 elif not problems:
                     self._replace(kind, record)
