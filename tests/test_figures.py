@@ -99,6 +99,24 @@ def test_values_the_wording_does_not_state(
 
 
 @pytest.mark.parametrize(
+    ("as_written", "value", "states"),
+    [
+        ("20%", 20, True),
+        ("20%", 0.2, True),  # a fraction
+        ("42.7 per cent", 42.7, True),
+        ("20%", 2000, False),  # a thousand times a per cent was taken as another unit
+        ("20 per cent", 20000, False),
+        ("0.2%", 20, False),
+        ("0.2%", 200, False),
+    ],
+)
+def test_a_per_cent_in_per_cent_is_that_per_cent_or_its_fraction(
+    as_written: str, value: float, states: bool
+) -> None:
+    assert (disagreement(as_written, value, None, "percent") == "") is states
+
+
+@pytest.mark.parametrize(
     ("text", "number"),
     [
         ("123456789012345678", 123456789012345678),  # whole: exact (a float keeps 17 digits)

@@ -192,10 +192,12 @@ def query_figures(text: str) -> tuple[list[tuple[float, bool]], str]:
     return out, " ".join(rest)
 
 
-# the units a value may be in, relative to the wording's: any power of a thousand, and
-# hundredths for a per cent (49 per cent as 0.49)
+# the units a value may be in, relative to the wording's: any power of a thousand (38 "bcm"
+# as 38e9 m3); a per cent in per cent, or as a fraction (49 per cent as 0.49), and no other
+# way (20% is never 2,000 or 20,000)
 _FACTORS = (1.0, *(1000.0**k for k in (-4, -3, -2, -1, 1, 2, 3, 4)))
 _PER_CENT = re.compile(r"%|\bper ?cent", re.IGNORECASE)
+_PER_CENT_UNITS = ("percent", "per cent", "%", "pct", "percentage")
 
 
 def disagreement(as_written: str, value: float, value_max: float | None, unit: str = "") -> str:
@@ -205,7 +207,10 @@ def disagreement(as_written: str, value: float, value_max: float | None, unit: s
     if stated is None:
         return ""
     factors = _FACTORS
-    if _PER_CENT.search(as_written) or "percent" in unit.lower():
+    in_per_cent = unit.strip().casefold() in _PER_CENT_UNITS
+    if in_per_cent and _PER_CENT.search(as_written):
+        factors = (1.0, 0.01)
+    elif in_per_cent or _PER_CENT.search(as_written):  # ("0.49" in per cent; "49%" of a unit)
         factors = (*_FACTORS, 0.01, 100.0)
 
     def states(number: float, factor: float) -> bool:
