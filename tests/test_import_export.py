@@ -187,12 +187,20 @@ def test_filtered_export_is_the_timeline(
 
 
 @pytest.mark.parametrize(
-    "text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "'=x", "''", "'a", "'", "plain", ""]
-)
+    "text",
+    ["=1+1", "+1", "-1+1", "-x", "-1-", "@SUM(A1)", "\tx", "\rx", "'=x", "''", "'a", "'", "plain",
+     "", "'-5"],
+)  # fmt: skip
 def test_neutralise_is_safe_and_reversible(text: str) -> None:
     cell = export.neutralise(text)
     assert not cell.startswith(export.FORMULA_STARTS)
     assert export.restore(cell) == text
+
+
+@pytest.mark.parametrize("number", ["-5", "-2.5", "-1e9", "-.5", "-0"])
+def test_a_negative_number_stays_a_number(number: str) -> None:
+    """'-5 had been written: text to a spreadsheet, which would not add it up."""
+    assert export.neutralise(number) == number == export.restore(number)
 
 
 def test_csv_cells_are_neutralised(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -60,8 +60,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ESCAPED = (*FORMULA_STARTS, "'")
 
 
+_NEGATIVE = re.compile(r"-(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", re.ASCII)
+
+
 def neutralise(text: str) -> str:
-    """Prefix `'` to a cell a spreadsheet would run as a formula (reversed by `restore`)."""
+    """Prefix `'` to a cell a spreadsheet would run as a formula (reversed by `restore`); a
+    negative number is none, and stays a number a spreadsheet sums."""
+    if _NEGATIVE.fullmatch(text):
+        return text
     if text.startswith(FORMULA_STARTS) or (text[:1] == "'" and text[1:2] in _ESCAPED and text[1:2]):
         return "'" + text
     return text
