@@ -129,6 +129,9 @@ def test_parse_range() -> None:
     with pytest.raises(RusinoError, match="--from 2013 is after --to 2012") as info:
         parse_range("2013", "2012")
     assert info.value.code == ExitCode.USAGE
+    with pytest.raises(RusinoError) as info:  # a hint that can be pasted into a shell
+        parse_range("2012-06", "spring 2012")
+    assert info.value.hint == "swap them: --from 'spring 2012' --to 2012-06"
 
 
 @pytest.mark.parametrize(

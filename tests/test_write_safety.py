@@ -365,6 +365,14 @@ def test_bad_places_and_waits_are_one_line(tmp_path: Path, fixture_db: Path) -> 
     p = rusino("--db", str(odd), "timeline")
     assert (p.returncode, p.stderr.count("\n")) == (1, 1), p.stderr
     assert "does not have the layout" in p.stderr and "internal error" not in p.stderr
+    # a search in a database without its full-text index: the database's fault, not the
+    # search's (it was exit 2, "bad search expression 'gas'")
+    with sqlite3.connect(fixture_db) as conn:
+        conn.execute("DROP TABLE events_fts")
+    conn.close()
+    p = rusino("--db", str(fixture_db), "search", "gas")
+    assert (p.returncode, p.stderr.count("\n")) == (1, 1), p.stderr
+    assert "no such table: events_fts" in p.stderr and "bad search" not in p.stderr
 
 
 def test_db_init_tells_how_to_use_it(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ import calendar
 import datetime as dt
 import itertools
 import re
+import shlex
 from typing import Literal
 
 from rusino.errors import ExitCode, RusinoError
@@ -228,7 +229,7 @@ def parse_range(
     if lo is not None and hi is not None and lo > hi:
         raise RusinoError(
             f"{start_opt} {start} is after {end_opt} {end}",
-            f"swap them: {start_opt} {end} {end_opt} {start}",
+            f"swap them: {start_opt} {shlex.quote(end or '')} {end_opt} {shlex.quote(start or '')}",
             ExitCode.USAGE,
         )
     return lo, hi

@@ -446,6 +446,8 @@ def validate_fts(conn: sqlite3.Connection, table: str, expr: str, text: str) -> 
     try:
         conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT 1", (expr,)).fetchall()
     except sqlite3.OperationalError as e:
+        if str(e).startswith("no such table"):  # the database's fault, not the search's
+            raise
         detail = str(e).removeprefix("fts5: ")
         if detail.startswith("unknown special query"):  # a bare * (FTS5's * starts a query)
             detail = "a * ends a word (gas*), it does not stand alone"
