@@ -469,7 +469,7 @@ def facts(
             "--unit",
             "-u",
             metavar="UNIT",
-            help="Only this unit (USD, percent, km...). Repeat: any of them.",
+            help="Only this unit (USD or $, percent or %, km...). Repeat: any of them.",
         ),
     ] = None,
     kind: Annotated[

@@ -272,9 +272,11 @@ def _check_vocab(
     for v in values:
         # every spelling of it: a unit added as "usd" beside "USD" is found by either
         matches = [k for k in known if k.casefold() == v.strip().casefold()]
+        meant = _UNIT_WORDS.get(" ".join(v.lower().split())) if what == "unit" else None
+        if not matches and meant:  # as the tables write it: % is percent, m³ is m3
+            matches = [k for k in known if k.casefold() == meant.casefold()]
         if not matches:
-            meant = _UNIT_WORDS.get(" ".join(v.lower().split())) if what == "unit" else None
-            options = [meant] if meant in known else suggest(v, known)
+            options = suggest(v, known)
             hint = _did_you_mean(options) or "known: " + ", ".join(known)
             raise RusinoError(f"unknown {what} {v!r}", hint, ExitCode.USAGE)
         out.extend(matches)
