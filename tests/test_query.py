@@ -96,6 +96,16 @@ def test_unknown_actor_suggests(conn: sqlite3.Connection) -> None:
     assert "did you mean Japan?" in info.value.hint
 
 
+def test_an_actor_given_as_a_topic_is_said_to_be_one(conn: sqlite3.Connection) -> None:
+    """--topic Japan suggested "multilateral", --actor energy an actor."""
+    with pytest.raises(RusinoError, match="unknown topic 'tokyo'") as info:
+        ids(conn, topics=["tokyo"])
+    assert info.value.hint.startswith("Japan is an actor, not a topic: give it with --actor")
+    with pytest.raises(RusinoError, match="unknown actor 'Energy'") as info:
+        ids(conn, actors=["Energy"])
+    assert info.value.hint.startswith("energy is a topic, not an actor")
+
+
 def test_topic_filters_and_aliases(conn: sqlite3.Connection) -> None:
     assert ids(conn, topics=["naval exercise"]) == ["2012-04-russia-china-naval-exercise"]
     assert ids(conn, topics=["Missile Defense"]) == [

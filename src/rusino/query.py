@@ -219,6 +219,16 @@ def resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
         row = conn.execute(f"SELECT {col} FROM {table} WHERE alias = ?", (alias,)).fetchone()
         if row is not None:
             return str(row[0])
+    other = "topic" if kind == "actor" else "actor"
+    found = conn.execute(f"SELECT {other} FROM {other}_aliases WHERE alias = ?", (key,)).fetchone()
+    if found is not None:  # Japan given as a topic, energy as an actor
+        a = {"actor": "an", "topic": "a"}
+        raise RusinoError(
+            f"unknown {kind} {name!r}",
+            f"{found[0]} is {a[other]} {other}, not {a[kind]} {kind}: give it with --{other}, "
+            f"or as {other}:{found[0]} in a diff",
+            ExitCode.USAGE,
+        )
     pairs = conn.execute(f"SELECT alias, {col} FROM {table}").fetchall()
     canon: dict[str, str] = {str(a): str(c) for a, c in pairs}
     close = suggest(name, list(canon), n=6)
