@@ -77,6 +77,25 @@ def test_an_empty_result_still_has_its_header(fixture_db: Path, args: list[str])
     assert len(lines) == 2 and lines[0].startswith("| ") and lines[1].startswith("|---|")
 
 
+def test_facts_take_timeline_s_dates(fixture_db: Path) -> None:
+    """facts had only --year: no range of years, no --within, no --window."""
+
+    def ids(*args: str) -> list[str]:
+        return [line.split("\t")[0] for line in invoke(fixture_db, "facts", *args).splitlines()]
+
+    every = ids()
+    assert ids("--from", "2013") == [
+        "2008-2013-russia-vietnam-fighter-jets",
+        "2013-planned-pipeline-length",
+        "2015-japan-coal-imports-from-russia",
+    ]
+    in_2012 = ids("--year", "2012")
+    assert ids("--from", "2012", "--to", "2013") == [*in_2012, "2013-planned-pipeline-length"]
+    assert ids("--from", "2008", "--to", "2013", "--within") == every[:3]
+    assert ids("--to", "2012-06", "--within") == []
+    assert ids("--window") == every
+
+
 def test_timeline_options(fixture_db: Path) -> None:
     def ids(*args: str) -> list[str]:
         return [line.split("\t")[0] for line in invoke(fixture_db, "timeline", *args).splitlines()]
@@ -262,7 +281,14 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["search", "naval AND"], "bad search expression"),
         (["facts", "--unit", "kms"], "unknown unit"),
         (["show", "2012-russia-china-trad"], "did you mean 2012-russia-china-trade"),
-        (["facts", "--from", "2012"], "facts takes --year YEAR"),
+        (["facts", "--from", "2013", "--to", "2012"], "--from 2013 is after --to 2012"),
+        (["facts", "--within"], "--within needs --from or --to"),
+        # other tools' options (click guessed by spelling: --csv was --save, --json --to)
+        (["timeline", "--csv"], "No such option: --csv (did you mean --format csv?)"),
+        (["facts", "--json"], "(did you mean --format json?)"),
+        (["timeline", "--since", "2012"], "No such option: --since (did you mean --from?)"),
+        (["facts", "--until", "2012"], "(did you mean --to?)"),
+        (["timeline", "--version"], "(did you mean rusino --version, before the command?)"),
         (["timeline", "--search", "_"], "nothing to search for in '_'"),
         (["timeline", "--search", "*"], "a * ends a word"),
         (["facts", ""], "nothing to search for in ''"),

@@ -225,7 +225,7 @@ ToOpt = Annotated[
 WithinOpt = Annotated[
     bool,
     typer.Option(
-        "--within", help="Only events lying entirely inside --from/--to (default: overlapping it)."
+        "--within", help="Only what lies entirely inside --from/--to (default: what overlaps it)."
     ),
 ]
 SearchOpt = Annotated[
@@ -238,7 +238,7 @@ SearchOpt = Annotated[
     ),
 ]
 WindowOpt = Annotated[
-    bool, typer.Option("--window", "-w", help="Only events in the core window 2009-2016.")
+    bool, typer.Option("--window", "-w", help="Only what falls in the core window 2009-2016.")
 ]
 SaveOpt = Annotated[
     Path | None,
@@ -489,9 +489,13 @@ def facts(
             min=1000,
             max=9999,
             metavar="YEAR",
-            help="Only figures whose period overlaps YEAR.",
+            help="Only figures whose period overlaps YEAR (as --from YEAR --to YEAR).",
         ),
     ] = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    within: WithinOpt = False,
+    window: WindowOpt = False,
     actor: ActorOpt = None,
     any_: AnyOpt = False,
     topic: TopicOpt = None,
@@ -516,6 +520,7 @@ def facts(
     text = " ".join(query_ or []).strip() or None
     if query_ and text is None:  # `facts ""`: as search "" and --search "", not every fact
         raise RusinoError("nothing to search for in ''", "give at least one word, or no QUERY")
+    start, end = date_range(from_, to, within)
     conn = _connect()
     rows = query.facts(
         conn,
@@ -524,6 +529,10 @@ def facts(
             units=unit or (),
             kinds=kind or (),
             year=year,
+            start=start,
+            end=end,
+            within=within,
+            window=window,
             actors=actor or (),
             any=any_,
             topics=topic or (),
@@ -784,19 +793,30 @@ def check(
 _SEARCHING = ("search", "facts", "timeline", "chart", "export", "diff")  # take search text
 
 
+# options of other tools, and what they are here
+_FLAGS_MEANT = {
+    **{f"--{f}": f"--format {f}" for f in ("csv", "tsv", "json", "jsonl", "markdown", "table")},
+    "--md": "--format markdown",
+    "--since": "--from",
+    "--after": "--from",
+    "--until": "--to",
+    "--before": "--to",
+    "--version": "rusino --version, before the command",
+}
+
+
 def _usage_line(e: click_exceptions.ClickException) -> str:
     message = " ".join(e.format_message().split())
     if isinstance(e, click_exceptions.NoSuchOption) and e.option_name in ("--db", "--debug"):
         return f"{message} here ({e.option_name} is a global option: it goes before the command)"
     ctx = getattr(e, "ctx", None)
-    dated = ("--from", "--to", "--within", "--window")
-    if (
-        isinstance(e, click_exceptions.NoSuchOption)
-        and e.option_name in dated
-        and ctx is not None
-        and ctx.command_path.endswith(" facts")  # click's guess would be --format
-    ):
-        return f"No such option: {e.option_name} (facts takes --year YEAR for a period)"
+    if isinstance(e, click_exceptions.NoSuchOption) and ctx is not None:
+        # click's own guess is by spelling: --csv got --save, --json --to
+        meant = _FLAGS_MEANT.get(e.option_name or "", "")
+        if meant.startswith("rusino") or any(
+            meant.split()[:1] == [o] for p in ctx.command.params for o in getattr(p, "opts", ())
+        ):
+            return f"No such option: {e.option_name} (did you mean {meant}?)"
     if (
         isinstance(e, click_exceptions.NoSuchOption)
         and ctx is not None

@@ -127,6 +127,10 @@ class FactFilter(NamedTuple):
     units: Sequence[str] = ()
     kinds: Sequence[str] = ()
     year: int | None = None
+    start: str | None = None  # ISO bounds of the asked range, as TimelineFilter's
+    end: str | None = None
+    within: bool = False
+    window: bool = False
     actors: Sequence[str] = ()
     any: bool = False
     topics: Sequence[str] = ()
@@ -592,6 +596,19 @@ def _dedupe(items: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+def _date_clauses(
+    t: str, start: str | None, end: str | None, within: bool, where: list[str], params: list[Any]
+) -> None:
+    """The conditions that table t's rows overlap start..end (or, ``within``, lie inside it)."""
+    if start is not None and end is not None and start > end:
+        raise RusinoError(f"the range {start} .. {end} is empty", "swap --from and --to")
+    for bound, inner, outer, op in ((start, "date_start", "date_end", ">="),
+                                     (end, "date_end", "date_start", "<=")):  # fmt: skip
+        if bound is not None:
+            where.append(f"{t}.{inner if within else outer} {op} ?")
+            params.append(bound)
+
+
 def timeline(conn: sqlite3.Connection, f: TimelineFilter) -> Iterator[Row]:
     """Events in date order: start, then precision (day before month ... decade), then id.
 
@@ -608,22 +625,7 @@ def timeline(conn: sqlite3.Connection, f: TimelineFilter) -> Iterator[Row]:
         w, p = _link_clauses(table, "event", col, "e.id", names_, f.any)
         where += w
         params += p
-    if f.start is not None and f.end is not None and f.start > f.end:
-        raise RusinoError(f"the range {f.start} .. {f.end} is empty", "swap --from and --to")
-    if f.within:
-        if f.start is not None:
-            where.append("e.date_start >= ?")
-            params.append(f.start)
-        if f.end is not None:
-            where.append("e.date_end <= ?")
-            params.append(f.end)
-    else:
-        if f.start is not None:
-            where.append("e.date_end >= ?")
-            params.append(f.start)
-        if f.end is not None:
-            where.append("e.date_start <= ?")
-            params.append(f.end)
+    _date_clauses("e", f.start, f.end, f.within, where, params)
     if f.source is not None:
         where.append("e.source = ?")
         params.append(check_source(conn, f.source))
@@ -670,6 +672,9 @@ def facts(conn: sqlite3.Connection, f: FactFilter) -> Iterator[Row]:
     if f.year is not None:
         where.append("f.date_end >= ? AND f.date_start <= ?")
         params += [f"{f.year:04d}-01-01", f"{f.year:04d}-12-31"]
+    _date_clauses("f", f.start, f.end, f.within, where, params)
+    if f.window:
+        where.append("f.in_window = 1")
     if f.source is not None:
         where.append("f.source = ?")
         params.append(check_source(conn, f.source))
