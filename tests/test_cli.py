@@ -220,9 +220,13 @@ def test_show_several_ids(fixture_db: Path, capsys: pytest.CaptureFixture[str]) 
     assert "--bibtex prints BibTeX, not --format" in line
 
 
-def test_search_rows_say_event_or_fact(fixture_db: Path) -> None:
+def test_search_rows_say_event_or_fact_after_the_id(fixture_db: Path) -> None:
+    """The id is the first column of every listing, so `| cut -f1 | xargs rusino show` works
+    on a search too (it had been the type: "no event or fact with id 'event'")."""
     lines = invoke(fixture_db, "search", "Vietnam").splitlines()
-    assert sorted(line.split("\t")[0] for line in lines) == ["event", "fact"]
+    assert sorted(line.split("\t")[1] for line in lines) == ["event", "fact"]
+    ids = [line.split("\t")[0] for line in lines]
+    assert "2008-2013-russia-vietnam-fighter-jets" in invoke(fixture_db, "show", *ids)
 
 
 def test_vocabularies(fixture_db: Path) -> None:
