@@ -25,6 +25,7 @@ from rusino.diff import (
 )
 from rusino.render import (
     EVENT_FIELDS,
+    ID_ROOM,
     Format,
     Options,
     cell,
@@ -249,6 +250,9 @@ class _Grid:
         self.left = (rest - 3) // 2  # " │ " between the sides
         self.right = rest - 3 - self.left
         self.both = rest
+        # side by side once a side holds an id whole (~150 columns); narrower, each record
+        # spans the width under its mark (the sides had been 31 wide at 80: ids broke in two)
+        self.apart = self.left >= ID_ROOM
 
     def row(
         self, lead: Text, mark: Text, left: list[Text] | None, right: list[Text] | None
@@ -256,8 +260,10 @@ class _Grid:
         from rich.text import Text
 
         leads = _wrap(self.console, lead, self.lead)
-        if left is not None and right is not None and left is right:  # spans both sides
-            cells = _wrap(self.console, left, self.both)
+        if not self.apart or (left is not None and left is right):  # spans both sides
+            cells = _wrap(self.console, left, self.both) if left is not None else []
+            if right is not None and right is not left:
+                cells += _wrap(self.console, right, self.both)
             for i in range(max(len(leads), len(cells))):
                 line = Text.assemble(
                     _pad(leads[i] if i < len(leads) else None, self.lead),
@@ -285,12 +291,15 @@ class _Grid:
     def header(self, lead: str, left: str, right: str) -> None:
         from rich.text import Text
 
-        self.row(
-            Text(lead, style="bold"),
-            Text(" "),
+        sides = (
             [Text("left: " + left, style="bold red")],
             [Text("right: " + right, style="bold green")],
         )
+        if self.apart:
+            self.row(Text(lead, style="bold"), Text(" "), *sides)
+        else:  # one under the other, with the marks their records have
+            self.row(Text(lead, style="bold"), Text(MARKS["left"]), sides[0], None)
+            self.row(Text(""), Text(MARKS["right"]), None, sides[1])
 
 
 def _event_text(e: Entry, wide: bool) -> list[Text]:
@@ -322,7 +331,7 @@ def _events_view(d: EventDiff, entries: Sequence[Entry], out: TextIO, opts: Opti
 
     console = _console_for(out, opts)
     wide = console.width >= 120
-    grid = _Grid(console, 19 if wide else 12)
+    grid = _Grid(console, 20 if wide else 12)  # (a range of two months on one line)
     grid.header("date", d.left, d.right)
     year = None
     for e in entries:
