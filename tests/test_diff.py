@@ -446,6 +446,35 @@ def test_compare_facts_relative_change_and_ranges() -> None:
         ("l", "r"),
     )
     assert [e.side for e in d.entries] == ["shared"]
+    # one to one: the same kind, then the nearest period (a 2012 figure had been paired with
+    # each of the other side's three: "3 different" for one figure)
+    left = [fact("l2011", 70e9, "2011", "kim"), fact("l2012", 80e9, "2012", "kim"),
+            fact("l2020", 200e9, "2020", "kim") | {"kind": "target"}]  # fmt: skip
+    d = core.compare_facts(left, [fact("doe", 90e9, "2012", "doe")], ("l", "r"))
+    pairs = [(e.left["id"], e.right["id"]) for e in d.entries if e.left and e.right]
+    assert pairs == [("l2012", "doe")] and d.counts["left"] == 2 and d.counts["changed"] == 1
+    target = [fact("t", 200e9, "2020", "x") | {"kind": "target"}]
+    d = core.compare_facts([fact("a", 80e9, "2020", "x") | {"kind": "actual"}, *left[2:]], target,
+                           ("l", "r"))  # fmt: skip
+    assert [(e.side, e.left and e.left["id"]) for e in d.entries if e.right] == [
+        ("shared", "l2020")
+    ]
+
+
+def test_a_fact_changed_under_its_id_says_what_changed() -> None:
+    """It was "changed", with a change of 0 and no word of what."""
+    a = {"id": "f", "subject": "Trade", "value": 1, "unit": "USD", "date": "2012",
+         "start": "2012-01-01", "end": "2012-12-31", "quote": "old"}  # fmt: skip
+    (e,) = core.compare_facts([a], [a | {"quote": "new"}], ("l", "r")).entries
+    assert (e.side, e.change, e.fields) == ("changed", 0, {"quote": ("old", "new")})
+    assert core.fact_record(e)["fields"] == "quote: old → new"
+    assert core.fact_json(e)["fields"] == {"quote": ["old", "new"]}
+    out = io.StringIO()
+    render_diff.write_facts(
+        core.compare_facts([a], [a | {"quote": "new"}], ("l", "r")), [e], render_diff.Format.table,
+        out, render_diff.Options(width=80),
+    )  # fmt: skip
+    assert "quote: old → new" in out.getvalue()
 
 
 @pytest.mark.parametrize(

@@ -816,6 +816,7 @@ class FactEntry(NamedTuple):
     change: float | None = None
     relative: float | None = None  # percent
     conflict: bool = False  # two sources, same subject and period, different figures
+    fields: dict[str, tuple[Any, Any]] | None = None  # a changed pair's fields: (left, right)
 
 
 @dataclass
@@ -847,17 +848,37 @@ def _pair(a: Row, b: Row) -> FactEntry:
         and a.get("source") != b.get("source")
         and (a.get("start"), a.get("end")) == (b.get("start"), b.get("end"))
     )
-    side = (
-        "shared"
-        if same_figure and (a.get("id") != b.get("id") or not _changes(a, b))
-        else "changed"
+    same_id = a.get("id") == b.get("id")
+    # what changed in one fact (the same id), every field (of two facts, the change says it)
+    fields = _changes(a, b) if same_id else {}
+    side = "shared" if same_figure and not fields else "changed"
+    return FactEntry(
+        side,
+        str(b["subject"]),
+        str(b["unit"]),
+        a,
+        b,
+        change,
+        relative,
+        conflict,
+        fields if side == "changed" else None,
     )
-    return FactEntry(side, str(b["subject"]), str(b["unit"]), a, b, change, relative, conflict)
+
+
+def _apart(a: Row, b: Row) -> float:
+    """Days between the middles of two facts' periods (a file's fact without them: far)."""
+    try:
+        ends = [date.fromisoformat(str(r[k])).toordinal() for r in (a, b) for k in ("start", "end")]
+    except (KeyError, ValueError):
+        return math.inf
+    return abs((ends[0] + ends[1]) - (ends[2] + ends[3])) / 2
 
 
 def compare_facts(left: Iterable[Row], right: Iterable[Row], labels: tuple[str, str]) -> FactDiff:
     """Pair facts by (normalised subject, unit). A fact whose id is on both sides is paired with
-    its twin only; the others of a key are paired with every fact of that key on the other side."""
+    its twin; the others of a key one to one, a figure of the same kind (an actual with an
+    actual rather than a target) and the nearest period first; the rest are on one side only.
+    (Each had been paired with every figure of its key: one 2012 figure three times.)"""
     groups: dict[tuple[str, str], tuple[list[Row], list[Row]]] = {}
     for i, rows in enumerate((left, right)):
         for r in rows:
@@ -869,13 +890,19 @@ def compare_facts(left: Iterable[Row], right: Iterable[Row], labels: tuple[str, 
         rids = {str(x["id"]) for x in rs}
         paired_l: set[int] = set()
         paired_r: set[int] = set()
+        candidates = []
         for i, a in enumerate(ls):
             for j, b in enumerate(rs):
-                twins = a["id"] == b["id"]
-                if twins or (str(a["id"]) not in rids and str(b["id"]) not in lids):
-                    entries.append(_pair(a, b))
-                    paired_l.add(i)
-                    paired_r.add(j)
+                if a["id"] == b["id"]:
+                    candidates.append((-1, 0.0, i, j))  # twins before all
+                elif str(a["id"]) not in rids and str(b["id"]) not in lids:
+                    other_kind = int(a.get("kind", "") != b.get("kind", ""))
+                    candidates.append((other_kind, _apart(a, b), i, j))
+        for _, _, i, j in sorted(candidates):
+            if i not in paired_l and j not in paired_r:
+                entries.append(_pair(ls[i], rs[j]))
+                paired_l.add(i)
+                paired_r.add(j)
         for i, a in enumerate(ls):
             if i not in paired_l:
                 entries.append(FactEntry("left", str(a["subject"]), str(a["unit"]), a, None))
@@ -966,6 +993,7 @@ FACT_DIFF_FIELDS = (
     "change",
     "relative",
     "conflict",
+    "fields",  # a changed pair's fields: "name: left → right; ..."
 )
 
 
@@ -986,7 +1014,15 @@ def fact_record(e: FactEntry) -> Row:
     out["change"] = e.change
     out["relative"] = _percent(e.relative)
     out["conflict"] = e.conflict
+    out["fields"] = changes_text(e.fields) if e.fields else None
     return out
+
+
+def changes_text(fields: dict[str, tuple[Any, Any]]) -> str:
+    """Changed fields in a line: "summary: old → new; notes: 37 → 37;38"."""
+    from rusino.render import cell
+
+    return "; ".join(f"{k}: {cell(a)} → {cell(b)}" for k, (a, b) in fields.items())
 
 
 def fact_json(e: FactEntry) -> Row:
@@ -1000,4 +1036,5 @@ def fact_json(e: FactEntry) -> Row:
         "change": e.change,
         "relative": _percent(e.relative),
         "conflict": e.conflict,
+        **({"fields": {k: list(v) for k, v in e.fields.items()}} if e.fields else {}),
     }

@@ -19,6 +19,7 @@ from rusino.diff import (
     EventDiff,
     FactDiff,
     FactEntry,
+    changes_text,
     fact_json,
     fact_record,
     summary,
@@ -84,10 +85,6 @@ def _write_flat(
         head()
 
 
-def _changes_text(fields: dict[str, tuple[Any, Any]]) -> str:
-    return "; ".join(f"{k}: {cell(a)} → {cell(b)}" for k, (a, b) in fields.items())
-
-
 def _write_marked(entries: Sequence[Entry], out: TextIO) -> None:
     """The piped view, written in blocks: this is most of the time of a large diff."""
     block: list[str] = []
@@ -117,7 +114,7 @@ def write_events(
             [
                 MARKS[e.side] + " " + e.side,
                 display(str(e.row["date"])),
-                e.row["summary"] + (f" ({_changes_text(e.fields)})" if e.fields else ""),
+                e.row["summary"] + (f" ({changes_text(e.fields)})" if e.fields else ""),
                 e.row.get("source", ""),
                 e.row["id"],
             ]
@@ -159,7 +156,9 @@ def write_facts(
                 e.subject,
                 _figure_text(e.left),
                 _figure_text(e.right),
-                _change_text(e) + (" (conflict)" if e.conflict else ""),
+                _change_text(e)
+                + (" (conflict)" if e.conflict else "")
+                + (f" ({changes_text(e.fields)})" if e.fields else ""),
             ]
             for e in entries
         )
@@ -302,6 +301,20 @@ class _Grid:
             self.row(Text(""), Text(MARKS["right"]), None, sides[1])
 
 
+def _field_lines(fields: dict[str, tuple[Any, Any]]) -> list[Text]:
+    """A changed record's fields, a line each: "name: old → new", old in red, new in green."""
+    from rich.text import Text
+
+    lines = []
+    for name, (old, new) in fields.items():
+        t = Text(f"{name}: ", style="bold")
+        t.append(cell(old), style="red")
+        t.append(" → ")
+        t.append(cell(new), style="green")
+        lines.append(t)
+    return lines
+
+
 def _event_text(e: Entry, wide: bool) -> list[Text]:
     """The summary (wrapped), the id line (folded, never cut: ids are copied from it), then each
     changed field."""
@@ -315,13 +328,7 @@ def _event_text(e: Entry, wide: bool) -> list[Text]:
     if wide and row.get("actors"):
         detail = ", ".join(row["actors"]) + " · " + detail
     parts.append(Text(detail, style="dim", overflow="fold"))
-    for name, (old, new) in (e.fields or {}).items():
-        t = Text(f"{name}: ", style="bold")
-        t.append(cell(old), style="red")
-        t.append(" → ")
-        t.append(cell(new), style="green")
-        parts.append(t)
-    return parts
+    return parts + _field_lines(e.fields or {})
 
 
 def _events_view(d: EventDiff, entries: Sequence[Entry], out: TextIO, opts: Options) -> None:
@@ -390,6 +397,8 @@ def _facts_view(d: FactDiff, entries: Sequence[FactEntry], out: TextIO, opts: Op
         mark = Text(MARKS[e.side], style=_STYLES[e.side] or "bold")
         style = _STYLES[e.side] if e.side in ("left", "right") else ""
         grid.row(change, mark, _fact_text(e.left, style), _fact_text(e.right, style))
+        if e.fields:  # what changed, across both sides, as an event's changes are shown
+            grid.row(Text(""), Text(" "), (lines := _field_lines(e.fields)), lines)
     console.print()
     console.print(Text(summary(d.counts, "facts"), style="bold"))
 
