@@ -838,3 +838,10 @@ def test_check_judges_a_figure_as_add_does(fixture_db: Path) -> None:
     share = FACT | {"value": 0.49, "value_max": None, "unit": "percent", "as_written": "49"}
     add(fixture_db, "fact", share | {"id": "share"})
     assert check_database(fixture_db) == []
+
+
+def test_summary_lines_count_in_words() -> None:
+    """ "1 new topics", "already used by a event", "ok: 1 events" read wrong."""
+    summary = store.Summary(added=1, new_actors=["A"], new_topics=["x", "y"])
+    assert summary.line() == "1 added, 0 unchanged, 0 replaced, 1 new actor, 2 new topics"
+    assert store._a("event") == "an event" and store._a("fact") == "a fact"

@@ -783,7 +783,8 @@ def check(
                 f" ({n} record{'s' if n != 1 else ''} of sources whose article is not in "
                 f"{sources_dir}: quotes not looked up)"
             )
-    typer.echo(f"ok: {n_events} events, {n_facts} facts{unchecked}", err=True)
+    counted = f"{n_events} event{'s' * (n_events != 1)}, {n_facts} fact{'s' * (n_facts != 1)}"
+    typer.echo(f"ok: {counted}{unchecked}", err=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -642,10 +642,9 @@ class Summary:
 
     def line(self) -> str:
         text = f"{self.added} added, {self.unchanged} unchanged, {self.replaced} replaced"
-        if self.new_actors:
-            text += f", {len(self.new_actors)} new actors"
-        if self.new_topics:
-            text += f", {len(self.new_topics)} new topics"
+        for new, what in ((self.new_actors, "actor"), (self.new_topics, "topic")):
+            if new:
+                text += f", {len(new)} new {what}{'s' * (len(new) != 1)}"
         return text + self.vocabulary
 
 
@@ -970,6 +969,10 @@ class Validator:
 # Writing
 
 
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind == "event" else f"a {kind}"
+
+
 def _made(kind: str, record: dict[str, Any]) -> str:
     """What a clash message says of an id the row did not give."""
     if not record.get("_made"):
@@ -1076,7 +1079,7 @@ class Writer:
             if rid in existing:
                 other, rowid = existing[rid]
                 if other != kind:
-                    problems.append(f"{where}: id {rid!r} is already used by a {other}")
+                    problems.append(f"{where}: id {rid!r} is already used by {_a(other)}")
                     continue
                 if kind == "fact" and record["event"] is not None:
                     problem = self._check_event(record, where)
