@@ -439,3 +439,17 @@ def test_citations() -> None:
     assert query.chicago(odd).startswith(
         'Smith & Co and Xinhua News Agency. 2016. "Costs {50%} & $ #1 \\emph again."'
     )
+
+
+def test_actors_are_listed_in_alphabetical_order_whatever_the_case(fixture_db: Path) -> None:
+    """'the West' came after every capital, 'UN...' before 'Ukraine'."""
+    import shutil
+
+    copy = fixture_db.parent / "case.sqlite"
+    shutil.copy(fixture_db, copy)
+    with sqlite3.connect(copy) as conn:
+        conn.execute("INSERT INTO actors (name, kind, country) VALUES ('the West', 'bloc', '')")
+        conn.execute("INSERT INTO actor_aliases (alias, actor) VALUES ('the west', 'the West')")
+    conn.close()
+    names = [r["name"] for r in query.actors(sqlite3.connect(copy))]
+    assert names == sorted(names, key=str.casefold) and "the West" in names

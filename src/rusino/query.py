@@ -854,7 +854,7 @@ def actors(conn: sqlite3.Connection) -> Iterator[Row]:
         "   WHERE actor = a.name AND alias <> lower(a.name) ORDER BY alias)),"
         " (SELECT count(*) FROM event_actors WHERE actor = a.name),"
         " (SELECT count(*) FROM fact_actors WHERE actor = a.name)"
-        " FROM actors a ORDER BY a.name"
+        " FROM actors a ORDER BY a.name COLLATE NOCASE, a.name"
     )
     for r in conn.execute(sql):
         yield {
@@ -874,7 +874,7 @@ def topics(conn: sqlite3.Connection) -> Iterator[Row]:
         "   WHERE topic = t.name AND alias <> lower(t.name) ORDER BY alias)),"
         " (SELECT count(*) FROM event_topics WHERE topic = t.name),"
         " (SELECT count(*) FROM fact_topics WHERE topic = t.name)"
-        " FROM topics t ORDER BY t.name"
+        " FROM topics t ORDER BY t.name COLLATE NOCASE, t.name"
     )
     for r in conn.execute(sql):
         yield {
