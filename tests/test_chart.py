@@ -470,6 +470,9 @@ def test_save_into_a_missing_folder_is_a_usage_error(
 ) -> None:
     code, _, err = cli(capsys, fixture_db, "timeline", "--save", str(tmp_path / "no" / "x.svg"))
     assert code == 2 and "create it first" in err
+    (tmp_path / "J").write_text("")  # a file where the folder would be: not "no folder"
+    code, _, err = cli(capsys, fixture_db, "chart", "--save", str(tmp_path / "J" / "x.svg"))
+    assert code == 2 and "is a file, not a folder" in err
 
 
 def test_piped_lanes_print_the_counts_per_lane(

@@ -57,6 +57,12 @@ def check_save_path(path: Path) -> str:
             ExitCode.USAGE,
         )
     parent = path.parent if str(path.parent) else Path(".")
+    if parent.exists() and not parent.is_dir():
+        raise RusinoError(
+            f"{str(parent)!r} is a file, not a folder to save {path.name!r} in",
+            "give a path in a folder",
+            ExitCode.USAGE,
+        )
     if not parent.is_dir():
         raise RusinoError(
             f"no folder {str(parent)!r} to save {path.name!r} in", "create it first", ExitCode.USAGE
