@@ -337,6 +337,14 @@ def test_colour_on_a_terminal_only_with_table(fixture_db: Path) -> None:
     ("args", "words"),
     [
         (["actor:Japn", "actor:Vietnam"], "unknown actor 'Japn' (did you mean Japan?"),
+        # a bare name: the selector it would be (it had been the whole list of side kinds)
+        (
+            ["Japan", "actor:Vietnam"],
+            "no such file 'Japan', and not a selector (did you mean actor:Japan?)",
+        ),
+        (["tokyo"], "(did you mean actor:Japan?)"),
+        (["energy"], "(did you mean topic:energy?)"),
+        (["alpha-2013", "all"], "(did you mean source:alpha-2013?)"),
         (["actor:Japan", "topic:enrgy"], "unknown topic 'enrgy'"),
         (["source:gamma", "all"], "unknown source 'gamma'"),
         (["nowhere.jsonl", "all"], "no such file 'nowhere.jsonl'"),

@@ -245,6 +245,31 @@ def parse_side(text: str) -> Side:
     raise RusinoError(f"no such file {text!r}, and not a selector", SIDE_HINT)
 
 
+def _side(text: str, sources: Sources) -> Side:
+    """parse_side, and for a bare word that names an actor, topic or source of the current
+    database (Japan), the selector it would be (actor:Japan) as the hint."""
+    try:
+        return parse_side(text)
+    except RusinoError as exc:
+        if not exc.message.startswith("no such file") or "/" in text or "." in text:
+            raise
+        try:
+            conn = sources.conn()
+        except RusinoError:
+            raise exc from None
+        key = query.alias_key(text)
+        for kind in ("actor", "topic"):
+            found = conn.execute(
+                f"SELECT {kind} FROM {kind}_aliases WHERE alias = ?", (key,)
+            ).fetchone()
+            if found is not None:
+                raise RusinoError(exc.message, f"did you mean {kind}:{found[0]}?") from None
+        source = conn.execute("SELECT id FROM sources WHERE lower(id) = ?", (key,)).fetchone()
+        if source is not None:
+            raise RusinoError(exc.message, f"did you mean source:{source[0]}?") from None
+        raise
+
+
 # ---------------------------------------------------------------------------------------------
 # loading a side's rows
 
@@ -948,7 +973,7 @@ def diff(
     building their rows when both sides are databases."""
     if right is None:
         left, right = "all", left
-    sides = (parse_side(left), parse_side(right))
+    sides = (_side(left, sources), _side(right, sources))
     if sides[0].kind == sides[1].kind == "stdin":
         raise RusinoError("only one side can be - (stdin)", "save the other to a file")
     labels = (sides[0].label, sides[1].label)
