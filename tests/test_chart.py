@@ -264,6 +264,8 @@ def test_empty_result_prints_nothing(fixture_db: Path, capsys: pytest.CaptureFix
         (["--side"], "--side sets a period's series side by side"),
         (["--lanes", "--side"], "without --lanes"),
         (["--coarse", "spread"], "use it with --per month"),
+        # more series than glyphs: two had been drawn alike
+        (["--by", "actor", "--top", "17", "-f", "table"], "tells 16 series apart at most"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(

@@ -34,7 +34,7 @@ from rusino.cli import (
     app,
     timeline_filter,
 )
-from rusino.errors import RusinoError
+from rusino.errors import ExitCode, RusinoError
 from rusino.render import View
 
 if TYPE_CHECKING:
@@ -157,8 +157,17 @@ def chart(
                 "drop --window to chart them",
             )
     keep = top if top is not None else (10 if lanes else 5)
-    rows = query.timeline(_connect(), flt)
     drawing = _drawing(fmt, save)
+    if drawing and not lanes and split != "none":
+        from rusino.draw import GLYPHS
+
+        if keep > len(GLYPHS):  # (they had been drawn again: two series of one glyph)
+            raise RusinoError(
+                f"--top {keep}: a bar chart tells {len(GLYPHS)} series apart at most",
+                f"give --top {len(GLYPHS)} or less, or --lanes (a row each)",
+                ExitCode.USAGE,
+            )
+    rows = query.timeline(_connect(), flt)
     if drawing and width is None and save is None:
         width = _chart_width()
     if drawing and lanes:

@@ -36,7 +36,8 @@ Row = dict[str, Any]
 
 MIN_BAR = 8  # cells a figure's bar has at least
 SAVE_SUFFIXES = (".svg", ".html", ".htm")
-GLYPHS = ("█", "▓", "▒", "░", "▞", "▚", "▆", "▃")  # one a series, so colour is not needed
+# one a series, so colour is not needed (a bar chart draws as many series as there are)
+GLYPHS = ("█", "▓", "▒", "░", "▞", "▚", "▆", "▃", "▀", "▄", "▌", "▐", "▙", "▟", "▛", "▜")
 OTHER_GLYPH = "·"
 STYLES = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta")
 OTHER_STYLE = "bright_black"
