@@ -387,6 +387,20 @@ def test_fact_bars_draw_a_unit_spelt_two_ways_as_one_group() -> None:
     assert group.splitlines()[0] == "USD" and len(group.splitlines()) == 3
 
 
+def test_a_figure_below_zero_is_marked_not_an_empty_bar() -> None:
+    """USD -5 bn was drawn as nothing, as 0 is."""
+    import rich.console
+
+    row = {"id": "a", "subject": "S", "date": "2012", "value_max": None, "qualifier": "exact",
+           "kind": "actual", "unit": "USD"}  # fmt: skip
+    rows = [row | {"value": 3.0}, row | {"id": "b", "value": -5.0}, row | {"id": "c", "value": 0}]
+    console = rich.console.Console(file=io.StringIO(), width=100, no_color=True)
+    draw.draw_fact_bars(rows, console)
+    lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert draw.NEGATIVE_GLYPH in lines[2] and draw.NEGATIVE_GLYPH not in lines[1] + lines[3]
+    assert any("a figure below zero" in line for line in lines)
+
+
 def test_fact_bars_keep_units_apart_and_mark_ranges_and_targets(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -417,7 +417,7 @@ def draw_lanes(lanes: Lanes, console: Console) -> int:
 # fact bars: grouped by unit, ranges as ranges, targets apart from actuals
 
 TARGET_KINDS = ("target",)
-ACTUAL_GLYPH, TARGET_GLYPH, RANGE_GLYPH = "█", "▒", "░"
+ACTUAL_GLYPH, TARGET_GLYPH, RANGE_GLYPH, NEGATIVE_GLYPH = "█", "▒", "░", "◂"
 
 
 def draw_fact_bars(rows: Iterable[Row], console: Console) -> int:
@@ -450,6 +450,7 @@ def draw_fact_bars(rows: Iterable[Row], console: Console) -> int:
         label_w = max(MIN_BAR, width - period_w - 1)
         room = max(MIN_BAR // 2, width - fig_w - 3)
     n = 0
+    negative = False
     for unit in sorted(groups, key=str.casefold):
         group = groups[unit]
         top = max(max(float(r["value"] or 0), float(r["value_max"] or 0)) for r in group)
@@ -472,8 +473,13 @@ def draw_fact_bars(rows: Iterable[Row], console: Console) -> int:
                 t.rstrip()
                 console.print(t)
                 t = _text(("  ", ""))
-            t.append(glyph * a, style=style)
-            t.append(RANGE_GLYPH * (b - a), style=style)
+            if float(r["value"] or 0) < 0:  # below zero: marked, never an empty bar like 0's
+                negative = True
+                a = b = 1
+                t.append(NEGATIVE_GLYPH, style="red")
+            else:
+                t.append(glyph * a, style=style)
+                t.append(RANGE_GLYPH * (b - a), style=style)
             t.append(" " * (room - b + 1))
             t.append(figures[r["id"]], style="bold yellow" if target else "")
             console.print(t)
@@ -487,5 +493,10 @@ def draw_fact_bars(rows: Iterable[Row], console: Console) -> int:
             (RANGE_GLYPH, "cyan", "a range, low to high"),
         ],
     )
-    _notes(console, ["bars compare figures within one unit, never across units"])
+    notes = ["bars compare figures within one unit, never across units"]
+    if negative:
+        notes.append(
+            f"{NEGATIVE_GLYPH} a figure below zero, not drawn to scale (its value is printed)"
+        )
+    _notes(console, notes)
     return n
