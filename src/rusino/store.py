@@ -639,6 +639,17 @@ class Summary:
     new_actors: list[str] = field(default_factory=list)
     new_topics: list[str] = field(default_factory=list)
     vocabulary: str = ""  # sources, actors and topics rows: vocabulary.Importer.line()
+    unlooked: list[str] = field(default_factory=list)  # sources whose quotes were not looked up
+
+    def note(self) -> str:
+        """What was not checked, for a line of its own: '' when everything was."""
+        if not self.unlooked:
+            return ""
+        return (
+            f"note: quotes not looked up in the article of {', '.join(self.unlooked)}, which is "
+            "not at hand (set RUSINO_SOURCES_DIR to the articles' folder, or run `rusino check` "
+            "with it later)"
+        )
 
     def line(self) -> str:
         text = f"{self.added} added, {self.unchanged} unchanged, {self.replaced} replaced"
@@ -699,6 +710,8 @@ class Validator:
             for name in build.SPELT
         }
         self.articles: dict[str, tuple[str, str]] = {}  # source id -> (file, folded text)
+        self.unlooked: set[str] = set()  # sources naming an article that is not at hand
+        self.unchecked: set[str] = set()  # those of them that records of this import cite
         for sid, file in conn.execute("SELECT id, file FROM sources WHERE file <> ''"):
             self.add_article(str(sid), str(file))
         self.pending_actors: dict[str, str] = {}  # new canonical name -> itself, to create
@@ -748,6 +761,8 @@ class Validator:
         text = article(self.opts.sources_dir, file)
         if text is not None:
             self.articles[source] = (file, text)
+        else:
+            self.unlooked.add(source)
 
     def learn(self, name: str) -> None:
         """Note a name this import adds (by --new-actor, or an actor or topic row): one that
@@ -793,6 +808,8 @@ class Validator:
             return None  # notes take the full rules
         if source not in self.sources or source in self.articles or get("type", "event") != "event":
             return None  # (a quote to look up in its article takes the full rules)
+        if source in self.unlooked:
+            self.unchecked.add(source)
         edtf = cast(str, date)
         bounds = self._bounds.get(edtf)
         if bounds is None:
@@ -931,6 +948,8 @@ class Validator:
                 f"field 'source': unknown source {record['source']!r} (ids are case-sensitive)"
             )
         article = self.articles.get(record["source"])
+        if record["source"] in self.unlooked:
+            self.unchecked.add(record["source"])
         if article is not None and build.fold(record["quote"]) not in article[1]:
             raise raw.error(
                 f"field 'quote' is not in the article of {record['source']!r} ({article[0]}): "
@@ -1362,6 +1381,7 @@ def import_rows(
             )
         deferred.finish()
         writer.summary.vocabulary = shared.line()
+        writer.summary.unlooked = sorted(validator.unchecked)
         s = writer.summary
         changed = (
             s.added or s.replaced or s.new_actors or s.new_topics or any(shared.added.values())
