@@ -509,6 +509,21 @@ def test_a_source_id_is_one_word(
     assert code == 2 and f"field 'id': {sid!r} is not one word" in err
 
 
+def test_add_names_every_missing_field_at_once_as_its_option(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In a script, add said one missing field a run: --summary, then --actor..."""
+    code, _, err = cli(capsys, "--db", str(fixture_db), "add", "event", "--date", "2013")
+    assert code == 2 and err.endswith(
+        "missing required fields 'summary', 'actors', 'topics', 'source', 'quote' (give "
+        "--summary, --actor, --topic, --source, --quote; see `rusino add event --help`)\n"
+    )
+    code, _, err = cli(capsys, "--db", str(fixture_db), "add", "fact", "--date", "2013",
+                       "--subject", "S", "--value", "5", "--kind", "actual")  # fmt: skip
+    assert code == 2 and "missing required fields 'unit', 'actors', 'topics'" in err, err
+    assert "as_written" not in err  # made of the value and unit, once they are given
+
+
 def test_add_source_names_the_option_a_missing_field_is_given_by(
     fixture_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

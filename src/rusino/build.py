@@ -376,11 +376,14 @@ def normalise(raw: Raw) -> dict[str, Any]:
     unknown = sorted(set(raw.fields) - set(spec))
     if unknown:
         raise raw.error(f"unknown field {unknown[0]!r}")
+    missing = [name for name, (_, default) in spec.items()
+               if default is _REQUIRED and name not in raw.fields]  # fmt: skip
+    if missing:  # all of them at once, not one a run
+        s = "s" if len(missing) > 1 else ""
+        raise raw.error(f"missing required field{s} {', '.join(map(repr, missing))}")
     record: dict[str, Any] = {}
     for name, (kind, default) in spec.items():
         if name not in raw.fields:
-            if default is _REQUIRED:
-                raise raw.error(f"missing required field {name!r}")
             record[name] = list(default) if isinstance(default, list) else default
             continue
         value = raw.fields[name]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -351,6 +352,19 @@ def _record_date(date: str | None) -> tuple[str | None, str | None]:
     return store.to_edtf(date), date
 
 
+def _options_hint(message: str, kind: str) -> str:
+    """The hint of a record given by options: the options its missing fields are given with
+    ('authors' is --author, 'value_max' --value-max), and where they are explained."""
+    see = f"see `rusino add {kind} --help`"
+    _, said, names = message.partition("missing required field")
+    if not said:
+        return see
+    fields = re.findall(r"'(\w+)'", names)
+    singular = {"authors": "author", "actors": "actor", "topics": "topic", "notes": "note"}
+    options = [f"--{singular.get(f, f).replace('_', '-')}" for f in fields]
+    return f"give {', '.join(options)}; {see}"
+
+
 def _add(kind: str, fields: dict[str, Any], opts: Any, wait: float) -> None:
     from rusino import build, store
 
@@ -359,9 +373,11 @@ def _add(kind: str, fields: dict[str, Any], opts: Any, wait: float) -> None:
             rid, summary = store.add_record(conn, kind, fields, opts)
         except store.InvalidRows as exc:
             problem = exc.problems[0] if exc.problems else exc.message
+            if f" ({build.ROW_HINT})" not in problem:
+                raise RusinoError(problem) from None
             # the hint for a file's fields; here they were options
-            problem = problem.replace(build.ROW_HINT, f"see `rusino add {kind} --help`")
-            raise RusinoError(problem) from None
+            problem = problem.replace(f" ({build.ROW_HINT})", "")
+            raise RusinoError(problem, _options_hint(problem, kind)) from None
     verb = "would add" if opts.dry_run else "added"
     if summary.unchanged:
         verb = "unchanged:"
@@ -642,11 +658,7 @@ def add_source(
         except RusinoError as exc:
             if exc.hint != build.ROW_HINT:
                 raise
-            # the hint for a file's fields; here they were options ("authors" is --author)
-            missing = exc.message.partition("missing required field ")[2].strip("'")
-            option = "--author" if missing == "authors" else f"--{missing}"
-            see = "see `rusino add source --help`"
-            raise RusinoError(exc.message, f"give {option}; {see}" if missing else see) from None
+            raise RusinoError(exc.message, _options_hint(exc.message, "source")) from None
     typer.echo(f"added source {rid}" if added else f"unchanged: source {rid}", err=True)
     _emit(lambda: sys.stdout.write(rid + "\n"))
 

@@ -879,6 +879,8 @@ class Validator:
             )
             if wording is not None:
                 fields["as_written"] = wording
+            else:  # made once value and unit are right: only they are reported
+                fields["as_written"] = ""
         if kind == "fact":
             no_range = fields.get("value_max") is None  # null or left out; a 0 is a value
             if no_range and "value_max" in fields:
