@@ -461,3 +461,5 @@ def test_db_init_takes_the_selected_database_and_the_refusal_names_yours(tmp_pat
     p = rusino(*add, XDG_CONFIG_HOME=home)
     mine = tmp_path / "config" / "rusino" / "events.sqlite"
     assert p.returncode == 2 and f"yours, made by `rusino db init`, is {mine}" in p.stderr
+    p = rusino("db", "upgrade", XDG_CONFIG_HOME=home)  # it had said "create your own"
+    assert p.returncode == 2 and f"yours, made by `rusino db init`, is {mine}" in p.stderr

@@ -113,15 +113,18 @@ def _writing(wait: float, dry_run: bool = False) -> Iterator[sqlite3.Connection]
                 copy = stack.enter_context(store.scratch_copy(path))
                 conn = store.connect_writable(copy, timeout_ms=timeout_ms)
             else:
-                mine = _app_dir() / "events.sqlite"
-                if not mine.is_file():
-                    raise
-                hint = (
-                    f"yours, made by `rusino db init`, is {mine}: select it with --db or RUSINO_DB"
-                )
-                raise RusinoError(exc.message, hint) from None
+                raise _yours(exc) from None
         stack.callback(conn.close)
         yield conn
+
+
+def _yours(exc: RusinoError) -> RusinoError:
+    """The refusal to write the bundled database, naming the user's own where there is one."""
+    mine = _app_dir() / "events.sqlite"
+    if not mine.is_file():
+        return exc
+    hint = f"yours, made by `rusino db init`, is {mine}: select it with --db or RUSINO_DB"
+    return RusinoError(exc.message, hint)
 
 
 def _options(
@@ -210,7 +213,10 @@ def db_upgrade(wait: WaitOpt = 5.0) -> None:
     from rusino import db, store
 
     path = db.resolve_path(STATE.db)
-    done = store.upgrade_database(path, timeout_ms=int(wait * 1000)).line()
+    try:
+        done = store.upgrade_database(path, timeout_ms=int(wait * 1000)).line()
+    except store.BundledReadOnly as exc:
+        raise _yours(exc) from None
     typer.echo(
         f"upgraded {path}: {done}" if done else f"{path} is up to date: nothing written", err=True
     )
