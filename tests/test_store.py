@@ -845,3 +845,10 @@ def test_summary_lines_count_in_words() -> None:
     summary = store.Summary(added=1, new_actors=["A"], new_topics=["x", "y"])
     assert summary.line() == "1 added, 0 unchanged, 0 replaced, 1 new actor, 2 new topics"
     assert store._a("event") == "an event" and store._a("fact") == "a fact"
+
+
+def test_the_note_of_quotes_not_looked_up_names_each_source() -> None:
+    assert store.Summary().note() == ""
+    assert "the article of a, which is not at hand" in store.Summary(unlooked=["a"]).note()
+    two = store.Summary(unlooked=["a", "b"]).note()
+    assert "the articles of a and b, which are not at hand" in two

@@ -645,10 +645,14 @@ class Summary:
         """What was not checked, for a line of its own: '' when everything was."""
         if not self.unlooked:
             return ""
+        which = (
+            f"the article of {self.unlooked[0]}, which is"
+            if len(self.unlooked) == 1
+            else f"the articles of {', '.join(self.unlooked[:-1])} and {self.unlooked[-1]}, which are"
+        )
         return (
-            f"note: quotes not looked up in the article of {', '.join(self.unlooked)}, which is "
-            "not at hand (set RUSINO_SOURCES_DIR to the articles' folder, or run `rusino check` "
-            "with it later)"
+            f"note: quotes not looked up in {which} not at hand (set RUSINO_SOURCES_DIR to the "
+            "articles' folder, or run `rusino check` with it later)"
         )
 
     def line(self) -> str:
