@@ -645,10 +645,11 @@ class Summary:
         """What was not checked, for a line of its own: '' when everything was."""
         if not self.unlooked:
             return ""
+        *rest, last = self.unlooked
         which = (
-            f"the article of {self.unlooked[0]}, which is"
-            if len(self.unlooked) == 1
-            else f"the articles of {', '.join(self.unlooked[:-1])} and {self.unlooked[-1]}, which are"
+            f"the articles of {', '.join(rest)} and {last}, which are"
+            if rest
+            else f"the article of {last}, which is"
         )
         return (
             f"note: quotes not looked up in {which} not at hand (set RUSINO_SOURCES_DIR to the "
