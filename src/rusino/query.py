@@ -94,7 +94,6 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
-from rusino import figures
 from rusino.errors import ExitCode, RusinoError, cut
 
 Row = dict[str, Any]
@@ -670,8 +669,7 @@ def facts(conn: sqlite3.Connection, f: FactFilter) -> Iterator[Row]:
         where.append(f"f.kind IN ({', '.join('?' * len(kinds))})")
         params += kinds
     if f.year is not None:
-        where.append("f.date_end >= ? AND f.date_start <= ?")
-        params += [f"{f.year:04d}-01-01", f"{f.year:04d}-12-31"]
+        _date_clauses("f", f"{f.year:04d}-01-01", f"{f.year:04d}-12-31", False, where, params)
     _date_clauses("f", f.start, f.end, f.within, where, params)
     if f.window:
         where.append("f.in_window = 1")
@@ -709,6 +707,8 @@ _OR = re.compile(r"\s+OR\s+")
 
 def _facts_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> str:
     """The condition that a fact matches a query text (its parameters added to params)."""
+    from rusino import figures  # (not on the way of the commands that do not read figures)
+
     found, rest = figures.query_figures(text) if plain_words(text) is not None else ([], "")
     if found:
         # the figures it names by value ("80 billion", "USD13.5 bn", "7,000"), the rest as text
