@@ -291,6 +291,19 @@ TRADE, PIPELINE, JETS, COAL = (
         ("2008", [JETS]),  # as a word of the text (no figure is 2008)
         ("200", []),  # a number is whole: not the start of 2008
         ("80 million", []),
+        # from a regression sweep
+        ("€80 billion", []),  # a currency no figure is in: not the dollars
+        ("3", []),  # a piece of a number (the 3 of 1,300) is none
+        ("1.4 km", []),  # a unit gives a bare number its size: not 1,400 km
+        ("1400 m", []),  # (m is no unit here: nothing)
+        ("8e10", [TRADE]),  # written out in full
+        ("1e400", []),
+        ("1" + "0" * 300, []),  # beyond any figure: it had matched all of them
+        ("km", [PIPELINE]),  # a unit alone: its figures
+        ("tonnes", [COAL]),  # (a unit in words)
+        ("2015", [COAL]),  # a year: the figures of that year
+        ("coal 2015", [COAL]),
+        ("coal 2012", []),
     ],
 )
 def test_facts_by_their_figures(conn: sqlite3.Connection, text: str, expected: list[str]) -> None:

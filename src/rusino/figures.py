@@ -163,21 +163,34 @@ def numbers_in(as_written: str) -> list[float] | None:
     return out
 
 
+_SCIENTIFIC = re.compile(r"(?<![\w.,])([-+]?\d+(?:\.\d+)?[eE][-+]?\d+)(?![\w.,])", re.ASCII)
+# letters a figure's number may follow ("USD80 billion"); after any other letters a digit is a
+# word's part (m3, ft3, Su35)
+_CODE_BEFORE = re.compile(r"(?:^|[^A-Za-z])(?:USD|US\$|EUR|GBP|JPY|CNY|RMB|RUB|\$|€|£|¥|₽)$")
+LARGEST = 1e18  # a figure beyond this is no figure a search means (10**300 matched all)
+
+
 def query_figures(text: str) -> tuple[list[tuple[float, bool]], str]:
-    """The figures a search text names ("80 billion", "USD13.5 bn", "7,000", "42.7%"), each with
-    whether a scale word gave its size, and the text left without them. A year after a word of
-    time ("in 2012") is no figure: it stays in the text."""
+    """The figures a search text names ("80 billion", "USD13.5 bn", "7,000", "42.7%", 8e10),
+    each with whether its size is given (a scale word, or written out in full as 8e10), and the
+    text left without them. A year after a word of time ("in 2012") is no figure, nor a number
+    inside a word (S-400, m3), nor one beyond LARGEST: they stay in the text."""
     years = [m.span() for m in _YEAR.finditer(text)]
     found: list[tuple[int, int, float, float | None]] = []  # start, end, number, scale
+    for m in _SCIENTIFIC.finditer(text):
+        found.append((m.start(), m.end(), float(m.group(1)), 1.0))
+    taken = [(a, b) for a, b, _, _ in found]
     for m in _NUMBER.finditer(text):
-        if any(start <= m.start() < end for start, end in years):
+        if any(start <= m.start() < end for start, end in years + taken):
             continue
-        if m.group(1) and m.start() and text[m.start() - 1].isalnum():
-            continue  # a word's part: S-400, Su-35
+        before = text[: m.start()]
+        if before[-1:].isalnum() and not _CODE_BEFORE.search(before):
+            continue  # a word's part: S-400, Su-35, m3
         number = float(m.group(2).replace(",", "") + (m.group(3) or ""))
         number = -number if m.group(1) else number
         scale = _SCALES[m.group(4).lower()] if m.group(4) else None
         found.append((m.start(), m.end(), number, scale))
+    found = sorted(f for f in found if abs(f[2] * (f[3] or 1.0)) <= LARGEST)
     out: list[tuple[float, bool]] = []
     rest = []
     at = 0

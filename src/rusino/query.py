@@ -274,6 +274,12 @@ _UNIT_WORDS = {
     **dict.fromkeys(("m³", "cubic metres", "cubic meters", "bcm", "cubic metre"), "m3"),
     **dict.fromkeys(("ft³", "cubic feet", "cubic foot", "tcf"), "ft3"),
     **dict.fromkeys(("number", "numbers", "items"), "count"),
+    # currencies no figure may be in: a search in them finds none, not the dollars
+    **dict.fromkeys(("€", "eur", "euro", "euros"), "EUR"),
+    **dict.fromkeys(("£", "gbp", "pound", "pounds"), "GBP"),
+    **dict.fromkeys(("¥", "jpy", "yen"), "JPY"),
+    **dict.fromkeys(("cny", "rmb", "yuan", "renminbi"), "CNY"),
+    **dict.fromkeys(("₽", "rub", "rouble", "roubles", "ruble", "rubles"), "RUB"),
 }
 
 
@@ -706,20 +712,35 @@ _OR = re.compile(r"\s+OR\s+")
 
 
 def _facts_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> str:
-    """The condition that a fact matches a query text (its parameters added to params)."""
+    """The condition that a fact matches a query text (its parameters added to params): the
+    figures it names by value ("80 billion", "USD13.5 bn", "7,000") and a unit beside them, or
+    a unit alone ("km"), and the rest as text."""
     from rusino import figures  # (not on the way of the commands that do not read figures)
 
-    found, rest = figures.query_figures(text) if plain_words(text) is not None else ([], "")
-    if found:
-        # the figures it names by value ("80 billion", "USD13.5 bn", "7,000"), the rest as text
-        terms = [_figure_matching(number, scaled, params) for number, scaled in found]
-        units, rest = _unit_named(conn, rest)
-        if units:  # "1,300 km", "$2.17 billion", "42.7%": the unit, not a word of the text
-            terms.append(f"f.unit IN ({', '.join('?' * len(units))})")
+    if plain_words(text) is None:  # an FTS5 expression: text only
+        return _text_matching(conn, text, params)
+    found, rest = figures.query_figures(text)
+    units, rest, named = _unit_named(conn, rest)
+    unit = f"f.unit IN ({', '.join('?' * len(units))})"
+    if not found:
+        if units and not plain_words(rest):  # a unit alone ("km"): its figures, or the word's
             params += units
-        if plain_words(rest):
-            terms.append(_facts_matching(conn, rest, params))
-        return "(" + " AND ".join(terms) + ")"
+            return f"({unit} OR {_text_matching(conn, text, params)})"
+        return _text_matching(conn, text, params)
+    if named and not units:  # "€80 billion", and no figure is in euros
+        return "0"
+    # a unit gives a bare number its size ("1.4 km" is not 1,400 km)
+    terms = [_figure_matching(n, scaled or bool(units), params) for n, scaled in found]
+    if units:  # "1,300 km", "$2.17 billion", "42.7%": the unit, not a word of the text
+        terms.append(unit)
+        params += units
+    if plain_words(rest):
+        terms.append(_text_matching(conn, rest, params))
+    return "(" + " AND ".join(terms) + ")"
+
+
+def _text_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> str:
+    """The condition that a fact's text, actors or topics match a query text."""
     whole = alias_key(text)
     if _names_something(conn, whole):
         # the whole query is a name ("us", "Ministry of ... (Japan)"): its text match is
@@ -744,43 +765,50 @@ def _facts_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> s
     return "(" + " OR ".join(terms) + ")"
 
 
-def _unit_named(conn: sqlite3.Connection, text: str) -> tuple[list[str], str]:
-    """The unit (every spelling the database has) that the words beside a figure name ("km",
-    "USD", "$", "%", "per cent"), and the text without them."""
+def _unit_named(conn: sqlite3.Connection, text: str) -> tuple[list[str], str, bool]:
+    """The unit (every spelling the database has) that words name ("km", "USD", "$", "%",
+    "per cent"), the text without them, and whether they name a unit at all (€ does, though
+    no figure may be in euros)."""
     known = [str(r[0]) for r in conn.execute("SELECT DISTINCT unit FROM facts")]
 
-    def spellings(word: str) -> list[str]:
+    def spellings(word: str) -> tuple[list[str], bool]:
         key = " ".join(word.casefold().split())
-        key = _UNIT_WORDS.get(key, key).casefold()
-        return [k for k in known if k.casefold() == key]
+        unit = _UNIT_WORDS.get(key, key).casefold()
+        found = [k for k in known if k.casefold() == unit]
+        return found, bool(found) or key in _UNIT_WORDS
 
-    if spellings(text):
-        return spellings(text), ""
+    if spellings(text)[1]:
+        return *spellings(text)[:1], "", True
     words = text.split()
     for i, word in enumerate(words):
-        if spellings(word):
-            return spellings(word), " ".join(words[:i] + words[i + 1 :])
-    return [], text
+        units, named = spellings(word)
+        if named:
+            return units, " ".join(words[:i] + words[i + 1 :]), True
+    return [], text, False
 
 
 _SCALED = (1.0, 1e3, 1e6, 1e9, 1e12)
 
 
-def _figure_matching(number: float, scaled: bool, params: list[Any]) -> str:
+def _figure_matching(number: float, sized: bool, params: list[Any]) -> str:
     """A fact whose value is the number (or whose range holds it, to a part in a billion); a
-    number without a scale word also in thousands to trillions, as a figure is written (80:
-    "USD80 billion"), or as a word of the text (a year: 2012)."""
+    number whose size is not given (no scale word, no unit) also in thousands to trillions, as
+    a figure is written (80: "USD80 billion"); one that may be a year (2012), also a figure of
+    that year, or whose text names it."""
     terms = []
-    for value in (number,) if scaled else tuple(number * s for s in _SCALED):
+    for value in (number,) if sized else tuple(number * s for s in _SCALED):
         slack = abs(value) * 1e-9
         terms.append(
             "(abs(f.value - ?) <= ? OR (f.value_max IS NOT NULL AND f.value - ? <= ?"
             " AND ? <= f.value_max + ?))"
         )
         params += [value, slack, slack, value, value, slack]
-    if not scaled and number == int(number) and number >= 0:
+    if not sized and number.is_integer() and 1000 <= number <= 2999:
+        year = int(number)
+        terms.append("(f.date_end >= ? AND f.date_start <= ?)")
+        params += [f"{year}-01-01", f"{year}-12-31"]
         terms.append("f.rowid IN (SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?)")
-        params.append(f'"{int(number)}"')
+        params.append(f'"{year}"')
     return "(" + " OR ".join(terms) + ")"
 
 
