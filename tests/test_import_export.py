@@ -513,6 +513,9 @@ def test_add_names_every_missing_field_at_once_as_its_option(
     fixture_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """In a script, add said one missing field a run: --summary, then --actor..."""
+    code, _, err = cli(capsys, "--db", str(fixture_db), "add", "event")
+    assert code == 2 and "missing required fields 'date', 'summary'" in err
+    assert "date_text" not in err and "--date-text" not in err  # the date's, once given
     code, _, err = cli(capsys, "--db", str(fixture_db), "add", "event", "--date", "2013")
     assert code == 2 and err.endswith(
         "missing required fields 'summary', 'actors', 'topics', 'source', 'quote' (give "

@@ -228,10 +228,11 @@ def test_a_build_waits_for_a_write_and_a_writer_waiting_on_a_replaced_file_stops
     writer = store.connect_writable(out)
     build.write_atomically(out, lambda tmp: build.write_database(build.Records(), tmp), "x")
     with (
-        pytest.raises(RusinoError, match="was replaced by another command"),
+        pytest.raises(RusinoError, match="was replaced by another command") as info,
         store.transaction(writer),
     ):
         pass
+    assert info.value.code == ExitCode.ERROR  # no usage error: run it again
     writer.close()
 
 

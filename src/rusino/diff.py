@@ -468,6 +468,7 @@ def filter_rows(rows: Sequence[Row], f: Filters, conn: sqlite3.Connection | None
         ("source", "--source", f.source),
         ("actors", "--actor", f.actors),
         ("topics", "--topic", f.topics),
+        ("in_window", "--window", f.window),  # (it had let every record through)
     ):
         if wanted and any(name not in row for row in rows):
             raise RusinoError(
@@ -865,7 +866,10 @@ def _pair(a: Row, b: Row) -> FactEntry:
     figure = [k for k in ("value", "value_max", "qualifier") if k in a and k in b]
     same_figure = all(a[k] == b[k] for k in figure)
     change = relative = None
-    if va is not None and vb is not None:
+    one_unit = (
+        str(a.get("unit", "")).strip().casefold() == str(b.get("unit", "")).strip().casefold()
+    )
+    if va is not None and vb is not None and one_unit:  # (a fact whose unit changed: no change)
         change = vb - va
         relative = (vb - va) / abs(va) * 100 if va else None
     conflict = (
@@ -904,25 +908,27 @@ def compare_facts(left: Iterable[Row], right: Iterable[Row], labels: tuple[str, 
     its twin; the others of a key one to one, a figure of the same kind (an actual with an
     actual rather than a target) and the nearest period first; the rest are on one side only.
     (Each had been paired with every figure of its key: one 2012 figure three times.)"""
+    left, right = list(left), list(right)
+    # a fact on both sides under its id is paired with itself, whatever its subject or unit
+    # became (a changed subject had made it one fact only left, and one only right)
+    on_right = {str(r["id"]): r for r in right}
+    twins = {str(a["id"]) for a in left if str(a["id"]) in on_right}
+    entries = [_pair(a, on_right[str(a["id"])]) for a in left if str(a["id"]) in twins]
     groups: dict[tuple[str, str], tuple[list[Row], list[Row]]] = {}
     for i, rows in enumerate((left, right)):
         for r in rows:
+            if str(r["id"]) in twins:
+                continue
             key = (normalise_subject(str(r["subject"])), str(r["unit"]).strip().casefold())
             groups.setdefault(key, ([], []))[i].append(r)
-    entries: list[FactEntry] = []
     for ls, rs in groups.values():
-        lids = {str(x["id"]) for x in ls}
-        rids = {str(x["id"]) for x in rs}
         paired_l: set[int] = set()
         paired_r: set[int] = set()
-        candidates = []
-        for i, a in enumerate(ls):
-            for j, b in enumerate(rs):
-                if a["id"] == b["id"]:
-                    candidates.append((-1, 0.0, i, j))  # twins before all
-                elif str(a["id"]) not in rids and str(b["id"]) not in lids:
-                    other_kind = int(a.get("kind", "") != b.get("kind", ""))
-                    candidates.append((other_kind, _apart(a, b), i, j))
+        candidates = [
+            (int(a.get("kind", "") != b.get("kind", "")), _apart(a, b), i, j)
+            for i, a in enumerate(ls)
+            for j, b in enumerate(rs)
+        ]
         for _, _, i, j in sorted(candidates):
             if i not in paired_l and j not in paired_r:
                 entries.append(_pair(ls[i], rs[j]))

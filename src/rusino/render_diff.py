@@ -244,8 +244,12 @@ class _Grid:
 
     def __init__(self, console: Console, lead: int) -> None:
         self.console = console
+        # below ~75 columns the lead (a date, a change) heads its record, as timeline's date
+        # does, so that the record keeps the room for an id (a 45-wide one broke them)
+        self.stacked = console.width - lead - 3 < ID_ROOM
+        lead = 0 if self.stacked else lead
         self.lead = lead
-        rest = max(console.width - lead - 3, 20)  # lead, a space, the mark, a space
+        rest = max(console.width - lead - (3 if lead else 2), 20)  # lead, space, mark, space
         self.left = (rest - 3) // 2  # " │ " between the sides
         self.right = rest - 3 - self.left
         self.both = rest
@@ -261,12 +265,16 @@ class _Grid:
         leads = _wrap(self.console, lead, self.lead)
         if not self.apart or (left is not None and left is right):  # spans both sides
             cells = _wrap(self.console, left, self.both) if left is not None else []
+            if self.stacked:
+                cells = [line for line in _wrap(self.console, lead, self.both) if line.plain]
+                cells += _wrap(self.console, left, self.both) if left is not None else []
+                leads = []
             if right is not None and right is not left:
                 cells += _wrap(self.console, right, self.both)
             for i in range(max(len(leads), len(cells))):
                 line = Text.assemble(
                     _pad(leads[i] if i < len(leads) else None, self.lead),
-                    " ",
+                    " " if self.lead else "",
                     mark if i == 0 else " ",
                     " ",
                     cells[i] if i < len(cells) else "",
@@ -297,7 +305,12 @@ class _Grid:
         if self.apart:
             self.row(Text(lead, style="bold"), Text(" "), *sides)
         else:  # one under the other, with the marks their records have
-            self.row(Text(lead, style="bold"), Text(MARKS["left"]), sides[0], None)
+            self.row(
+                Text("" if self.stacked else lead, style="bold"),
+                Text(MARKS["left"]),
+                sides[0],
+                None,
+            )
             self.row(Text(""), Text(MARKS["right"]), None, sides[1])
 
 
