@@ -345,6 +345,8 @@ def test_colour_on_a_terminal_only_with_table(fixture_db: Path) -> None:
         ),
         (["tokyo"], "(did you mean actor:Japan?)"),
         (["energy"], "(did you mean topic:energy?)"),
+        (["Japn"], "(did you mean actor:Japan?)"),  # misspelt
+        (["putin"], "(did you mean 'actor:Vladimir Putin'?)"),  # quoted, to paste
         (["alpha-2013", "all"], "(did you mean source:alpha-2013?)"),
         (["actor:Japan", "topic:enrgy"], "unknown topic 'enrgy'"),
         (["source:gamma", "all"], "unknown source 'gamma'"),

@@ -33,6 +33,7 @@ import gc
 import json
 import math
 import re
+import shlex
 import sqlite3
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -257,17 +258,19 @@ def _side(text: str, sources: Sources) -> Side:
             conn = sources.conn()
         except RusinoError:
             raise exc from None
-        key = query.alias_key(text)
+        # every name a side may give, as its selector (and misspelt ones: Japn is actor:Japan)
+        names: dict[str, str] = {}
         for kind in ("actor", "topic"):
-            found = conn.execute(
-                f"SELECT {kind} FROM {kind}_aliases WHERE alias = ?", (key,)
-            ).fetchone()
-            if found is not None:
-                raise RusinoError(exc.message, f"did you mean {kind}:{found[0]}?") from None
-        source = conn.execute("SELECT id FROM sources WHERE lower(id) = ?", (key,)).fetchone()
-        if source is not None:
-            raise RusinoError(exc.message, f"did you mean source:{source[0]}?") from None
-        raise
+            for alias, name in conn.execute(f"SELECT alias, {kind} FROM {kind}_aliases"):
+                names.setdefault(str(alias), f"{kind}:{name}")
+        for (sid,) in conn.execute("SELECT id FROM sources"):
+            names.setdefault(str(sid).lower(), f"source:{sid}")
+        meant = names.get(query.alias_key(text)) or next(
+            (names[k] for k in query.suggest(text, list(names), n=1)), None
+        )
+        if meant is None:
+            raise
+        raise RusinoError(exc.message, f"did you mean {shlex.quote(meant)}?") from None
 
 
 # ---------------------------------------------------------------------------------------------
