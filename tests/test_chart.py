@@ -399,6 +399,12 @@ def test_a_figure_below_zero_is_marked_not_an_empty_bar() -> None:
     lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
     assert draw.NEGATIVE_GLYPH in lines[2] and draw.NEGATIVE_GLYPH not in lines[1] + lines[3]
     assert any("a figure below zero" in line for line in lines)
+    across = row | {"id": "d", "value": -2.0, "value_max": 5.0, "unit": "percent"}
+    console = rich.console.Console(file=io.StringIO(), width=100, no_color=True)
+    draw.draw_fact_bars([across], console)
+    line = console.file.getvalue().splitlines()[1]  # type: ignore[attr-defined]
+    assert draw.NEGATIVE_GLYPH + draw.RANGE_GLYPH in line  # the part above zero is drawn
+    assert "-2 to 5%" in line  # not "-2–5%"
 
 
 def test_fact_bars_keep_units_apart_and_mark_ranges_and_targets(

@@ -316,8 +316,8 @@ def figure(value: Any, value_max: Any = None, unit: str = "", qualifier: str = "
                 scale, word = s, w
                 break
     number = _num(lo / scale)
-    if hi is not None:
-        number += DASH + _num(hi / scale)
+    if hi is not None:  # "-10 to -4%": a dash beside a minus reads as one
+        number += (" to " if min(lo, hi) < 0 else DASH) + _num(hi / scale)
     shown = _UNITS.get(unit, unit)
     if unit == "percent":
         text = number + "%"
