@@ -227,6 +227,8 @@ def test_search_rows_say_event_or_fact_after_the_id(fixture_db: Path) -> None:
     assert sorted(line.split("\t")[1] for line in lines) == ["event", "fact"]
     ids = [line.split("\t")[0] for line in lines]
     assert "2008-2013-russia-vietnam-fighter-jets" in invoke(fixture_db, "show", *ids)
+    first = json.loads(invoke(fixture_db, "search", "Vietnam", "-f", "jsonl").splitlines()[0])
+    assert list(first)[:2] == ["id", "type"]  # in json too
 
 
 def test_vocabularies(fixture_db: Path) -> None:

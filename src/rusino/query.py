@@ -858,8 +858,8 @@ def search(conn: sqlite3.Connection, text: str, limit: int | None = None) -> Ite
         params.append(limit)
     return (
         {
+            "id": r[1],  # first, as in every listing and format
             "type": r[0],
-            "id": r[1],
             "rank": rank,
             "date": r[2],
             "start": r[3],
