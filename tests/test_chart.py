@@ -404,7 +404,7 @@ def test_a_figure_below_zero_is_marked_not_an_empty_bar() -> None:
     draw.draw_fact_bars([across], console)
     line = console.file.getvalue().splitlines()[1]  # type: ignore[attr-defined]
     assert draw.NEGATIVE_GLYPH + draw.RANGE_GLYPH in line  # the part above zero is drawn
-    assert "-2 to 5%" in line  # not "-2–5%"
+    assert "-2 to 5%" in line  # (a dash beside a minus read as one)
 
 
 def test_fact_bars_keep_units_apart_and_mark_ranges_and_targets(

@@ -360,3 +360,39 @@ def test_show_folds_a_long_word_rather_than_cut_it(
     assert "2011-04-russia-declines-ground-war-arms-to-china" in "".join(
         line.strip() for line in out.splitlines()
     )
+
+
+@pytest.mark.parametrize(
+    ("search", "text", "lit"),
+    [
+        ("S-400", "Russia sells S-400 systems (singh-2016)", ["S-400"]),  # not every s-word
+        ("13.5", "USD13.5 billion, n. 13, 13.5 bn", ["13.5"]),  # not the 13 of n. 13
+        ("200", "200bn in 2008, 200 more", ["200"]),  # a number is whole, as it is found
+        ("pipeline gas", "gas pipelines", ["gas", "pipelines"]),
+        ("defense", "missile defence", ["defence"]),
+    ],
+)
+def test_highlighting_lights_what_the_search_finds(search: str, text: str, lit: list[str]) -> None:
+    from rich.text import Text
+
+    marked = render._mark(Text(text), query.highlight_words(search))
+    assert [text[s.start : s.end] for s in marked.spans] == lit
+
+
+def test_facts_tables_highlight_the_query(monkeypatch: pytest.MonkeyPatch) -> None:
+    """facts QUERY lit nothing, where timeline --search does."""
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    conn = sqlite3.connect(BUNDLED)
+    rows = list(query.facts(conn, query.FactFilter(query="pipeline")))
+    for width in (80, 160):
+        out = Tty()
+        render.render(
+            rows, render.FACTS, Format.table, out, Options(width=width, highlight=["pipeline"])
+        )
+        assert "pipeline\x1b[0m" in out.getvalue(), width

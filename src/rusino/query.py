@@ -405,7 +405,9 @@ def other_spelling(text: str) -> str | None:
 def highlight_words(text: str) -> list[str]:
     """The words of a search text worth highlighting (operators and syntax left out), with
     their other spellings."""
-    words = [w for w in re.findall(r"\w+", text) if w not in ("AND", "OR", "NOT", "NEAR")]
+    # a word as the search reads it: S-400 and 13.5 whole (their parts lit every "s" and "13")
+    words = [w for w in _WORD.findall(text) if w not in ("AND", "OR", "NOT", "NEAR")]
+    words = [w for w in words if any(c.isalnum() for c in w)]
     return words + [o for o in map(other_spelling, words) if o]
 
 

@@ -481,8 +481,9 @@ def _mark(text: Text, words: Sequence[str]) -> Text:
     import re
 
     if words:
-        pattern = r"(?i)\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*"
-        text.highlight_regex(pattern, style="bold reverse")
+        # a word and what it starts ("pipeline" of "pipelines"); a number whole, as it is found
+        parts = [re.escape(w) + (r"(?!\w|[.,]\d)" if w[-1].isdigit() else r"\w*") for w in words]
+        text.highlight_regex(r"(?i)(?<![\w.,-])(?:" + "|".join(parts) + ")", style="bold reverse")
     return text
 
 
@@ -623,13 +624,18 @@ def _facts_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
             period = display(row["date"])
             source = notes_text(row["source"], row["notes"])
             if wide:
-                subject = _text((row["subject"], ""), ("\n" + row["id"], "dim"))
+                subject = _mark(
+                    _text((row["subject"], ""), ("\n" + row["id"], "dim")), opts.highlight
+                )
                 t.add_row(fig, row["as_written"], period, row["kind"], subject, source)
             else:
-                subject = _text(
-                    (row["subject"], ""),
-                    ("\n" + f'"{row["as_written"]}" · {row["kind"]}', "green"),
-                    ("\n" + source + " · " + row["id"], "dim"),
+                subject = _mark(
+                    _text(
+                        (row["subject"], ""),
+                        ("\n" + f'"{row["as_written"]}" · {row["kind"]}', "green"),
+                        ("\n" + source + " · " + row["id"], "dim"),
+                    ),
+                    opts.highlight,
                 )
                 if stacked:
                     t.add_row(_text((fig, ""), ("\n" + period, "cyan")), subject)
