@@ -94,6 +94,9 @@ def test_facts_take_timeline_s_dates(fixture_db: Path) -> None:
     assert ids("--from", "2008", "--to", "2013", "--within") == every[:3]
     assert ids("--to", "2012-06", "--within") == []
     assert ids("--window") == every
+    # --year is --from YEAR --to YEAR, --within and all (it had been refused)
+    assert ids("--year", "2013", "--within") == ids("--from", "2013", "--to", "2013", "--within")
+    assert ids("--year", "2013", "--within") == ["2013-planned-pipeline-length"]
 
 
 def test_timeline_options(fixture_db: Path) -> None:
@@ -289,6 +292,7 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["show", "2012-russia-china-trad"], "did you mean 2012-russia-china-trade"),
         (["facts", "--from", "2013", "--to", "2012"], "--from 2013 is after --to 2012"),
         (["facts", "--within"], "--within needs --from or --to"),
+        (["facts", "--year", "2012", "--to", "2011"], "--year and --from/--to both give a period"),
         # other tools' options (click guessed by spelling: --csv was --save, --json --to)
         (["timeline", "--csv"], "No such option: --csv (did you mean --format csv?)"),
         (["facts", "--json"], "(did you mean --format json?)"),

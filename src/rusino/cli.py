@@ -489,7 +489,7 @@ def facts(
             min=1000,
             max=9999,
             metavar="YEAR",
-            help="Only figures whose period overlaps YEAR (as --from YEAR --to YEAR).",
+            help="Only figures of YEAR: --from YEAR --to YEAR.",
         ),
     ] = None,
     from_: FromOpt = None,
@@ -520,6 +520,12 @@ def facts(
     text = " ".join(query_ or []).strip() or None
     if query_ and text is None:  # `facts ""`: as search "" and --search "", not every fact
         raise RusinoError("nothing to search for in ''", "give at least one word, or no QUERY")
+    if year is not None:  # one year: --from YEAR --to YEAR, and so with --within
+        if from_ or to:
+            raise RusinoError(
+                "--year and --from/--to both give a period", "give one of them", ExitCode.USAGE
+            )
+        from_ = to = str(year)
     start, end = date_range(from_, to, within)
     conn = _connect()
     rows = query.facts(
@@ -528,7 +534,6 @@ def facts(
             query=text,
             units=unit or (),
             kinds=kind or (),
-            year=year,
             start=start,
             end=end,
             within=within,
