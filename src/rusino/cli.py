@@ -808,7 +808,31 @@ _FLAGS_MEANT = {
     "--until": "--to",
     "--before": "--to",
     "--version": "rusino --version, before the command",
+    "--start": "--from",
+    "--end": "--to",
+    "--year": "--from YEAR --to YEAR",
 }
+_FILTERS = ("--from", "--to", "--actor", "--topic", "--source", "--window", "--within", "--any")
+
+
+def _meant(e: click_exceptions.NoSuchOption, ctx: Any) -> str:
+    """The hint for an option the command lacks, where it is another's or is said otherwise
+    here; '' for click's own guess by spelling (--csv had got --save, --json --to)."""
+    name = e.option_name or ""
+    opts = {o for p in ctx.command.params for o in getattr(p, "opts", ())}
+    meant = _FLAGS_MEANT.get(name, "")
+    if meant.startswith("rusino") or (meant and meant.split()[0] in opts):
+        return f"did you mean {meant}?"
+    if meant.startswith("--format") and ctx.parent is None:  # rusino --json timeline
+        return f"did you mean {meant}, after the command?"
+    command = ctx.command_path.split()[-1]
+    if command == "facts" and name in ("--search", "-q"):
+        return "facts' QUERY is its search: rusino facts WORDS"
+    if command == "search" and name in _FILTERS:
+        return f"search takes no filters: rusino timeline --search WORDS {name} ..."
+    if re.fullmatch(r"-\d[\d.,]*", name) and command in ("facts", "search"):
+        return f"a word that starts with - is read as an option: rusino {command} -- {name}"
+    return ""
 
 
 def _usage_line(e: click_exceptions.ClickException) -> str:
@@ -818,11 +842,17 @@ def _usage_line(e: click_exceptions.ClickException) -> str:
     ctx = getattr(e, "ctx", None)
     if isinstance(e, click_exceptions.NoSuchOption) and ctx is not None:
         # click's own guess is by spelling: --csv got --save, --json --to
-        meant = _FLAGS_MEANT.get(e.option_name or "", "")
-        if meant.startswith("rusino") or any(
-            meant.split()[:1] == [o] for p in ctx.command.params for o in getattr(p, "opts", ())
-        ):
-            return f"No such option: {e.option_name} (did you mean {meant}?)"
+        meant = _meant(e, ctx)
+        if meant:
+            return f"No such option: {e.option_name} ({meant})"
+    searching = ctx is not None and any(
+        "--search" in getattr(p, "opts", ()) for p in ctx.command.params
+    )
+    if "unexpected extra argument" in message and searching:
+        import shlex
+
+        extra = " ".join(STATE.args[-1:])  # `timeline gas`: words are no argument there
+        return f"{message} (to search for words, give --search {shlex.quote(extra)})"
     if (
         isinstance(e, click_exceptions.NoSuchOption)
         and ctx is not None

@@ -232,16 +232,35 @@ def resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
             f"or as {other}:{found[0]} in a diff",
             ExitCode.USAGE,
         )
-    pairs = conn.execute(f"SELECT alias, {col} FROM {table}").fetchall()
+    source = conn.execute("SELECT id FROM sources WHERE lower(id) = ?", (key,)).fetchone()
+    if source is not None:  # --actor kim-blank-2013
+        raise RusinoError(
+            f"unknown {kind} {name!r}",
+            f"{source[0]} is a source: give it with --source",
+            ExitCode.USAGE,
+        )
+    names, closeness = _close_names(conn, kind, name)
+    others, other_closeness = _close_names(conn, other, name)
+    if others and other_closeness > closeness:  # --actor enrgy: the topic energy
+        hint = f"did you mean the {other} {others[0]}? give it with --{other};"
+    else:
+        hint = _did_you_mean(names[:3])
+    hint = f"{hint} `{listing}` lists them" if hint else f"`{listing}` lists the names"
+    raise RusinoError(f"unknown {kind} {name!r}", hint, ExitCode.USAGE)
+
+
+def _close_names(conn: sqlite3.Connection, kind: str, name: str) -> tuple[list[str], float]:
+    """The actors (topics) whose names or aliases are close to name, closest first, and how
+    close the closest is (0 to 1)."""
+    pairs = conn.execute(f"SELECT alias, {kind} FROM {kind}_aliases").fetchall()
     canon: dict[str, str] = {str(a): str(c) for a, c in pairs}
     close = suggest(name, list(canon), n=6)
     names: list[str] = []
     for alias in close:
         if canon[alias] not in names:
             names.append(canon[alias])
-    hint = _did_you_mean(names[:3])
-    hint = f"{hint} `{listing}` lists them" if hint else f"`{listing}` lists the names"
-    raise RusinoError(f"unknown {kind} {name!r}", hint, ExitCode.USAGE)
+    best = difflib.SequenceMatcher(None, alias_key(name), close[0]).ratio() if close else 0.0
+    return names, best
 
 
 def resolve_actor(conn: sqlite3.Connection, name: str) -> str:
