@@ -736,11 +736,14 @@ def _facts_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> s
     """The condition that a fact matches a query text (its parameters added to params): the
     figures it names by value ("80 billion", "USD13.5 bn", "7,000") and a unit beside them, or
     a unit alone ("km"), and the rest as text."""
-    from rusino import figures  # (not on the way of the commands that do not read figures)
-
     if plain_words(text) is None:  # an FTS5 expression: text only
         return _text_matching(conn, text, params)
-    found, rest = figures.query_figures(text)
+    found: list[tuple[float, bool]] = []
+    rest = text
+    if any(c.isdigit() for c in text):  # (figures' patterns compiled only for a number)
+        from rusino import figures
+
+        found, rest = figures.query_figures(text)
     units, rest, named = _unit_named(conn, rest)
     unit = f"f.unit IN ({', '.join('?' * len(units))})"
     if not found:
