@@ -28,6 +28,13 @@ BUNDLED = Path(__file__).resolve().parents[1] / "data" / "events.sqlite"
 GOLDEN = Path(__file__).parent / "golden"
 
 
+class Tty(io.StringIO):
+    """An output stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
 def rendered(rows: list[dict[str, object]], view: render.View, fmt: Format, **kw: object) -> str:
     out = io.StringIO()
     render.render(rows, view, fmt, out, Options(**kw))  # type: ignore[arg-type]
@@ -168,10 +175,6 @@ def test_markdown(conn: sqlite3.Connection) -> None:
 
 
 def test_table_honours_no_color(monkeypatch: pytest.MonkeyPatch, conn: sqlite3.Connection) -> None:
-    class Tty(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
     rows = list(query.timeline(conn, TimelineFilter()))
     out = Tty()
     monkeypatch.delenv("NO_COLOR", raising=False)
@@ -185,10 +188,6 @@ def test_table_honours_no_color(monkeypatch: pytest.MonkeyPatch, conn: sqlite3.C
 
 
 def test_search_highlights_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    class Tty(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")
     row = {"type": "event", "id": "x", "rank": 1, "date": "2012", "start": "2012-01-01"}
@@ -381,10 +380,6 @@ def test_highlighting_lights_what_the_search_finds(search: str, text: str, lit: 
 
 def test_facts_tables_highlight_the_query(monkeypatch: pytest.MonkeyPatch) -> None:
     """facts QUERY lit nothing, where timeline --search does."""
-
-    class Tty(io.StringIO):
-        def isatty(self) -> bool:
-            return True
 
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")
