@@ -999,3 +999,12 @@ def test_a_unit_or_kind_spelt_otherwise_is_the_one_the_database_has(
     exported.write_text(out, encoding="utf-8")
     code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(exported))
     assert code == 0 and " 0 added" in err and "0 replaced" in err, err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json", "timelinejs"])
+def test_an_export_refused_writes_nothing(
+    fmt: str, fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """csv wrote its header, then the error: `> out.csv` kept half a file."""
+    code, out, err = cli(capsys, "--db", str(fixture_db), "export", "-f", fmt, "--actor", "Japn")
+    assert (code, out) == (2, "") and "unknown actor 'Japn'" in err

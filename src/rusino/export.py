@@ -25,6 +25,7 @@ import contextlib
 import csv
 import html
 import io
+import itertools
 import json
 import re
 import sqlite3
@@ -197,10 +198,12 @@ def write(
 def write_csv(items: Iterable[Row], fields: tuple[str, ...], out: TextIO) -> int:
     """A header row (even with no rows, so that a spreadsheet or import sees the columns),
     then a row each."""
+    rows = iter(items)
+    first = next(rows, None)  # a bad filter raises here, before the header is written
     w = csv_writer(out)
     w.writerow(fields)
     n = 0
-    for row in items:
+    for row in itertools.chain([first] if first is not None else [], rows):
         w.writerow([neutralise(cell(row.get(k))) for k in fields])
         n += 1
     return n
