@@ -305,7 +305,9 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["search", "gas", "--from", "2012"], "(search takes no filters: rusino timeline"),
         (["--json", "timeline"], "(did you mean --format json, after the command?)"),
         (["facts", "-5"], "(a word that starts with - is read as an option: rusino facts -- -5)"),
+        (["facts", "-80"], "rusino facts -- -80)"),  # the whole word (click reads -8 0)
         (["timeline", "gas"], "(to search for words, give --search gas)"),
+        (["timeline", "gas", "pipeline"], "give --search 'gas pipeline')"),  # every word
         (["timeline", "--actor", "alpha-2013"], "(alpha-2013 is a source: give it with --source)"),
         (["timeline", "--actor", "enrgy"], "(did you mean the topic energy? give it with --topic"),
         (["timeline", "--search", "_"], "nothing to search for in '_'"),

@@ -515,6 +515,13 @@ def test_add_names_every_missing_field_at_once_as_its_option(
     """In a script, add said one missing field a run: --summary, then --actor..."""
     code, _, err = cli(capsys, "--db", str(fixture_db), "add", "event")
     assert code == 2 and "missing required fields 'date', 'summary'" in err
+    row = {"date": 2012, "summary": "x", "actors": ["Russia"], "topics": ["energy"],
+           "source": "alpha-2013", "quote": "q"}  # fmt: skip
+    with pytest.raises(store.InvalidRows) as info:  # the date's own fault, not its wording's
+        store.import_or_dry_run(
+            store.connect_writable(fixture_db), [("f:1", row, None)], store.Options()
+        )
+    assert "field 'date' must be a non-empty string, not 2012" in info.value.problems[0]
     assert "date_text" not in err and "--date-text" not in err  # the date's, once given
     code, _, err = cli(capsys, "--db", str(fixture_db), "add", "event", "--date", "2013")
     assert code == 2 and err.endswith(

@@ -813,6 +813,7 @@ _FLAGS_MEANT = {
     "--year": "--from YEAR --to YEAR",
 }
 _FILTERS = ("--from", "--to", "--actor", "--topic", "--source", "--window", "--within", "--any")
+_NEGATIVE = re.compile(r"-\d[\d.,]*")  # (click reads -80 as the option -8 with the value 0)
 
 
 def _meant(e: click_exceptions.NoSuchOption, ctx: Any) -> str:
@@ -830,8 +831,9 @@ def _meant(e: click_exceptions.NoSuchOption, ctx: Any) -> str:
         return "facts' QUERY is its search: rusino facts WORDS"
     if command == "search" and name in _FILTERS:
         return f"search takes no filters: rusino timeline --search WORDS {name} ..."
-    if re.fullmatch(r"-\d[\d.,]*", name) and command in ("facts", "search"):
-        return f"a word that starts with - is read as an option: rusino {command} -- {name}"
+    word = next((a for a in STATE.args if a.startswith(name) and _NEGATIVE.fullmatch(a)), "")
+    if re.fullmatch(r"-\d", name) and word and command in ("facts", "search"):
+        return f"a word that starts with - is read as an option: rusino {command} -- {word}"
     return ""
 
 
@@ -848,11 +850,12 @@ def _usage_line(e: click_exceptions.ClickException) -> str:
     searching = ctx is not None and any(
         "--search" in getattr(p, "opts", ()) for p in ctx.command.params
     )
-    if "unexpected extra argument" in message and searching:
+    extra = re.search(r"unexpected extra argument(?:\(s\)|s)? \((.*)\)", message)
+    if extra and searching and ctx is not None and ctx.command_path.split()[-1] != "diff":
         import shlex
 
-        extra = " ".join(STATE.args[-1:])  # `timeline gas`: words are no argument there
-        return f"{message} (to search for words, give --search {shlex.quote(extra)})"
+        # `timeline gas pipeline`: words are no arguments there (click lists them)
+        return f"{message} (to search for words, give --search {shlex.quote(extra[1])})"
     if (
         isinstance(e, click_exceptions.NoSuchOption)
         and ctx is not None

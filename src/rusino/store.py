@@ -875,8 +875,8 @@ class Validator:
         # the wordings a row may leave out, as `add` fills them in: the date as given, the figure
         if fields.get("date_text") in (None, "") and isinstance(fields.get("date"), str):
             fields["date_text"] = fields["date"]
-        elif "date" not in fields and "date_text" not in fields:
-            fields["date_text"] = ""  # the date's, once it is given: only the date is missing
+        elif fields.get("date_text") is None:
+            fields["date_text"] = ""  # the date's, once the date is right: only it is reported
         if kind == "fact":  # before the wording made of the unit: "5 USD", not "5  usd "
             for name, spelling in self.spellings.items():
                 if isinstance(fields.get(name), str):
