@@ -304,6 +304,13 @@ TRADE, PIPELINE, JETS, COAL = (
         ("2015", [COAL]),  # a year: the figures of that year
         ("coal 2015", [COAL]),
         ("coal 2012", []),
+        # from the last sweep
+        ("usd80BN", [TRADE]),  # in any case
+        ("$80B", [TRADE]),  # B for billion, as typed; a currency gives no size
+        ("USD80", [TRADE]),  # as the text writes it
+        ("80 USD", [TRADE]),
+        ("25", [COAL]),  # a whole number of the text ("more than 25 million tons")
+        ("5", []),  # not a piece of one
     ],
 )
 def test_facts_by_their_figures(conn: sqlite3.Connection, text: str, expected: list[str]) -> None:
@@ -466,3 +473,16 @@ def test_actors_are_listed_in_alphabetical_order_whatever_the_case(fixture_db: P
     conn.close()
     names = [r["name"] for r in query.actors(sqlite3.connect(copy))]
     assert names == sorted(names, key=str.casefold) and "the West" in names
+
+
+def test_a_number_is_also_a_whole_number_of_a_facts_text() -> None:
+    """facts 27 found the count of 27 contracts but not their value, whose quote says "27
+    trade contracts worth USD15 billion"; and 2 must not find the 2 of "$2.17 billion"."""
+    from rusino.db import bundled_path
+
+    conn = sqlite3.connect(bundled_path())
+    assert fact_ids(conn, query="27") == [
+        "2012-russia-china-trade-contracts-count",
+        "2012-russia-china-trade-contracts-value",
+    ]
+    assert "2016-china-loan-gazprom" not in fact_ids(conn, query="2")

@@ -166,7 +166,10 @@ def numbers_in(as_written: str) -> list[float] | None:
 _SCIENTIFIC = re.compile(r"(?<![\w.,])([-+]?\d+(?:\.\d+)?[eE][-+]?\d+)(?![\w.,])", re.ASCII)
 # letters a figure's number may follow ("USD80 billion"); after any other letters a digit is a
 # word's part (m3, ft3, Su35)
-_CODE_BEFORE = re.compile(r"(?:^|[^A-Za-z])(?:USD|US\$|EUR|GBP|JPY|CNY|RMB|RUB|\$|€|£|¥|₽)$")
+_CODE_BEFORE = re.compile(
+    r"(?:^|[^A-Za-z])(?:USD|US\$|EUR|GBP|JPY|CNY|RMB|RUB|\$|€|£|¥|₽)$", re.IGNORECASE
+)
+_SUFFIX = {"b": 1e9, "k": 1e3}  # attached, as people type them: 80B, 400b, 7k
 LARGEST = 1e18  # a figure beyond this is no figure a search means (10**300 matched all)
 
 
@@ -189,7 +192,11 @@ def query_figures(text: str) -> tuple[list[tuple[float, bool]], str]:
         number = float(m.group(2).replace(",", "") + (m.group(3) or ""))
         number = -number if m.group(1) else number
         scale = _SCALES[m.group(4).lower()] if m.group(4) else None
-        found.append((m.start(), m.end(), number, scale))
+        end = m.end()
+        after = text[end : end + 2]
+        if scale is None and after[:1].lower() in _SUFFIX and not after[1:].isalnum():
+            scale, end = _SUFFIX[after[0].lower()], end + 1
+        found.append((m.start(), end, number, scale))
     found = sorted(f for f in found if abs(f[2] * (f[3] or 1.0)) <= LARGEST)
     out: list[tuple[float, bool]] = []
     rest = []

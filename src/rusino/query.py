@@ -753,8 +753,10 @@ def _facts_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> s
         return _text_matching(conn, text, params)
     if named and not units:  # "€80 billion", and no figure is in euros
         return "0"
-    # a unit gives a bare number its size ("1.4 km" is not 1,400 km)
-    terms = [_figure_matching(n, scaled or bool(units), params) for n, scaled in found]
+    # a unit gives a bare number its size ("1.4 km" is not 1,400 km), but a currency: money
+    # is written in billions (USD80 is "USD80 billion")
+    sized = bool(units) and not any(_CURRENCY.fullmatch(u) for u in units)
+    terms = [_figure_matching(conn, n, scaled or sized, params) for n, scaled in found]
     if units:  # "1,300 km", "$2.17 billion", "42.7%": the unit, not a word of the text
         terms.append(unit)
         params += units
@@ -814,11 +816,16 @@ def _unit_named(conn: sqlite3.Connection, text: str) -> tuple[list[str], str, bo
 _SCALED = (1.0, 1e3, 1e6, 1e9, 1e12)
 
 
-def _figure_matching(number: float, sized: bool, params: list[Any]) -> str:
+_CURRENCY = re.compile(r"[A-Z]{3}")  # a currency code: USD, EUR
+
+
+def _figure_matching(
+    conn: sqlite3.Connection, number: float, sized: bool, params: list[Any]
+) -> str:
     """A fact whose value is the number (or whose range holds it, to a part in a billion); a
     number whose size is not given (no scale word, no unit) also in thousands to trillions, as
-    a figure is written (80: "USD80 billion"); one that may be a year (2012), also a figure of
-    that year, or whose text names it."""
+    a figure is written (80: "USD80 billion"), or as a whole number of its text ("27 trade
+    contracts"; not the 2 of 2.17); one that may be a year (2012), also a figure of that year."""
     terms = []
     for value in (number,) if sized else tuple(number * s for s in _SCALED):
         slack = abs(value) * 1e-9
@@ -827,13 +834,24 @@ def _figure_matching(number: float, sized: bool, params: list[Any]) -> str:
             " AND ? <= f.value_max + ?))"
         )
         params += [value, slack, slack, value, value, slack]
-    if not sized and number.is_integer() and 1000 <= number <= 2999:
-        year = int(number)
+    if sized or number < 0:
+        return "(" + " OR ".join(terms) + ")"
+    if number.is_integer() and 1000 <= number <= 2999:
         terms.append("(f.date_end >= ? AND f.date_start <= ?)")
-        params += [f"{year}-01-01", f"{year}-12-31"]
-        terms.append("f.rowid IN (SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?)")
-        params.append(f'"{year}"')
+        params += [f"{int(number)}-01-01", f"{int(number)}-12-31"]
+    written = f"{int(number)}" if number.is_integer() else f"{number:g}"
+    conn.create_function("rusino_has_number", 2, _has_number, deterministic=True)
+    terms.append(
+        "(f.rowid IN (SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?) AND rusino_has_number("
+        "f.subject || ' ' || f.as_written || ' ' || f.quote || ' ' || f.date_text, ?))"
+    )
+    params += [f'"{written.split(".")[0]}"', written]
     return "(" + " OR ".join(terms) + ")"
+
+
+def _has_number(text: str, number: str) -> bool:
+    """Whether text writes number whole (27 in "27 trade contracts", not 2 in "2.17")."""
+    return re.search(rf"(?<![\d.,]){re.escape(number)}(?!\d|[.,]\d)", text) is not None
 
 
 def _names_something(conn: sqlite3.Connection, key: str) -> bool:
