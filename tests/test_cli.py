@@ -309,6 +309,8 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["timeline", "gas"], "(to search for words, give --search gas)"),
         (["timeline", "gas", "pipeline"], "give --search 'gas pipeline')"),  # every word
         (["timeline", "--actor", "alpha-2013"], "(alpha-2013 is a source: give it with --source)"),
+        (["timeline", "--source", "tokyo"], "(Japan is an actor: give it with --actor)"),
+        (["diff", "alpha", "all"], "(did you mean source:alpha-2013?)"),  # a name it starts
         (["timeline", "--actor", "enrgy"], "(did you mean the topic energy? give it with --topic"),
         (["timeline", "--search", "_"], "nothing to search for in '_'"),
         (["timeline", "--search", "*"], "a * ends a word"),

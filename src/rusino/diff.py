@@ -265,9 +265,10 @@ def _side(text: str, sources: Sources) -> Side:
                 names.setdefault(str(alias), f"{kind}:{name}")
         for (sid,) in conn.execute("SELECT id FROM sources"):
             names.setdefault(str(sid).lower(), f"source:{sid}")
-        meant = names.get(query.alias_key(text)) or next(
-            (names[k] for k in query.suggest(text, list(names), n=1)), None
-        )
+        key = query.alias_key(text)
+        starting = sorted((k for k in names if k.startswith(key)), key=len)  # singh: singh-2016
+        close = starting or query.suggest(text, list(names), n=1)
+        meant = names.get(key) or next((names[k] for k in close), None)
         if meant is None:
             raise
         raise RusinoError(exc.message, f"did you mean {shlex.quote(meant)}?") from None

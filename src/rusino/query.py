@@ -281,6 +281,12 @@ def check_source(conn: sqlite3.Connection, source: str) -> str:
             return i
     known = "known sources: " + ", ".join(ids) if ids else "no sources yet"
     hint = _did_you_mean(suggest(source, ids)) or known
+    for kind in ("actor", "topic"):  # --source Japan
+        found = conn.execute(
+            f"SELECT {kind} FROM {kind}_aliases WHERE alias = ?", (alias_key(source),)
+        ).fetchone()
+        if found is not None:
+            hint = f"{found[0]} is {'an' if kind == 'actor' else 'a'} {kind}: give it with --{kind}"
     raise RusinoError(f"unknown source {source!r}", hint, ExitCode.USAGE)
 
 
