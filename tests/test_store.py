@@ -852,3 +852,5 @@ def test_the_note_of_quotes_not_looked_up_names_each_source() -> None:
     assert "the article of a, which is not at hand" in store.Summary(unlooked=["a"]).note()
     two = store.Summary(unlooked=["a", "b"]).note()
     assert "the articles of a and b, which are not at hand" in two
+    folder = store.Summary(unlooked=["a"], folder="/texts").note()  # set, but without it
+    assert folder == "note: quotes not looked up in the article of a, which is not in /texts"

@@ -641,6 +641,7 @@ class Summary:
     new_topics: list[str] = field(default_factory=list)
     vocabulary: str = ""  # sources, actors and topics rows: vocabulary.Importer.line()
     unlooked: list[str] = field(default_factory=list)  # sources whose quotes were not looked up
+    folder: str = ""  # where their articles were looked for (RUSINO_SOURCES_DIR), if anywhere
 
     def note(self) -> str:
         """What was not checked, for a line of its own: '' when everything was."""
@@ -652,6 +653,8 @@ class Summary:
             if rest
             else f"the article of {last}, which is"
         )
+        if self.folder:  # set, but without them (check reports each missing)
+            return f"note: quotes not looked up in {which} not in {self.folder}"
         return (
             f"note: quotes not looked up in {which} not at hand (set RUSINO_SOURCES_DIR to the "
             "articles' folder, or run `rusino check` with it later)"
@@ -1392,6 +1395,7 @@ def import_rows(
         deferred.finish()
         writer.summary.vocabulary = shared.line()
         writer.summary.unlooked = sorted(validator.unchecked)
+        writer.summary.folder = str(opts.sources_dir or "")
         s = writer.summary
         changed = (
             s.added or s.replaced or s.new_actors or s.new_topics or any(shared.added.values())
