@@ -651,14 +651,13 @@ def _search_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
 
     console = console_for(out, opts)
     t = _table(console, header=True)
-    t.add_column("#", justify="right", style="dim")
-    # a date wraps below 100 columns (its two ends on two lines), and below 80 heads the
-    # match with the type, so that the match keeps the room for its id
-    narrow = console.width < 100
-    stacked = console.width < 80
+    # below 100 columns the rank, type and date head the match, which then has the whole width
+    # for its id (beside them it had been 55 wide at 80)
+    stacked = console.width < 100
     if not stacked:
+        t.add_column("#", justify="right", style="dim")
         t.add_column("type", no_wrap=True)
-        t.add_column("date", style="cyan", no_wrap=not narrow, max_width=12 if narrow else None)
+        t.add_column("date", style="cyan", no_wrap=True)
     t.add_column("match", overflow="fold")  # an id too long for the column folds, never "…"
     n = 0
     for row in rows:
@@ -669,12 +668,15 @@ def _search_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
             opts.highlight,
         )
         colour = "magenta" if row["type"] == "event" else "yellow"
-        kind = _text((row["type"], colour))
         if stacked:
-            head = _text((row["type"], colour), (" " + display(row["date"]), "cyan"))
-            t.add_row(str(row["rank"]), head.append("\n").append_text(body))
+            head = _text(
+                (f"{row['rank']}. ", "dim"),
+                (row["type"], colour),
+                (" " + display(row["date"]), "cyan"),
+            )
+            t.add_row(head.append("\n").append_text(body))
         else:
-            t.add_row(str(row["rank"]), kind, display(row["date"]), body)
+            t.add_row(str(row["rank"]), _text((row["type"], colour)), display(row["date"]), body)
         n += 1
     if n:
         console.print(t)
