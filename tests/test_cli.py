@@ -336,6 +336,7 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
             "either, give one range: 2012..2013)",
         ),
         (["diff", "2011,2012-06"], "give one range: 2011..2012-06)"),  # had been 2011..2012
+        (["diff", "2014..2012", "all"], "2014 is after 2012 (swap them: 2012..2014)"),  # pastes
         (["diff", "2012-04-22,2012-04-25"], "give one range: 2012-04-22..2012-04-25)"),
         # unquoted, -oil is an option: said, with the NOT to write
         (["search", "gas", "-oil"], "No such option: -oil (a word that starts with - is read"),

@@ -154,7 +154,12 @@ def _date_range(term: str) -> tuple[str | None, str | None]:
         lo, hi = term.split("..", 1)
         if not lo and not hi:
             raise RusinoError(f"empty date range {term!r}", "e.g. 2012..2014, 2014.. or ..2010")
-        return dates.parse_range(lo or None, hi or None, start_opt="from", end_opt="to")
+        try:
+            return dates.parse_range(lo or None, hi or None, start_opt="from", end_opt="to")
+        except RusinoError as exc:
+            if lo and hi and "is after" in exc.message:  # the range as a side writes it
+                raise RusinoError(f"{lo} is after {hi}", f"swap them: {hi}..{lo}") from None
+            raise
     return dates.parse_range(term, term)
 
 
