@@ -849,8 +849,10 @@ def test_summary_lines_count_in_words() -> None:
 
 def test_the_note_of_quotes_not_looked_up_names_each_source() -> None:
     assert store.Summary().note() == ""
-    assert "the article of a, which is not at hand" in store.Summary(unlooked=["a"]).note()
-    two = store.Summary(unlooked=["a", "b"]).note()
+    assert store.Summary(unchanged=3, unlooked=["a"]).note() == ""  # nothing written: no note
+    one = store.Summary(added=1, unlooked=["a"]).note()
+    assert "the article of a, which is not at hand" in one
+    two = store.Summary(added=1, unlooked=["a", "b"]).note()
     assert "the articles of a and b, which are not at hand" in two
-    folder = store.Summary(unlooked=["a"], folder="/texts").note()  # set, but without it
+    folder = store.Summary(replaced=1, unlooked=["a"], folder="/texts").note()  # set, without it
     assert folder == "note: quotes not looked up in the article of a, which is not in /texts"

@@ -644,8 +644,9 @@ class Summary:
     folder: str = ""  # where their articles were looked for (RUSINO_SOURCES_DIR), if anywhere
 
     def note(self) -> str:
-        """What was not checked, for a line of its own: '' when everything was."""
-        if not self.unlooked:
+        """What was not checked, for a line of its own: '' when everything was (or nothing
+        was written: the same file again)."""
+        if not self.unlooked or not (self.added or self.replaced):
             return ""
         *rest, last = self.unlooked
         which = (
