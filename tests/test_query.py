@@ -486,3 +486,16 @@ def test_a_number_is_also_a_whole_number_of_a_facts_text() -> None:
         "2012-russia-china-trade-contracts-value",
     ]
     assert "2016-china-loan-gazprom" not in fact_ids(conn, query="2")
+
+
+def test_a_searched_number_is_a_whole_number_of_the_text() -> None:
+    """FTS5 reads 7,000 and 2.17 as two words each: search 000 found "7,000", 5 found "13.5"."""
+    from rusino.db import bundled_path
+
+    conn = sqlite3.connect(bundled_path())
+    for pieces in ("000", "5", "17", "300"):
+        assert list(query.search(conn, pieces)) == [], pieces
+        assert ids(conn, search=pieces) == [], pieces
+    assert "2012-us-philippines-exercise-troops" in [r["id"] for r in query.search(conn, "7,000")]
+    found = [r["id"] for r in query.search(conn, "27")]
+    assert "2012-russia-china-trade-contracts-value" in found  # "27 trade contracts"

@@ -668,6 +668,7 @@ def timeline(conn: sqlite3.Connection, f: TimelineFilter) -> Iterator[Row]:
         validate_fts(conn, "events_fts", expr, f.search)
         where.append("e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
         params.append(expr)
+        where += _whole_numbers(conn, f.search, _EVENT_TEXT.format(t="e"), params)
     direction = "DESC" if f.reverse else "ASC"
     order = ", ".join(
         f"{c} {direction}" for c in ("e.date_start", _PRECISION_ORDER.format(t="e"), "e.id")
@@ -848,11 +849,27 @@ def _figure_matching(
     written = f"{int(number)}" if number.is_integer() else f"{number:g}"
     conn.create_function("rusino_has_number", 2, _has_number, deterministic=True)
     terms.append(
-        "(f.rowid IN (SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?) AND rusino_has_number("
-        "f.subject || ' ' || f.as_written || ' ' || f.quote || ' ' || f.date_text, ?))"
+        "(f.rowid IN (SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?) AND "
+        f"rusino_has_number({_FACT_TEXT.format(t='f')}, ?))"
     )
     params += [f'"{written.split(".")[0]}"', written]
     return "(" + " OR ".join(terms) + ")"
+
+
+_EVENT_TEXT = "{t}.summary || ' ' || {t}.quote || ' ' || {t}.date_text"  # events_fts's columns
+_FACT_TEXT = "{t}.subject || ' ' || {t}.as_written || ' ' || {t}.quote || ' ' || {t}.date_text"
+
+
+def _whole_numbers(
+    conn: sqlite3.Connection, text: str, column: str, params: list[Any]
+) -> list[str]:
+    """The conditions that a plain search's numbers are whole numbers of the row's text: FTS5
+    reads 7,000 and 2.17 as two words each, so 000 and 17 had found them."""
+    numbers = [w for w in plain_words(text) or [] if w.isdigit()]
+    if numbers:
+        conn.create_function("rusino_has_number", 2, _has_number, deterministic=True)
+    params += numbers
+    return [f"rusino_has_number({column}, ?)" for _ in numbers]
 
 
 def _has_number(text: str, number: str) -> bool:
@@ -889,18 +906,27 @@ def search(conn: sqlite3.Connection, text: str, limit: int | None = None) -> Ite
     expr = fts_query(text)
     validate_fts(conn, "events_fts", expr, text)
     validate_fts(conn, "facts_fts", expr, text)
+    params: list[Any] = [expr]
+    whole_e = "".join(
+        f" AND {c}" for c in _whole_numbers(conn, text, _EVENT_TEXT.format(t="e"), params)
+    )
+    params.append(expr)
+    whole_f = "".join(
+        f" AND {c}" for c in _whole_numbers(conn, text, _FACT_TEXT.format(t="f"), params)
+    )
     sql = (
         "SELECT * FROM ("
         " SELECT 'event' AS type, e.id, e.date, e.date_start, e.date_end, e.summary AS text,"
         "  e.source, bm25(events_fts) AS score, 0 AS tie"
         " FROM events_fts JOIN events e ON e.rowid = events_fts.rowid WHERE events_fts MATCH ?"
+        f"{whole_e}"
         " UNION ALL"
         " SELECT 'fact', f.id, f.date, f.date_start, f.date_end,"
         "  f.subject || ': ' || f.as_written, f.source, bm25(facts_fts), 1"
         " FROM facts_fts JOIN facts f ON f.rowid = facts_fts.rowid WHERE facts_fts MATCH ?"
+        f"{whole_f}"
         ") ORDER BY score, date_start, tie, id"
     )
-    params: list[Any] = [expr, expr]
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
