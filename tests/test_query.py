@@ -311,6 +311,14 @@ TRADE, PIPELINE, JETS, COAL = (
         ("80 USD", [TRADE]),
         ("25", [COAL]),  # a whole number of the text ("more than 25 million tons")
         ("5", []),  # not a piece of one
+        # and the sweep after
+        ("70 to 90 billion", [TRADE]),  # a range meets the figure
+        ("1000 to 1400 km", [PIPELINE]),  # a range meets a range
+        ("pipeline km", [PIPELINE]),  # a unit beside words
+        ("coal tonnes", [COAL]),
+        ("trade $", [TRADE]),  # a symbol: the unit only
+        ("km 2013", [PIPELINE]),  # a year beside a unit: the unit's figures of that year
+        ("€", []),
     ],
 )
 def test_facts_by_their_figures(conn: sqlite3.Connection, text: str, expected: list[str]) -> None:
@@ -496,6 +504,8 @@ def test_a_searched_number_is_a_whole_number_of_the_text() -> None:
     for pieces in ("000", "5", "17", "300"):
         assert list(query.search(conn, pieces)) == [], pieces
         assert ids(conn, search=pieces) == [], pieces
+    for pieces in (".5", ".17", ",300"):  # nor in facts' text
+        assert fact_ids(conn, query=pieces) == [], pieces
     assert "2012-us-philippines-exercise-troops" in [r["id"] for r in query.search(conn, "7,000")]
     found = [r["id"] for r in query.search(conn, "27")]
     assert "2012-russia-china-trade-contracts-value" in found  # "27 trade contracts"

@@ -173,10 +173,11 @@ _SUFFIX = {"b": 1e9, "k": 1e3}  # attached, as people type them: 80B, 400b, 7k
 LARGEST = 1e18  # a figure beyond this is no figure a search means (10**300 matched all)
 
 
-def query_figures(text: str) -> tuple[list[tuple[float, bool]], str]:
+def query_figures(text: str) -> tuple[list[tuple[float, float, bool]], str]:
     """The figures a search text names ("80 billion", "USD13.5 bn", "7,000", "42.7%", 8e10),
-    each with whether its size is given (a scale word, or written out in full as 8e10), and the
-    text left without them. A year after a word of time ("in 2012") is no figure, nor a number
+    each as (low, high, whether its size is given: a scale word, or written out as 8e10), low
+    and high the ends of a range ("70 to 90 billion") or the number twice, and the text left
+    without them. A year after a word of time ("in 2012") is no figure, nor a number
     inside a word (S-400, m3), nor one beyond LARGEST: they stay in the text."""
     years = [m.span() for m in _YEAR.finditer(text)]
     found: list[tuple[int, int, float, float | None]] = []  # start, end, number, scale
@@ -198,16 +199,24 @@ def query_figures(text: str) -> tuple[list[tuple[float, bool]], str]:
             scale, end = _SUFFIX[after[0].lower()], end + 1
         found.append((m.start(), end, number, scale))
     found = sorted(f for f in found if abs(f[2] * (f[3] or 1.0)) <= LARGEST)
-    out: list[tuple[float, bool]] = []
+    out: list[tuple[float, float, bool]] = []
     rest = []
     at = 0
-    for i, (start, end, number, scale) in enumerate(found):
+    i = 0
+    while i < len(found):
+        start, end, number, scale = found[i]
+        high = number
         if i + 1 < len(found) and _RANGE.match(text[end : found[i + 1][0]]):
-            scale = scale or found[i + 1][3]  # "16 to 20 billion"
-            end = found[i + 1][0]  # the "to" is no word to find
-        out.append((number * (scale or 1.0), scale is not None))
+            _, end, high, upper = found[i + 1]  # "16 to 20 billion": one range
+            scale = scale or upper
+            high *= upper or scale or 1.0
+            i += 1
+        else:
+            high *= scale or 1.0
+        out.append((number * (scale or 1.0), high, scale is not None))
         rest.append(text[at:start])
         at = end
+        i += 1
     rest.append(text[at:])
     return out, " ".join(rest)
 

@@ -741,34 +741,36 @@ _OR = re.compile(r"\s+OR\s+")
 
 def _facts_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> str:
     """The condition that a fact matches a query text (its parameters added to params): the
-    figures it names by value ("80 billion", "USD13.5 bn", "7,000") and a unit beside them, or
-    a unit alone ("km"), and the rest as text."""
+    figures it names by value ("80 billion", "USD13.5 bn", "70 to 90 billion") and the unit
+    words name ("km", "$", "per cent"), and the rest as text."""
     if plain_words(text) is None:  # an FTS5 expression: text only
         return _text_matching(conn, text, params)
-    found: list[tuple[float, bool]] = []
+    found: list[tuple[float, float, bool]] = []
     rest = text
     if any(c.isdigit() for c in text):  # (figures' patterns compiled only for a number)
         from rusino import figures
 
         found, rest = figures.query_figures(text)
     units, rest, named = _unit_named(conn, rest)
-    unit = f"f.unit IN ({', '.join('?' * len(units))})"
-    if not found:
-        if units and not plain_words(rest):  # a unit alone ("km"): its figures, or the word's
-            params += units
-            return f"({unit} OR {_text_matching(conn, text, params)})"
-        return _text_matching(conn, text, params)
-    if named and not units:  # "€80 billion", and no figure is in euros
-        return "0"
-    # a unit gives a bare number its size ("1.4 km" is not 1,400 km), but a currency: money
-    # is written in billions (USD80 is "USD80 billion")
-    sized = bool(units) and not any(_CURRENCY.fullmatch(u) for u in units)
-    terms = [_figure_matching(conn, n, scaled or sized, params) for n, scaled in found]
-    if units:  # "1,300 km", "$2.17 billion", "42.7%": the unit, not a word of the text
-        terms.append(unit)
+    if named and not units and (found or not plain_words(rest)):
+        return "0"  # "€80 billion", "€": no figure is in euros
+    terms: list[str] = []
+    if found:
+        # a unit gives a bare number its size ("1.4 km" is not 1,400 km), but a currency:
+        # money is written in billions (USD80 is "USD80 billion")
+        sized = bool(units) and not any(_CURRENCY.fullmatch(u) for u in units)
+        terms += [_figure_matching(conn, lo, hi, s, sized, params) for lo, hi, s in found]
+    if units:  # "1,300 km", "$2.17 billion", "pipeline km": the unit, not a word of the text
+        terms.append(f"f.unit IN ({', '.join('?' * len(units))})")
         params += units
-    if plain_words(rest):
-        terms.append(_text_matching(conn, rest, params))
+    if not plain_words(rest):
+        return "(" + " AND ".join(terms) + ")" if terms else _text_matching(conn, text, params)
+    if not found and units and plain_words(text) != plain_words(rest):
+        # "pipeline km": its unit, or the words all in the text ("trade %": the unit only)
+        unit = terms.pop()
+        words = _text_matching(conn, rest, params)
+        return f"(({unit} AND {words}) OR {_text_matching(conn, text, params)})"
+    terms.append(_text_matching(conn, rest, params))
     return "(" + " AND ".join(terms) + ")"
 
 
@@ -795,7 +797,8 @@ def _text_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> st
         terms.append("(" + " AND ".join([_text_or_named(own_name=True)] * len(words)) + ")")
         for word in words:
             params += [fts_query(word), alias_key(word), alias_key(word)]
-    return "(" + " OR ".join(terms) + ")"
+    numbers = _whole_numbers(conn, text, _FACT_TEXT.format(t="f"), params)  # .5: not 13.5's
+    return "(" + " OR ".join(terms) + ")" + "".join(f" AND {c}" for c in numbers)
 
 
 def _unit_named(conn: sqlite3.Connection, text: str) -> tuple[list[str], str, bool]:
@@ -827,26 +830,26 @@ _CURRENCY = re.compile(r"[A-Z]{3}")  # a currency code: USD, EUR
 
 
 def _figure_matching(
-    conn: sqlite3.Connection, number: float, sized: bool, params: list[Any]
+    conn: sqlite3.Connection, low: float, high: float, scaled: bool, unit: bool, params: list[Any]
 ) -> str:
-    """A fact whose value is the number (or whose range holds it, to a part in a billion); a
-    number whose size is not given (no scale word, no unit) also in thousands to trillions, as
-    a figure is written (80: "USD80 billion"), or as a whole number of its text ("27 trade
-    contracts"; not the 2 of 2.17); one that may be a year (2012), also a figure of that year."""
+    """A fact whose value (or range) meets low..high (one number twice: holds it), to a part in
+    a billion; a number whose size is not given (no scale word, no unit) also in thousands to
+    trillions, as a figure is written (80: "USD80 billion"), or as a whole number of its text
+    ("27 trade contracts"; not the 2 of 2.17); one that may be a year (2012), also a figure of
+    that year."""
     terms = []
-    for value in (number,) if sized else tuple(number * s for s in _SCALED):
-        slack = abs(value) * 1e-9
-        terms.append(
-            "(abs(f.value - ?) <= ? OR (f.value_max IS NOT NULL AND f.value - ? <= ?"
-            " AND ? <= f.value_max + ?))"
-        )
-        params += [value, slack, slack, value, value, slack]
-    if sized or number < 0:
+    for scale in (1.0,) if scaled or unit else _SCALED:  # (sized by a scale word or a unit)
+        lo, hi = low * scale, high * scale
+        terms.append("(f.value <= ? AND coalesce(f.value_max, f.value) >= ?)")
+        params += [hi + abs(hi) * 1e-9, lo - abs(lo) * 1e-9]
+    if scaled or low < 0 or low != high:
         return "(" + " OR ".join(terms) + ")"
-    if number.is_integer() and 1000 <= number <= 2999:
+    if low.is_integer() and 1000 <= low <= 2999:  # ("km 2013": the km figures of 2013 too)
         terms.append("(f.date_end >= ? AND f.date_start <= ?)")
-        params += [f"{int(number)}-01-01", f"{int(number)}-12-31"]
-    written = f"{int(number)}" if number.is_integer() else f"{number:g}"
+        params += [f"{int(low)}-01-01", f"{int(low)}-12-31"]
+    if unit:
+        return "(" + " OR ".join(terms) + ")"
+    written = f"{int(low)}" if low.is_integer() else f"{low:g}"
     conn.create_function("rusino_has_number", 2, _has_number, deterministic=True)
     terms.append(
         "(f.rowid IN (SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?) AND "
