@@ -85,6 +85,15 @@ def test_a_quote_not_looked_up_is_said_to_be(
         .err.splitlines()[1]
         .startswith(f"{UNLOOKED} in the article of beta-2016")
     )
+    # a file of rows already there, and one new citing alpha-2013: only alpha-2013 is named
+    # (every source of the file had been, though none of their rows was written)
+    export = tmp_path / "all.jsonl"
+    assert run(["--db", str(fixture_db), "export", "-f", "jsonl", "--what", "events"]) == 0
+    new = row | {"source": "alpha-2013", "summary": "U"}
+    export.write_text(capsys.readouterr().out + json.dumps(new) + "\n", encoding="utf-8")
+    assert run(["--db", str(fixture_db), "import", str(export)]) == 0
+    note = capsys.readouterr().err.splitlines()[1]
+    assert note.startswith(f"{UNLOOKED} in the article of alpha-2013, which"), note
     articles = tmp_path / "articles"  # at hand: looked up, nothing said
     articles.mkdir()
     for (name,) in sqlite3.connect(fixture_db).execute("SELECT file FROM sources WHERE file <> ''"):

@@ -721,7 +721,7 @@ class Validator:
         }
         self.articles: dict[str, tuple[str, str]] = {}  # source id -> (file, folded text)
         self.unlooked: set[str] = set()  # sources naming an article that is not at hand
-        self.unchecked: set[str] = set()  # those of them that records of this import cite
+        self.unchecked: set[str] = set()  # those of them that records written (Writer) cite
         for sid, file in conn.execute("SELECT id, file FROM sources WHERE file <> ''"):
             self.add_article(str(sid), str(file))
         self.pending_actors: dict[str, str] = {}  # new canonical name -> itself, to create
@@ -818,8 +818,6 @@ class Validator:
             return None  # notes take the full rules
         if source not in self.sources or source in self.articles or get("type", "event") != "event":
             return None  # (a quote to look up in its article takes the full rules)
-        if source in self.unlooked:
-            self.unchecked.add(source)
         edtf = cast(str, date)
         bounds = self._bounds.get(edtf)
         if bounds is None:
@@ -962,8 +960,6 @@ class Validator:
                 f"field 'source': unknown source {record['source']!r} (ids are case-sensitive)"
             )
         article = self.articles.get(record["source"])
-        if record["source"] in self.unlooked:
-            self.unchecked.add(record["source"])
         if article is not None and build.fold(record["quote"]) not in article[1]:
             raise raw.error(
                 f"field 'quote' is not in the article of {record['source']!r} ({article[0]}): "
@@ -1137,6 +1133,7 @@ class Writer:
                 elif not problems:
                     self._replace(kind, record)
                     self.summary.replaced += 1
+                    self._unlooked([record])
                 continue
             if kind == "fact":
                 record["_where"] = where  # for _check_event's message, after the events
@@ -1151,6 +1148,7 @@ class Writer:
                     if problem:
                         problems.append(problem)
             return problems
+        self._unlooked(new["event"] + new["fact"])
         self._insert("event", new["event"])
         if new["fact"]:
             self.idle()  # their events may be among those just written
@@ -1164,6 +1162,13 @@ class Writer:
         self._insert("fact", new["fact"])
         self.summary.added += len(new["event"]) + len(new["fact"])
         return []
+
+    def _unlooked(self, records: list[dict[str, Any]]) -> None:
+        """Note the sources of records written whose quotes were not looked up (their
+        articles not at hand): the note says whose."""
+        unlooked = self.validator.unlooked
+        if unlooked:
+            self.validator.unchecked.update(r["source"] for r in records if r["source"] in unlooked)
 
     def _check_event(self, record: dict[str, Any], where: str) -> str:
         found = self.conn.execute("SELECT 1 FROM events WHERE id = ?", (record["event"],))
