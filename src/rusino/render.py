@@ -651,9 +651,9 @@ def _search_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
 
     console = console_for(out, opts)
     t = _table(console, header=True)
-    # below 100 columns the rank, type and date head the match, which then has the whole width
-    # for its id (beside them it had been 55 wide at 80)
-    stacked = console.width < 100
+    # below 120 columns the rank, type and date head the match, which then has the whole width
+    # for its id (beside them it had been 55 wide at 80, 62 at 100)
+    stacked = console.width < 120
     if not stacked:
         t.add_column("#", justify="right", style="dim")
         t.add_column("type", no_wrap=True)
