@@ -299,13 +299,15 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["timeline", "--since", "2012"], "No such option: --since (did you mean --from?)"),
         (["facts", "--until", "2012"], "(did you mean --to?)"),
         (["timeline", "--version"], "(did you mean rusino --version, before the command?)"),
-        (["timeline", "--year", "2012"], "(did you mean --from YEAR --to YEAR?)"),
+        (["timeline", "--year", "2012"], "(did you mean --from 2012 --to 2012?)"),
         (["timeline", "--start", "2012"], "(did you mean --from?)"),
-        (["facts", "--search", "gas"], "(facts' QUERY is its search: rusino facts WORDS)"),
-        (["search", "gas", "--from", "2012"], "(search takes no filters: rusino timeline"),
+        (["facts", "--search", "gas"], "(facts' QUERY is its search: rusino facts gas)"),
+        (["facts", "-q", "gas oil", "-u", "USD"], "rusino facts 'gas oil' -u USD)"),
+        (["search", "gas", "--from", "2012"], "rusino timeline --search gas --from 2012)"),
         (["--json", "timeline"], "(did you mean --format json, after the command?)"),
         (["facts", "-5"], "(a word that starts with - is read as an option: rusino facts -- -5)"),
-        (["facts", "-80"], "rusino facts -- -80)"),  # the whole word (click reads -8 0)
+        (["facts", "-80"], "No such option: -80 (a word"),  # the whole word (click reads -8 0)
+        (["facts", "trade", "-80"], "rusino facts trade -- -80)"),  # with the words before
         (["timeline", "gas"], "(to search for words, give --search gas)"),
         (["timeline", "gas", "pipeline"], "give --search 'gas pipeline')"),  # every word
         (["timeline", "--actor", "alpha-2013"], "(alpha-2013 is a source: give it with --source)"),

@@ -10,6 +10,7 @@ only by the table writer, when a table is drawn.
 
 import errno
 import io
+import itertools
 import os
 import re
 import sys
@@ -818,22 +819,34 @@ _NEGATIVE = re.compile(r"-\d[\d.,]*")  # (click reads -80 as the option -8 with 
 
 def _meant(e: click_exceptions.NoSuchOption, ctx: Any) -> str:
     """The hint for an option the command lacks, where it is another's or is said otherwise
-    here; '' for click's own guess by spelling (--csv had got --save, --json --to)."""
+    here, written with the command's own words so that it pastes; '' for click's own guess by
+    spelling (--csv had got --save, --json --to)."""
+    import shlex
+
     name = e.option_name or ""
     opts = {o for p in ctx.command.params for o in getattr(p, "opts", ())}
+    command = ctx.command_path.split()[-1]
+    args = STATE.args[STATE.args.index(command) + 1 :] if command in STATE.args else []
+    value = next((b for a, b in itertools.pairwise(args) if a == name), "")  # the option's
     meant = _FLAGS_MEANT.get(name, "")
+    if name == "--year" and "--from" in opts and value:
+        meant = f"--from {shlex.quote(value)} --to {shlex.quote(value)}"
     if meant.startswith("rusino") or (meant and meant.split()[0] in opts):
         return f"did you mean {meant}?"
     if meant.startswith("--format") and ctx.parent is None:  # rusino --json timeline
         return f"did you mean {meant}, after the command?"
-    command = ctx.command_path.split()[-1]
-    if command == "facts" and name in ("--search", "-q"):
-        return "facts' QUERY is its search: rusino facts WORDS"
+    if command == "facts" and name in ("--search", "-q") and value:
+        at = args.index(name)
+        words = [*args[:at], value, *args[at + 2 :]]  # --search gas: gas
+        return f"facts' QUERY is its search: {shlex.join(['rusino', 'facts', *words])}"
     if command == "search" and name in _FILTERS:
-        return f"search takes no filters: rusino timeline --search WORDS {name} ..."
-    word = next((a for a in STATE.args if a.startswith(name) and _NEGATIVE.fullmatch(a)), "")
-    if re.fullmatch(r"-\d", name) and word and command in ("facts", "search"):
-        return f"a word that starts with - is read as an option: rusino {command} -- {word}"
+        at = next((i for i, a in enumerate(args) if a.startswith("-")), len(args))
+        search = ["--search", " ".join(args[:at])] if at else []
+        return f"search takes no filters: {shlex.join(['rusino', 'timeline', *search, *args[at:]])}"
+    at = next((i for i, a in enumerate(args) if a.startswith(name) and _NEGATIVE.fullmatch(a)), -1)
+    if re.fullmatch(r"-\d", name) and at >= 0 and command in ("facts", "search"):
+        pasted = shlex.join(["rusino", command, *args[:at], "--", *args[at:]])
+        return f"a word that starts with - is read as an option: {pasted}"
     return ""
 
 
@@ -846,7 +859,10 @@ def _usage_line(e: click_exceptions.ClickException) -> str:
         # click's own guess is by spelling: --csv got --save, --json --to
         meant = _meant(e, ctx)
         if meant:
-            return f"No such option: {e.option_name} ({meant})"
+            # -80 is read as -8 and its value 0: the word as typed
+            word = next((a for a in STATE.args if a.startswith(e.option_name or "")), "")
+            shown = word if _NEGATIVE.fullmatch(word) else e.option_name
+            return f"No such option: {shown} ({meant})"
     searching = ctx is not None and any(
         "--search" in getattr(p, "opts", ()) for p in ctx.command.params
     )
