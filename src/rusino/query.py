@@ -236,7 +236,7 @@ def resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
     if source is not None:  # --actor kim-blank-2013
         raise RusinoError(
             f"unknown {kind} {name!r}",
-            f"{source[0]} is a source: give it with --source",
+            f"{source[0]} is a source: give it with --source, or as source:{source[0]} in a diff",
             ExitCode.USAGE,
         )
     names, closeness = _close_names(conn, kind, name)
@@ -286,7 +286,10 @@ def check_source(conn: sqlite3.Connection, source: str) -> str:
             f"SELECT {kind} FROM {kind}_aliases WHERE alias = ?", (alias_key(source),)
         ).fetchone()
         if found is not None:
-            hint = f"{found[0]} is {'an' if kind == 'actor' else 'a'} {kind}: give it with --{kind}"
+            hint = (
+                f"{found[0]} is {'an' if kind == 'actor' else 'a'} {kind}: give it with "
+                f"--{kind}, or as {kind}:{found[0]} in a diff"
+            )
     raise RusinoError(f"unknown source {source!r}", hint, ExitCode.USAGE)
 
 
