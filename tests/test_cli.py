@@ -310,8 +310,11 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["facts", "trade", "-80"], "rusino facts trade -- -80)"),  # with the words before
         (["timeline", "gas"], "(to search for words, give --search gas)"),
         (["timeline", "gas", "pipeline"], "give --search 'gas pipeline')"),  # every word
-        (["timeline", "--actor", "alpha-2013"], "(alpha-2013 is a source: give it with --source)"),
-        (["timeline", "--source", "tokyo"], "(Japan is an actor: give it with --actor)"),
+        (["timeline", "--actor", "alpha-2013"], "(alpha-2013 is a source: give it with --source,"),
+        (
+            ["timeline", "--source", "tokyo"],
+            "(Japan is an actor: give it with --actor, or as actor:Japan",
+        ),
         (["diff", "alpha", "all"], "(did you mean source:alpha-2013?)"),  # a name it starts
         (["timeline", "--actor", "enrgy"], "(did you mean the topic energy? give it with --topic"),
         (["timeline", "--search", "_"], "nothing to search for in '_'"),
