@@ -305,6 +305,8 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["facts", "-q", "gas oil", "-u", "USD"], "rusino facts 'gas oil' -u USD)"),
         (["search", "gas", "--from", "2012"], "rusino timeline --search gas --from 2012)"),
         (["--json", "timeline"], "(did you mean --format json, after the command?)"),
+        (["--format", "json", "timeline"], "(did you mean timeline --format? it goes after"),
+        (["--since", "2012", "timeline"], "(did you mean timeline --from? it goes after"),
         (["facts", "-5"], "(a word that starts with - is read as an option: rusino facts -- -5)"),
         (["facts", "-80"], "No such option: -80 (a word"),  # the whole word (click reads -8 0)
         (["facts", "trade", "-80"], "rusino facts trade -- -80)"),  # with the words before

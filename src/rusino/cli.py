@@ -835,6 +835,13 @@ def _meant(e: click_exceptions.NoSuchOption, ctx: Any) -> str:
         return f"did you mean {meant}?"
     if meant.startswith("--format") and ctx.parent is None:  # rusino --json timeline
         return f"did you mean {meant}, after the command?"
+    if ctx.parent is None:  # rusino --format json timeline: the command's option, too early
+        sub = next((a for a in STATE.args if ctx.command.get_command(ctx, a) is not None), "")
+        found = ctx.command.get_command(ctx, sub) if sub else None
+        sub_opts = {o for p in (found.params if found else ()) for o in getattr(p, "opts", ())}
+        for option in (name, meant.split()[0] if meant else ""):
+            if option in sub_opts:
+                return f"did you mean {sub} {option}? it goes after the command"
     if command == "facts" and name in ("--search", "-q") and value:
         at = args.index(name)
         words = [*args[:at], value, *args[at + 2 :]]  # --search gas: gas
