@@ -319,6 +319,7 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         ),
         (["diff", "alpha", "all"], "(did you mean source:alpha-2013?)"),  # a name it starts
         (["timeline", "--actor", "enrgy"], "(did you mean the topic energy? give it with --topic"),
+        (["timeline", "--actor", "alpha"], "(did you mean the source alpha-2013? give it with"),
         (["timeline", "--search", "_"], "nothing to search for in '_'"),
         (["timeline", "--search", "*"], "a * ends a word"),
         (["facts", ""], "nothing to search for in ''"),

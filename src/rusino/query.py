@@ -241,7 +241,13 @@ def resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
         )
     names, closeness = _close_names(conn, kind, name)
     others, other_closeness = _close_names(conn, other, name)
-    if others and other_closeness > closeness:  # --actor enrgy: the topic energy
+    started = conn.execute(  # --actor singh: the source singh-2016, not China
+        "SELECT id FROM sources WHERE substr(lower(id), 1, ?) = ? ORDER BY length(id)",
+        (len(key), key),
+    ).fetchone()
+    if started and len(key) >= 3 and not any(alias_key(n).startswith(key) for n in names):
+        hint = f"did you mean the source {started[0]}? give it with --source;"
+    elif others and other_closeness > closeness:  # --actor enrgy: the topic energy
         hint = f"did you mean the {other} {others[0]}? give it with --{other};"
     else:
         hint = _did_you_mean(names[:3])
