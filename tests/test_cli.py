@@ -304,6 +304,7 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["facts", "--search", "gas"], "(facts' QUERY is its search: rusino facts gas)"),
         (["facts", "-q", "gas oil", "-u", "USD"], "rusino facts 'gas oil' -u USD)"),
         (["search", "gas", "--from", "2012"], "rusino timeline --search gas --from 2012)"),
+        (["search", "gas", "-a", "Japan"], "rusino timeline --search gas -a Japan)"),
         (["--json", "timeline"], "(did you mean --format json, after the command?)"),
         (["--format", "json", "timeline"], "(did you mean timeline --format? it goes after"),
         (["--since", "2012", "timeline"], "(did you mean timeline --from? it goes after"),

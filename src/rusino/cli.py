@@ -814,6 +814,7 @@ _FLAGS_MEANT = {
     "--year": "--from YEAR --to YEAR",
 }
 _FILTERS = ("--from", "--to", "--actor", "--topic", "--source", "--window", "--within", "--any")
+_FILTERS += ("-a", "-t", "-s", "-w")  # (timeline's short forms)
 _NEGATIVE = re.compile(r"-\d[\d.,]*")  # (click reads -80 as the option -8 with the value 0)
 
 
