@@ -313,6 +313,7 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["facts", "trade", "-80"], "rusino facts trade -- -80)"),  # with the words before
         (["timeline", "gas"], "(to search for words, give --search gas)"),
         (["timeline", "gas", "pipeline"], "give --search 'gas pipeline')"),  # every word
+        (["timeline", "gas", "oil pipeline"], """give --search 'gas "oil pipeline"')"""),
         (["timeline", "--actor", "alpha-2013"], "(alpha-2013 is a source: give it with --source,"),
         (
             ["timeline", "--source", "tokyo"],

@@ -813,8 +813,20 @@ _FLAGS_MEANT = {
     "--end": "--to",
     "--year": "--from YEAR --to YEAR",
 }
-_FILTERS = ("--from", "--to", "--actor", "--topic", "--source", "--window", "--within", "--any")
-_FILTERS += ("-a", "-t", "-s", "-w")  # (timeline's short forms)
+_FILTERS = (
+    "--from",
+    "--to",
+    "--actor",
+    "--topic",
+    "--source",
+    "--window",
+    "--within",
+    "--any",
+    "-a",
+    "-t",
+    "-s",
+    "-w",
+)  # fmt: skip  (with timeline's short forms)
 _NEGATIVE = re.compile(r"-\d[\d.,]*")  # (click reads -80 as the option -8 with the value 0)
 
 
@@ -858,6 +870,26 @@ def _meant(e: click_exceptions.NoSuchOption, ctx: Any) -> str:
     return ""
 
 
+def _words(ctx: Any) -> list[str]:
+    """The command line's words after the command that are no options nor their values."""
+    command = ctx.command_path.split()[-1]
+    args = STATE.args[STATE.args.index(command) + 1 :] if command in STATE.args else []
+    valued = {
+        o
+        for p in ctx.command.params
+        if getattr(p, "param_type_name", "") == "option" and not getattr(p, "is_flag", False)
+        for o in p.opts
+    }
+    out: list[str] = []
+    skip = False
+    for arg in args:
+        if skip or arg.startswith("-"):
+            skip = not skip and arg in valued
+            continue
+        out.append(arg)
+    return out
+
+
 def _usage_line(e: click_exceptions.ClickException) -> str:
     message = " ".join(e.format_message().split())
     if isinstance(e, click_exceptions.NoSuchOption) and e.option_name in ("--db", "--debug"):
@@ -878,8 +910,9 @@ def _usage_line(e: click_exceptions.ClickException) -> str:
     if extra and searching and ctx is not None and ctx.command_path.split()[-1] != "diff":
         import shlex
 
-        # `timeline gas pipeline`: words are no arguments there (click lists them)
-        return f"{message} (to search for words, give --search {shlex.quote(extra[1])})"
+        # `timeline gas "oil pipeline"`: words are no arguments there; a phrase stays one
+        words = [f'"{w}"' if " " in w else w for w in _words(ctx)] or [extra[1]]
+        return f"{message} (to search for words, give --search {shlex.quote(' '.join(words))})"
     if (
         isinstance(e, click_exceptions.NoSuchOption)
         and ctx is not None
