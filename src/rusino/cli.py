@@ -826,7 +826,7 @@ _FILTERS = (
     "-t",
     "-s",
     "-w",
-)  # fmt: skip  (with timeline's short forms)
+)  # (with timeline's short forms)
 _NEGATIVE = re.compile(r"-\d[\d.,]*")  # (click reads -80 as the option -8 with the value 0)
 
 
@@ -838,8 +838,7 @@ def _meant(e: click_exceptions.NoSuchOption, ctx: Any) -> str:
 
     name = e.option_name or ""
     opts = {o for p in ctx.command.params for o in getattr(p, "opts", ())}
-    command = ctx.command_path.split()[-1]
-    args = STATE.args[STATE.args.index(command) + 1 :] if command in STATE.args else []
+    command, args = _command_args(ctx)
     value = next((b for a, b in itertools.pairwise(args) if a == name), "")  # the option's
     meant = _FLAGS_MEANT.get(name, "")
     if name == "--year" and "--from" in opts and value:
@@ -870,10 +869,17 @@ def _meant(e: click_exceptions.NoSuchOption, ctx: Any) -> str:
     return ""
 
 
+def _command_args(ctx: Any) -> tuple[str, list[str]]:
+    """The command's name, and the command line after it."""
+    command = ctx.command_path.split()[-1]
+    return command, list(
+        STATE.args[STATE.args.index(command) + 1 :] if command in STATE.args else []
+    )
+
+
 def _words(ctx: Any) -> list[str]:
     """The command line's words after the command that are no options nor their values."""
-    command = ctx.command_path.split()[-1]
-    args = STATE.args[STATE.args.index(command) + 1 :] if command in STATE.args else []
+    _, args = _command_args(ctx)
     valued = {
         o
         for p in ctx.command.params
