@@ -396,8 +396,8 @@ def _add(kind: str, fields: dict[str, Any], opts: Any, wait: float) -> None:
     )
     # said first: were stdout closed, the record is written all the same
     typer.echo(f"{verb} {kind} {rid}{extra}", err=True)
-    if summary.note():
-        typer.echo(summary.note(), err=True)
+    if note := summary.note():
+        typer.echo(note, err=True)
     _emit(lambda: sys.stdout.write(rid + "\n"))
 
 
@@ -749,8 +749,8 @@ def import_(
             handle.close()
     label = "dry run, nothing written" if dry_run else name
     typer.echo(f"{label}: {summary.line()}", err=True)
-    if summary.note():
-        typer.echo(summary.note(), err=True)
+    if note := summary.note():
+        typer.echo(note, err=True)
 
 
 class _progress:

@@ -174,31 +174,27 @@ def _series_look(series: list[str]) -> dict[str, tuple[str, str]]:
 
 
 def _legend(console: Console, items: Iterable[tuple[str, str, str]]) -> None:
-    """The keys on as few lines as fit, a line breaking only between two keys."""
+    """The keys (a glyph twice, in its style, and its label) on as few lines as fit."""
+    _key(
+        console,
+        (_text((glyph * 2, style), (" " + label, "")) for glyph, style, label in items),
+        "  ",
+    )
+
+
+def _key(console: Console, items: Iterable[Text | str], gap: str = "   ") -> None:
+    """Keys on as few lines as fit, ``gap`` apart, a line breaking only between two."""
     line = _text()
-    for glyph, style, label in items:
-        size = 3 + len(label)
-        if line.plain and len(line.plain) + 2 + size > console.width:
+    for item in items:
+        key = item if not isinstance(item, str) else _text((item, ""))
+        if line.plain and len(line.plain) + len(gap) + len(key.plain) > console.width:
             console.print(line)
             line = _text()
         if line.plain:
-            line.append("  ")
-        line.append(glyph * 2, style=style)
-        line.append(" " + label)
+            line.append(gap)
+        line.append_text(key)
     if line.plain:
         console.print(line)
-
-
-def _key(console: Console, items: Iterable[str]) -> None:
-    """Keys on as few lines as fit, three spaces apart, a line breaking only between two."""
-    line = ""
-    for item in items:
-        if line and len(line) + 3 + len(item) > console.width:
-            console.print(_text((line, "")))
-            line = ""
-        line += ("   " if line else "") + item
-    if line:
-        console.print(_text((line, "")))
 
 
 def _notes(console: Console, notes: Iterable[str]) -> None:

@@ -222,23 +222,10 @@ def resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
         row = conn.execute(f"SELECT {col} FROM {table} WHERE alias = ?", (alias,)).fetchone()
         if row is not None:
             return str(row[0])
+    otherwise = _named_otherwise(conn, key, kind)  # --topic Japan, --actor kim-blank-2013
+    if otherwise:
+        raise RusinoError(f"unknown {kind} {name!r}", otherwise, ExitCode.USAGE)
     other = "topic" if kind == "actor" else "actor"
-    found = conn.execute(f"SELECT {other} FROM {other}_aliases WHERE alias = ?", (key,)).fetchone()
-    if found is not None:  # Japan given as a topic, energy as an actor
-        a = {"actor": "an", "topic": "a"}
-        raise RusinoError(
-            f"unknown {kind} {name!r}",
-            f"{found[0]} is {a[other]} {other}, not {a[kind]} {kind}: give it with --{other}, "
-            f"or as {other}:{found[0]} in a diff",
-            ExitCode.USAGE,
-        )
-    source = conn.execute("SELECT id FROM sources WHERE lower(id) = ?", (key,)).fetchone()
-    if source is not None:  # --actor kim-blank-2013
-        raise RusinoError(
-            f"unknown {kind} {name!r}",
-            f"{source[0]} is a source: give it with --source, or as source:{source[0]} in a diff",
-            ExitCode.USAGE,
-        )
     names, closeness = _close_names(conn, kind, name)
     others, other_closeness = _close_names(conn, other, name)
     started = conn.execute(  # --actor singh: the source singh-2016, not China
@@ -286,17 +273,32 @@ def check_source(conn: sqlite3.Connection, source: str) -> str:
         if i.lower() == source.lower():
             return i
     known = "known sources: " + ", ".join(ids) if ids else "no sources yet"
-    hint = _did_you_mean(suggest(source, ids)) or known
-    for kind in ("actor", "topic"):  # --source Japan
-        found = conn.execute(
-            f"SELECT {kind} FROM {kind}_aliases WHERE alias = ?", (alias_key(source),)
-        ).fetchone()
-        if found is not None:
-            hint = (
-                f"{found[0]} is {'an' if kind == 'actor' else 'a'} {kind}: give it with "
-                f"--{kind}, or as {kind}:{found[0]} in a diff"
-            )
+    hint = _named_otherwise(conn, alias_key(source), "source")  # --source Japan
+    hint = hint or _did_you_mean(suggest(source, ids)) or known
     raise RusinoError(f"unknown source {source!r}", hint, ExitCode.USAGE)
+
+
+_NAMED = {  # what names an actor, a topic or a source exactly, by its key
+    "actor": "SELECT actor FROM actor_aliases WHERE alias = ?",
+    "topic": "SELECT topic FROM topic_aliases WHERE alias = ?",
+    "source": "SELECT id FROM sources WHERE lower(id) = ?",
+}
+_A = {"actor": "an actor", "topic": "a topic", "source": "a source"}
+
+
+def _named_otherwise(conn: sqlite3.Connection, key: str, kind: str) -> str:
+    """The hint for a name given as one kind that names another (--topic Japan: an actor),
+    or ''."""
+    for other, sql in _NAMED.items():
+        found = conn.execute(sql, (key,)).fetchone() if other != kind else None
+        if found is not None:
+            # (an actor for a topic and back: "not a topic"; the sources' ids are no names)
+            unlike = f", not {_A[kind]}" if "source" not in (kind, other) else ""
+            return (
+                f"{found[0]} is {_A[other]}{unlike}: give it with --{other}, "
+                f"or as {other}:{found[0]} in a diff"
+            )
+    return ""
 
 
 # The units' names as a reader may write them, for the hint: "dollars" means USD, not "t"
@@ -323,17 +325,25 @@ def _check_vocab(
     known = [str(r[0]) for r in conn.execute(f"SELECT DISTINCT {column} FROM facts ORDER BY 1")]
     out: list[str] = []
     for v in values:
-        # every spelling of it: a unit added as "usd" beside "USD" is found by either
-        matches = [k for k in known if k.casefold() == v.strip().casefold()]
-        meant = _UNIT_WORDS.get(" ".join(v.lower().split())) if what == "unit" else None
-        if not matches and meant:  # as the tables write it: % is percent, m³ is m3
-            matches = [k for k in known if k.casefold() == meant.casefold()]
+        matches = _spellings(known, v, _UNIT_WORDS if what == "unit" else {})
         if not matches:
             options = suggest(v, known)
             hint = _did_you_mean(options) or "known: " + ", ".join(known)
             raise RusinoError(f"unknown {what} {v!r}", hint, ExitCode.USAGE)
         out.extend(matches)
     return out
+
+
+def _spellings(known: Sequence[str], word: str, words: dict[str, str]) -> list[str]:
+    """Every spelling among ``known`` of a unit (kind) as written: "usd" beside "USD" is found
+    by either; else of the one its ``words`` name, as the tables write it (% is percent, m³ is
+    m3, dollars USD)."""
+    key = " ".join(word.casefold().split())
+    found = [k for k in known if k.casefold() == key]
+    meant = words.get(key)
+    if not found and meant:
+        found = [k for k in known if k.casefold() == meant.casefold()]
+    return found
 
 
 def names(conn: sqlite3.Connection, kind: str, prefix: str = "") -> list[str]:
@@ -817,10 +827,8 @@ def _unit_named(conn: sqlite3.Connection, text: str) -> tuple[list[str], str, bo
     known = [str(r[0]) for r in conn.execute("SELECT DISTINCT unit FROM facts")]
 
     def spellings(word: str) -> tuple[list[str], bool]:
-        key = " ".join(word.casefold().split())
-        unit = _UNIT_WORDS.get(key, key).casefold()
-        found = [k for k in known if k.casefold() == unit]
-        return found, bool(found) or key in _UNIT_WORDS
+        found = _spellings(known, word, _UNIT_WORDS)
+        return found, bool(found) or " ".join(word.casefold().split()) in _UNIT_WORDS
 
     if spellings(text)[1]:
         return *spellings(text)[:1], "", True
@@ -859,10 +867,9 @@ def _figure_matching(
     if unit:
         return "(" + " OR ".join(terms) + ")"
     written = f"{int(low)}" if low.is_integer() else f"{low:g}"
-    conn.create_function("rusino_has_number", 2, _has_number, deterministic=True)
     terms.append(
         "(f.rowid IN (SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?) AND "
-        f"rusino_has_number({_FACT_TEXT.format(t='f')}, ?))"
+        f"{_number_test(conn, _FACT_TEXT.format(t='f'))})"
     )
     params += [f'"{written.split(".")[0]}"', written]
     return "(" + " OR ".join(terms) + ")"
@@ -878,10 +885,14 @@ def _whole_numbers(
     """The conditions that a plain search's numbers are whole numbers of the row's text: FTS5
     reads 7,000 and 2.17 as two words each, so 000 and 17 had found them."""
     numbers = [w for w in plain_words(text) or [] if w.isdigit()]
-    if numbers:
-        conn.create_function("rusino_has_number", 2, _has_number, deterministic=True)
     params += numbers
-    return [f"rusino_has_number({column}, ?)" for _ in numbers]
+    return [_number_test(conn, column) for _ in numbers]
+
+
+def _number_test(conn: sqlite3.Connection, column: str) -> str:
+    """The condition that column writes a number (its parameter) whole."""
+    conn.create_function("rusino_has_number", 2, _has_number, deterministic=True)
+    return f"rusino_has_number({column}, ?)"
 
 
 def _has_number(text: str, number: str) -> bool:
