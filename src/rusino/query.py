@@ -830,8 +830,9 @@ def _unit_named(conn: sqlite3.Connection, text: str) -> tuple[list[str], str, bo
         found = _spellings(known, word, _UNIT_WORDS)
         return found, bool(found) or " ".join(word.casefold().split()) in _UNIT_WORDS
 
-    if spellings(text)[1]:
-        return *spellings(text)[:1], "", True
+    whole, named = spellings(text)
+    if named:
+        return whole, "", True
     words = text.split()
     for i, word in enumerate(words):
         units, named = spellings(word)
