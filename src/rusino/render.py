@@ -532,8 +532,9 @@ ID_ROOM = 60  # the width of an id a table keeps whole, where it can (made ids r
 def _events_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
     """Events grouped by year, in columns of the same widths in every group, so they line up.
 
-    Terminals up to ~150 columns get two columns, the date and a three-line body (summary;
-    actors and topics; source, notes and id); wider ones get actors, topics and source as
+    Terminals from 80 to ~150 columns get two columns, the date and a three-line body (summary;
+    actors and topics; source, notes and id), narrower ones the date above the body; wider ones
+    get actors, topics and source as
     columns, once the event's column still holds an id of ID_ROOM characters whole (at 120 it
     had been 42 wide, narrower than at 80, and a third of the ids broke in two).
     """
