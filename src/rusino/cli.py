@@ -827,7 +827,8 @@ _FILTERS = (
     "-s",
     "-w",
 )  # (with timeline's short forms)
-_NEGATIVE = re.compile(r"-\d[\d.,]*")  # (click reads -80 as the option -8 with the value 0)
+# a number below zero as typed: -80, -5%, -4.5bn (click reads -80 as the option -8 with the value 0)
+_NEGATIVE = re.compile(r"-\d[\d.,]*(?:%|[^\W\d_]+)?")
 
 
 def _meant(e: click_exceptions.NoSuchOption, ctx: Any) -> str:
@@ -901,13 +902,15 @@ def _usage_line(e: click_exceptions.ClickException) -> str:
     if isinstance(e, click_exceptions.NoSuchOption) and e.option_name in ("--db", "--debug"):
         return f"{message} here ({e.option_name} is a global option: it goes before the command)"
     ctx = getattr(e, "ctx", None)
-    if isinstance(e, click_exceptions.NoSuchOption) and ctx is not None:
+    if isinstance(e, click_exceptions.NoSuchOption):
+        # -80 is read as -8 and its value 0: the word as typed
+        word = next((a for a in STATE.args if a.startswith(e.option_name or "")), "")
+        shown = word if _NEGATIVE.fullmatch(word) else e.option_name
+        if shown != e.option_name:
+            message = f"No such option: {shown}"
         # click's own guess is by spelling: --csv got --save, --json --to
-        meant = _meant(e, ctx)
+        meant = _meant(e, ctx) if ctx is not None else ""
         if meant:
-            # -80 is read as -8 and its value 0: the word as typed
-            word = next((a for a in STATE.args if a.startswith(e.option_name or "")), "")
-            shown = word if _NEGATIVE.fullmatch(word) else e.option_name
             return f"No such option: {shown} ({meant})"
     searching = ctx is not None and any(
         "--search" in getattr(p, "opts", ()) for p in ctx.command.params
