@@ -323,6 +323,8 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
             "(Japan is an actor: give it with --actor, or as actor:Japan",
         ),
         (["diff", "alpha", "all"], "(did you mean source:alpha-2013?)"),  # a name it starts
+        (["diff", "gamma", "all"], "(did you mean source:beta-2016?)"),  # an author's name
+        (["timeline", "--actor", "ann"], "(did you mean the source alpha-2013? give it with"),
         (["timeline", "--actor", "enrgy"], "(did you mean the topic energy? give it with --topic"),
         (["timeline", "--actor", "alpha"], "(did you mean the source alpha-2013? give it with"),
         (["timeline", "--search", "_"], "nothing to search for in '_'"),

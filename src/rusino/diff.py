@@ -272,7 +272,8 @@ def _side(text: str, sources: Sources) -> Side:
             names.setdefault(str(sid).lower(), f"source:{sid}")
         key = query.alias_key(text)
         starting = sorted((k for k in names if k.startswith(key)), key=len)  # singh: singh-2016
-        close = starting or query.suggest(text, list(names), n=1)
+        source = query.source_named(conn, key)  # blank: kim-blank-2013, not actor:Thailand
+        close = starting or ([source.lower()] if source else query.suggest(text, list(names), n=1))
         meant = names.get(key) or next((names[k] for k in close), None)
         if meant is None:
             raise

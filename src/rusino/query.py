@@ -228,18 +228,29 @@ def resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
     other = "topic" if kind == "actor" else "actor"
     names, closeness = _close_names(conn, kind, name)
     others, other_closeness = _close_names(conn, other, name)
-    started = conn.execute(  # --actor singh: the source singh-2016, not China
-        "SELECT id FROM sources WHERE substr(lower(id), 1, ?) = ? ORDER BY length(id)",
-        (len(key), key),
-    ).fetchone()
-    if started and len(key) >= 3 and not any(alias_key(n).startswith(key) for n in names):
-        hint = f"did you mean the source {started[0]}? give it with --source;"
+    started = source_named(conn, key)  # --actor singh, blank: its source, not China, Thailand
+    if started and not any(alias_key(n).startswith(key) for n in names):
+        hint = f"did you mean the source {started}? give it with --source;"
     elif others and other_closeness > closeness:  # --actor enrgy: the topic energy
         hint = f"did you mean the {other} {others[0]}? give it with --{other};"
     else:
         hint = _did_you_mean(names[:3])
     hint = f"{hint} `{listing}` lists them" if hint else f"`{listing}` lists the names"
     raise RusinoError(f"unknown {kind} {name!r}", hint, ExitCode.USAGE)
+
+
+def source_named(conn: sqlite3.Connection, key: str) -> str | None:
+    """The source whose id starts with key or has it as a part, or one of whose authors has it
+    as a name (``blank``: kim-blank-2013, ``younkyoo``: its first author), if key is a word."""
+    import json
+
+    if len(key) < 3 or not key.isalpha():
+        return None
+    for id_, authors in conn.execute("SELECT id, authors FROM sources ORDER BY length(id), id"):
+        words = {w for a in json.loads(authors) for w in alias_key(a).replace(".", " ").split()}
+        if id_.lower().startswith(key) or key in id_.lower().split("-") or key in words:
+            return str(id_)
+    return None
 
 
 def _close_names(conn: sqlite3.Connection, kind: str, name: str) -> tuple[list[str], float]:
