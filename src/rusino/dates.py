@@ -49,8 +49,12 @@ _SEASON_MONTHS = {
     37: (1, 4), 38: (5, 8), 39: (9, 12), 40: (1, 6), 41: (7, 12),
 }  # fmt: skip
 _SEASON_WORDS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
+_SEASONS = "|".join(_SEASON_WORDS)
+# spring 2012, Q2 2012, Q2-2012; 2012-Q2, 2012Q2, 2012 Q2, 2012 spring, 2012-spring
 _SEASON = re.compile(
-    r"^(?:(spring|summer|autumn|fall|winter|q[1-4])\s+(\d{4})|(\d{4})-?(q[1-4]))$", re.I
+    rf"^(?:(?P<w1>{_SEASONS}|q[1-4])[\s-]+(?P<y1>\d{{4}})"
+    rf"|(?P<y2>\d{{4}})(?:[\s-]?(?P<w2>q[1-4])|[\s-]+(?P<w3>{_SEASONS})))$",
+    re.I,
 )
 _EDTF_END = re.compile(r"^(?:|\.\.|\d{4}[^/]*)$")  # one side of an EDTF interval
 
@@ -138,9 +142,9 @@ def season_edtf(text: str) -> str | None:
     m = _SEASON.match(" ".join(text.split()))
     if m is None:
         return None
-    word = (m.group(1) or m.group(4)).lower()
+    word = (m["w1"] or m["w2"] or m["w3"]).lower()
     code = _SEASON_WORDS.get(word) or 32 + int(word[1])
-    return f"{m.group(2) or m.group(3)}-{code}"
+    return f"{m['y1'] or m['y2']}-{code}"
 
 
 def _parse_words(text: str, s: str) -> tuple[int, int | None, int | None]:
