@@ -327,6 +327,18 @@ def test_unknown_actor_suggests_and_new_actor_adds(fixture_db: Path) -> None:
     assert summary.new_actors == ["Mongolia"]
     assert count(fixture_db, "SELECT count(*) FROM actor_aliases WHERE alias = 'mongolia'") == 1
     assert check_database(fixture_db) == []
+    assert summary.near == [] and "close to" not in summary.note()
+
+
+def test_a_new_name_close_to_a_known_one_is_noted(fixture_db: Path) -> None:
+    """--new-actor had added Japn beside Japan without a word."""
+    new = EVENT | {"actors": ["Japn", "Atlantis"], "topics": ["enrgy"]}
+    _, summary = add(fixture_db, "event", new, new_actors=True, new_topics=True)
+    assert summary.near == [("actor", "Japn", "Japan"), ("topic", "enrgy", "energy")]
+    assert summary.note().splitlines()[0] == (
+        "note: the new actor 'Japn' is close to the actor 'Japan' (a typo? if so, correct it "
+        "and write the record again with --replace)"
+    )
 
 
 def test_value_above_value_max_refused(fixture_db: Path) -> None:

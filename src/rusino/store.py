@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import difflib
 import gc
 import hashlib
 import json
@@ -40,6 +41,7 @@ from rusino.errors import ExitCode, RusinoError
 
 BUSY_TIMEOUT_MS = 5000  # how long a second writer waits for the first before "database is busy"
 MAX_FIELD = 65536  # characters; longer values are refused (a quote is a sentence, not a book)
+NEAR_CHECKED, NEAR_SHOWN = 200, 5  # new names compared with the known, and noted if close
 BATCH = 2000  # rows validated, then written with executemany, at a time
 AHEAD = 3  # batches validated ahead (as one) while the writer thread is busy
 BULK = 10_000  # an import adding more rows than this (and than the db held) rebuilds the
@@ -642,10 +644,20 @@ class Summary:
     vocabulary: str = ""  # sources, actors and topics rows: vocabulary.Importer.line()
     unlooked: list[str] = field(default_factory=list)  # sources whose quotes were not looked up
     folder: str = ""  # where their articles were looked for (RUSINO_SOURCES_DIR), if anywhere
+    # (kind, new name, the existing name it is close to): Japn beside Japan, a typo perhaps
+    near: list[tuple[str, str, str]] = field(default_factory=list)
 
     def note(self) -> str:
-        """What was not checked, for a line of its own: '' when everything was (or nothing
-        was written: the same file again)."""
+        """What was not checked, and new names close to existing ones, a line each ('' when
+        there is nothing to say)."""
+        lines = [
+            f"note: the new {what} {new!r} is close to the {what} {old!r} (a typo? if so, "
+            "correct it and write the record again with --replace)"
+            for what, new, old in self.near
+        ]
+        return "\n".join([*lines, self._unlooked()] if self._unlooked() else lines)
+
+    def _unlooked(self) -> str:
         if not self.unlooked or not (self.added or self.replaced):
             return ""
         *rest, last = self.unlooked
@@ -1047,6 +1059,7 @@ class Writer:
         self.submit: Callable[[Callable[[], None]], None] = _run
         self.idle: Callable[[], None] = _nothing
         self.deferred: _DeferredFts | None = None
+        self.checked = 0  # new names compared with the known ones (see _create_vocab)
 
     def _create_vocab(self) -> None:
         """Add the batch's new actors and topics (a few statements however many)."""
@@ -1074,6 +1087,12 @@ class Writer:
             self.ledger.add(self.conn, f"{what}s", f"t.name {listed}", (names,))
             keys = json.dumps([key for key, _ in new])
             self.ledger.add(self.conn, f"{what}_aliases", f"t.alias {listed}", (keys,))
+            # the first NEAR_CHECKED new names only: an import of thousands is no typo's
+            for _, name in new[: max(0, NEAR_CHECKED - self.checked)]:
+                self.checked += 1
+                close = difflib.get_close_matches(query.alias_key(name), known, n=1, cutoff=0.85)
+                if close and len(self.summary.near) < NEAR_SHOWN:
+                    self.summary.near.append((what, name, known[close[0]]))
             known.update(new)
             added.extend(name for _, name in new)
             pending.clear()
