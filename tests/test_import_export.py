@@ -392,7 +392,19 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
     "id with a quote": (line(id="o'neill-1"), "bad.jsonl", "is not one word"),
     "start after end": (line(date="2014/2013"), "bad.jsonl", "ends before it starts"),
     "fullwidth digits": (line(date="\uff12\uff10\uff11\uff12"), "bad.jsonl", "other than ASCII"),
-    "unknown source": (line(source="gamma-2020"), "bad.jsonl", "unknown source 'gamma-2020'"),
+    "unknown source": (
+        line(source="gamma-2020"),
+        "bad.jsonl",
+        "unknown source 'gamma-2020' (known sources: alpha-2013, beta-2016; if it is new, add it "
+        "with `rusino add source` or a source row before this one)",
+    ),
+    # a csv holds no source rows: its hint had said to put one first
+    "unknown source in a csv": (
+        "date,summary,actors,topics,source,quote\n2013,x,Russia,energy,gamma-2020,q\n",
+        "bad.csv",
+        "unknown source 'gamma-2020' (known sources: alpha-2013, beta-2016; if it is new, add it "
+        "first with `rusino add source`)",
+    ),
     "value above max": (json.dumps(FACT) + "\n", "bad.jsonl", "greater than value_max"),
     "field twice": (
         '{"date": "2013", "summary": "x", "summary": "y"}\n',

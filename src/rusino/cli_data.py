@@ -715,6 +715,7 @@ def import_(
         raise RusinoError(f"{file} is a directory", "pass a .jsonl, .json or .csv file")
     if file != "-" and not Path(file).exists():
         raise RusinoError(f"no such file: {file}", "check the path")
+    opts.source_rows = kind != "csv"
     if kind not in readers:
         hint = "pass --format jsonl, json or csv"
         if fmt:

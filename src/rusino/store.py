@@ -632,6 +632,7 @@ class Options:
     # the article texts (RUSINO_SOURCES_DIR): a quote citing a source whose article is there
     # must be in it, as `rusino check` will look
     sources_dir: Path | None = None
+    source_rows: bool = False  # the rows may hold sources (a json/jsonl import), not a csv's
 
 
 @dataclass
@@ -964,7 +965,12 @@ class Validator:
             try:
                 query.check_source(self.conn, record["source"])
             except RusinoError as exc:
-                hint = f"{exc.hint}; add it with `rusino add source`, or put its source row first"
+                hint = f"{exc.hint}{' ' if exc.hint.endswith('?') else '; '}if it is new, add it "
+                hint += (
+                    "with `rusino add source` or a source row before this one"
+                    if self.opts.source_rows
+                    else "first with `rusino add source`"
+                )
                 raise raw.error(
                     f"field 'source': unknown source {record['source']!r}", hint
                 ) from None
