@@ -156,6 +156,30 @@ def test_facts(
     assert tuple(row) == (value, value_max, unit, kind, qualifier)
 
 
+def test_a_figure_takes_its_events_actors_and_topics(conn: sqlite3.Connection) -> None:
+    """`facts --actor Russia` had missed Gazprom's stake in Vietnam's blocks (its event names
+    Russia); the rule is in the facts files' headers."""
+    for link, of_event, of_fact in (
+        ("actor", "event_actors", "fact_actors"),
+        ("topic", "event_topics", "fact_topics"),
+    ):
+        missing = conn.execute(
+            f"SELECT f.id, e.{link} FROM facts f JOIN {of_event} e ON e.event = f.event "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {of_fact} x WHERE x.fact = f.id "
+            f"AND x.{link} = e.{link})"
+        ).fetchall()
+        assert missing == []
+
+
+def test_one_figure_stated_twice_is_one_actual(conn: sqlite3.Connection) -> None:
+    """The pledge's "from USD80 billion in 2012" restates 2012's trade: a baseline, so that a
+    sum of the actual figures counts it once."""
+    actual = conn.execute(
+        "SELECT id FROM facts WHERE subject = 'Russia-China trade volume' AND kind = 'actual'"
+    ).fetchall()
+    assert actual == [("2012-russia-china-trade-volume",)]
+
+
 def test_a_target_year_is_not_an_event_date(conn: sqlite3.Connection) -> None:
     pledge = conn.execute(
         "select e.date_start, f.date from facts f join events e on e.id = f.event "
