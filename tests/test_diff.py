@@ -219,6 +219,37 @@ def test_export_files_and_reordered_lists_read_as_the_same(
     assert "has no events, only facts or other records (add --facts to compare facts)" in line
 
 
+def test_a_name_one_side_knows_matches_nothing_on_the_other(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, tmp_path: Path
+) -> None:
+    """An actor of your own database was refused in every direction (unknown to the bundled
+    one), so "what does my copy add about it" could not be asked."""
+    mine = tmp_path / "mine.sqlite"
+    shutil.copy(fixture_db, mine)
+    add = ["--db", str(mine), "add", "event", "--date", "2013-05", "--summary", "Talks",
+           "--actor", "Mongolia", "--new-actor", "--topic", "energy", "--source", "alpha-2013",
+           "--quote", "q"]  # fmt: skip
+    assert run(add) == 0
+    made = capsys.readouterr().out.strip()
+    for args, side in (
+        ([f"db:{mine}", "--actor", "mongolia"], "right"),  # all (the fixture's) against mine
+        ([f"db:{mine}", "actor:Mongolia"], "left"),  # mine against the fixture's Mongolia: none
+    ):
+        out, _ = diff(capsys, fixture_db, *args, "-f", "jsonl")
+        rows = [json.loads(line) for line in out.splitlines()]
+        assert {r["id"]: r["side"] for r in rows if r["id"] == made} == {made: side}
+    out, _ = diff(capsys, mine, f"db:{fixture_db}", "--actor", "Mongolia", "-f", "jsonl")
+    assert [(r["side"], r["id"]) for r in map(json.loads, out.splitlines())] == [("left", made)]
+    # a file of its events, against the bundled database's
+    exported = tmp_path / "mine.jsonl"
+    exported.write_text(timeline_jsonl(mine, "--actor", "Mongolia"), encoding="utf-8")
+    out, _ = diff(capsys, fixture_db, str(exported), "all", "--actor", "Mongolia", "-f", "jsonl")
+    assert [(r["side"], r["id"]) for r in map(json.loads, out.splitlines())] == [("left", made)]
+    # a name neither side knows is still refused
+    line = fail(capsys, fixture_db, f"db:{mine}", "--actor", "Mongolai")
+    assert line.startswith("rusino: unknown actor 'Mongolai'")
+
+
 def test_stdin_side_through_a_pipe(fixture_db: Path) -> None:
     p = proc(
         fixture_db, "diff", "-", "actor:Russia", stdin=timeline_jsonl(fixture_db, "-a", "China")

@@ -40,7 +40,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, NamedTuple, TextIO
+from typing import Any, Literal, NamedTuple, TextIO, TypeVar
 
 from rusino import query, render
 from rusino.errors import RusinoError, cut
@@ -48,6 +48,7 @@ from rusino.errors import RusinoError, cut
 Row = dict[str, Any]
 Kind = Literal["events", "facts"]
 SideKind = Literal["selector", "file", "stdin", "db"]
+T = TypeVar("T")
 
 # The marks of the piped view, as diff(1) and comm(1) readers expect.
 MARKS = {"left": "<", "right": ">", "shared": "=", "changed": "~"}
@@ -489,8 +490,8 @@ def filter_rows(rows: Sequence[Row], f: Filters, conn: sqlite3.Connection | None
     actors: tuple[str, ...]
     topics: tuple[str, ...]
     if (f.actors or f.topics) and conn is not None:
-        actors = tuple(query.resolve_actor(conn, a) for a in f.actors)
-        topics = tuple(query.resolve_topic(conn, t) for t in f.topics)
+        actors = tuple(_file_name(conn, "actor", a, rows) for a in f.actors)
+        topics = tuple(_file_name(conn, "topic", t, rows) for t in f.topics)
     else:
         actors, topics = f.actors, f.topics
     out = []
@@ -507,6 +508,73 @@ def filter_rows(rows: Sequence[Row], f: Filters, conn: sqlite3.Connection | None
             continue
         out.append(row)
     return out
+
+
+_FIELD = {"actor": "actors", "topic": "topics", "source": "source"}
+
+
+def _file_name(conn: sqlite3.Connection, kind: str, name: str, rows: Sequence[Row]) -> str:
+    """A name as the database resolves it, else as a file's records spell it (an actor of
+    your own database, in a file of its events, unknown to the bundled one)."""
+    try:
+        return query.resolve(conn, kind, name)
+    except query.UnknownName:
+        if not _named_in(rows, kind, name):
+            raise
+        return next(n for row in rows for n in _names_of(row, kind) if _same(n, name))
+
+
+def _names_of(row: Row, kind: str) -> list[str]:
+    value = row.get(_FIELD[kind])
+    return [str(n) for n in value] if isinstance(value, list) else [str(value or "")]
+
+
+def _same(a: str, b: str) -> bool:
+    return query.alias_key(a) == query.alias_key(b)
+
+
+def _named_in(rows: Sequence[Row], kind: str, name: str) -> bool:
+    return any(_same(n, name) for row in rows for n in _names_of(row, kind))
+
+
+def _knows(side: Side, rows: Any, exc: query.UnknownName, sources: Sources) -> bool:
+    """Whether a side knows the name that the other side's database does not: its
+    database does, or its records (a file's) name it."""
+    if side.kind not in ("selector", "db"):
+        return isinstance(rows, list) and _named_in(rows, exc.kind, exc.name)
+    with _database(side, sources) as conn:
+        try:
+            if exc.kind == "source":
+                query.check_source(conn, exc.name)
+            else:
+                query.resolve(conn, exc.kind, exc.name)
+        except query.UnknownName:
+            return False
+    return True
+
+
+def _each_side(
+    sides: Sequence[Side], make: Callable[[int], T], empty: T, sources: Sources
+) -> list[T]:
+    """make(i) for each side; a side whose database does not know a name the other side knows
+    (an actor of your own database) has nothing that matches it: ``empty``."""
+    out: list[T | query.UnknownName] = []
+    for i in range(len(sides)):
+        try:
+            out.append(make(i))
+        except query.UnknownName as exc:
+            out.append(exc)
+    done: list[T] = []
+    for i, got in enumerate(out):
+        if isinstance(got, query.UnknownName):
+            other = out[1 - i]
+            if isinstance(other, query.UnknownName):
+                raise got
+            if not _knows(sides[1 - i], other, got, sources):
+                raise got
+            got = empty
+        done.append(got)
+    return done
 
 
 @dataclass
@@ -1000,12 +1068,19 @@ def diff(
     try:
         if kind == "events" and all(s.kind in ("selector", "db") for s in sides):
             with _database(sides[0], sources) as lc, _database(sides[1], sources) as rc:
-                tables = [
-                    Table(c, *_event_where(c, options.merge(s.filters, s.label)))
-                    for c, s in ((lc, sides[0]), (rc, sides[1]))
-                ]
+                conns = (lc, rc)
+
+                def where(i: int) -> tuple[str, list[Any]]:
+                    return _event_where(conns[i], options.merge(sides[i].filters, sides[i].label))
+
+                none: tuple[str, list[Any]] = ("0", [])
+                wheres = _each_side(sides, where, none, sources)
+                tables = [Table(c, *w) for c, w in zip(conns, wheres, strict=True)]
                 return compare_tables(tables[0], tables[1], labels, only)
-        rows = [load_side(s, options, sources, kind) for s in sides]
+        nothing: list[Row] = []
+        rows = _each_side(
+            sides, lambda i: load_side(sides[i], options, sources, kind), nothing, sources
+        )
         if kind == "events":
             return compare_events(rows[0], rows[1], labels, only)
         return compare_facts(rows[0], rows[1], labels)

@@ -212,6 +212,15 @@ def _did_you_mean(options: Sequence[str]) -> str:
     return "did you mean " + ", ".join(options[:-1]) + f" or {options[-1]}?"
 
 
+class UnknownName(RusinoError):
+    """A name (of an actor, topic or source) the database does not know: a diff of two
+    databases asks the other side before it refuses one."""
+
+    def __init__(self, kind: str, name: str, hint: str) -> None:
+        super().__init__(f"unknown {kind} {name!r}", hint, ExitCode.USAGE)
+        self.kind, self.name = kind, name
+
+
 def resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
     table, col, listing = {
         "actor": ("actor_aliases", "actor", "rusino actors"),
@@ -224,7 +233,7 @@ def resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
             return str(row[0])
     otherwise = _named_otherwise(conn, key, kind)  # --topic Japan, --actor kim-blank-2013
     if otherwise:
-        raise RusinoError(f"unknown {kind} {name!r}", otherwise, ExitCode.USAGE)
+        raise UnknownName(kind, name, otherwise)
     other = "topic" if kind == "actor" else "actor"
     names, closeness = _close_names(conn, kind, name)
     others, other_closeness = _close_names(conn, other, name)
@@ -236,7 +245,7 @@ def resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
     else:
         hint = _did_you_mean(names[:3])
     hint = f"{hint} `{listing}` lists them" if hint else f"`{listing}` lists the names"
-    raise RusinoError(f"unknown {kind} {name!r}", hint, ExitCode.USAGE)
+    raise UnknownName(kind, name, hint)
 
 
 def source_named(conn: sqlite3.Connection, key: str) -> str | None:
@@ -286,7 +295,7 @@ def check_source(conn: sqlite3.Connection, source: str) -> str:
     known = "known sources: " + ", ".join(ids) if ids else "no sources yet"
     hint = _named_otherwise(conn, alias_key(source), "source")  # --source Japan
     hint = hint or _did_you_mean(suggest(source, ids)) or known
-    raise RusinoError(f"unknown source {source!r}", hint, ExitCode.USAGE)
+    raise UnknownName("source", source, hint)
 
 
 _NAMED = {  # what names an actor, a topic or a source exactly, by its key
