@@ -421,7 +421,7 @@ def test_a_database_from_a_newer_rusino_is_refused(
 def test_debug_shows_the_traceback(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["--db", str(fixture_db), "--debug", "timeline", "--actor", "Japna"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("Traceback") and "rusino.errors.RusinoError: unknown actor" in err
+    assert err.startswith("Traceback") and "rusino.query.UnknownName: unknown actor" in err
 
 
 def test_internal_error_is_one_line_exit_1(

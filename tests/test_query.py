@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -176,7 +177,7 @@ def test_malformed_search_is_a_usage_error(conn: sqlite3.Connection, text: str) 
 
 def test_fts_query_quotes_plain_words() -> None:
     assert query.fts_query("gas pipeline") == '"gas"* AND "pipeline"*'
-    assert query.fts_query("naval-exercise") == '"naval-exercise"*'
+    assert query.fts_query("naval-exercise") == '("naval-exercise"* OR "navalexercise"*)'
     assert query.fts_query('"oil pipeline" OR gas') == '"oil pipeline" OR gas'
     assert query.fts_query("or not") == '"or"* AND "not"*'  # lower-case words are words
     # a hyphenated word in an expression is a phrase: FTS5 had read S-4* as a column filter
@@ -185,6 +186,10 @@ def test_fts_query_quotes_plain_words() -> None:
     # an expression's words are as written: a bracketed OR of spellings beside a phrase is a
     # syntax error to FTS5 ('"oil pipeline" cooperation' had failed so)
     assert query.fts_query('"oil pipeline" cooperation') == '"oil pipeline" cooperation'
+    # hyphenated or joined: co-operation had found nothing (the articles write cooperation)
+    assert query.fts_query("co-operation") == '("co-operation"* OR "cooperation"*)'
+    # a possessive as written: China's as "china" then a prefix "s" found "China surpasses"
+    assert query.fts_query("China's gas") == '"China\'s" AND "gas"*'
     for empty in ('""', "()"):  # no word at all: had found nothing, quietly
         with pytest.raises(RusinoError, match="nothing to search for"):
             query.fts_query(empty)
@@ -213,6 +218,14 @@ def test_fts_query_quotes_plain_words() -> None:
 )
 def test_other_spelling(word: str, other: str | None) -> None:
     assert query.other_spelling(word) == other
+
+
+def test_search_finds_possessives_as_written_and_hyphens_either_way(
+    conn: sqlite3.Connection,
+) -> None:
+    rows = list(query.timeline(conn, TimelineFilter(search="Russia's")))
+    assert rows and all(re.search(r"Russia['’]s", r["summary"] + r["quote"]) for r in rows)
+    assert ids(conn, search="co-operation") == ids(conn, search="cooperation")
 
 
 def test_search_matches_either_spelling(conn: sqlite3.Connection) -> None:

@@ -506,14 +506,25 @@ def fts_query(text: str) -> str:
             f"search {text!r}: a leading - does not leave out {word!r}",
             f"write NOT before the word, after what to find: {rest} NOT {word}",
         )
-    terms = []
-    for w in words:
-        other = other_spelling(w)
-        if w.isdigit():  # a number is whole: 200 is not the start of 2008
-            terms.append(f'"{w}"')
-        else:
-            terms.append(f'("{w}"* OR "{other}"*)' if other else f'"{w}"*')
-    return " AND ".join(terms)
+    return " AND ".join(map(_term, words))
+
+
+def _term(word: str) -> str:
+    """A plain search word as FTS5 terms: a prefix, in either spelling, hyphenated or joined
+    (co-operation finds "cooperation"); a number whole (200 is not the start of 2008); a
+    possessive as written (China's: "china" then "s", which as a prefix found "China
+    surpasses")."""
+    if word.isdigit():
+        return f'"{word}"'
+    if _POSSESSIVE.search(word):
+        return f'"{word}"'
+    forms = [word, other_spelling(word) or word, word.replace("-", "")]
+    forms = list(dict.fromkeys(f.lower() for f in forms))
+    terms = [f'"{f}"*' for f in forms]
+    return terms[0] if len(terms) == 1 else f"({' OR '.join(terms)})"
+
+
+_POSSESSIVE = re.compile(r"\w['\u2019]s$", re.I)  # China's, and with a typographic apostrophe
 
 
 _HYPHENED = re.compile(r"(?<![\w-])(\w+(?:-\w+)+)(?![\w-])")
