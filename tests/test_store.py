@@ -260,6 +260,51 @@ def test_an_author_braced_but_not_whole_is_refused(
     assert f"author {author!r} is not a name" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("author", "said"),
+    [
+        ("  ", "field 'authors' must be a non-empty list of non-empty strings, not [\"  \"]"),
+        (",", "author ',' is not a name (write Family, Given or the name whole)"),
+        (", John", "author ', John' is not a name"),  # had been cited ", John. 2015."
+        ("Smith, ", "author 'Smith, ' is not a name"),
+    ],
+)
+def test_an_author_without_a_name_is_refused(
+    author: str, said: str, fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A blank author had been an internal error (IndexError), "," a citation of ". 2015."."""
+    from rusino.cli import run
+
+    before = fixture_db.read_bytes()
+    args = ["--db", str(fixture_db), "add", "source", "--author", author, "--title", "T"]
+    assert run([*args, "--date", "2015"]) == 2
+    err = capsys.readouterr().err
+    assert said in err and len(err.splitlines()) == 1
+    assert fixture_db.read_bytes() == before
+
+
+def test_every_kind_of_record_has_the_field_limit(
+    fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A source's 10 MB title, an actor's 100,000-character name: had been added."""
+    from rusino.cli import run
+
+    long = "x" * (store.MAX_FIELD + 1)
+    rows = [
+        {"type": "source", "id": "long-2015", "authors": ["Ann Alpha"], "title": long,
+         "publication": "P", "date": "2015", "kind": "op-ed"},
+        {"type": "actor", "name": long, "kind": "state"},
+        {"type": "topic", "name": "long", "description": long},
+    ]  # fmt: skip
+    before = fixture_db.read_bytes()
+    for row in rows:
+        path = tmp_path / "long.jsonl"
+        path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+        assert run(["--db", str(fixture_db), "import", str(path)]) == 2
+        assert f"is {store.MAX_FIELD + 1} characters long" in capsys.readouterr().err
+    assert fixture_db.read_bytes() == before
+
+
 def test_add_fact_takes_a_figure_beyond_sqlite_integer_as_written(
     fixture_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -36,7 +36,7 @@ from rusino.db import (
     is_busy,
     is_installed_bundle,
 )
-from rusino.errors import ExitCode, RusinoError
+from rusino.errors import ExitCode, RusinoError, cut
 
 WINDOW_START = "2009-01-01"
 WINDOW_END = "2016-12-31"
@@ -45,6 +45,7 @@ PRECISIONS = ("day", "month", "season", "year", "decade")  # finest first
 
 ACTOR_KINDS = ("state", "organisation", "bloc", "person")
 QUALIFIERS = ("exact", "about", "almost", "more-than", "less-than", "up-to")
+MAX_FIELD = 65536  # characters; longer values are refused (a quote is a sentence, not a book)
 
 # Every table whose rows make up the content; FTS tables are derived and metadata describes them.
 CONTENT_TABLES = (
@@ -389,9 +390,26 @@ def normalise(raw: Raw) -> dict[str, Any]:
         value = raw.fields[name]
         check, expected = _KINDS[kind]
         if not check(value):
-            raise raw.error(f"field {name!r} must be {expected}, not {value!r}")
+            raise raw.error(f"field {name!r} must be {expected}, not {shown(value)}")
+        long = max((len(v) for v in (value if isinstance(value, list) else [value])
+                    if isinstance(v, str)), default=0)  # fmt: skip
+        if long > MAX_FIELD:  # a source's title, an actor's name, as an event's quote
+            raise raw.error(
+                f"field {name!r} is {long} characters long", f"at most {MAX_FIELD} a field"
+            )
         record[name] = value
     return record
+
+
+def shown(value: Any) -> str:
+    """A value as a message quotes it: a text as Python writes it ('gas'), anything else as
+    JSON (true, null, ["1"]), as the file it came from had it; long ones cut."""
+    if isinstance(value, str):
+        return repr(cut(value, 60))
+    try:
+        return cut(json.dumps(value, ensure_ascii=False), 60)
+    except (TypeError, ValueError):
+        return cut(repr(value), 60)
 
 
 class _Vocabulary:
@@ -605,6 +623,11 @@ def check_source(raw: Raw, record: dict[str, Any]) -> None:
             raise raw.error(
                 f"author {author!r} is not a name",
                 "write an organisation whole in braces, {World Bank}, and nothing else braced",
+            )
+        family, comma, given = inner.partition(",")
+        if not braced and comma and not (family.strip() and given.strip()):
+            raise raw.error(  # ", John" and "Smith, " made citations of ". 2015."
+                f"author {author!r} is not a name", "write Family, Given or the name whole"
             )
     check_url(raw, record["url"])
 

@@ -40,7 +40,7 @@ from rusino import build, db, figures, query, render, vocabulary
 from rusino.errors import ExitCode, RusinoError
 
 BUSY_TIMEOUT_MS = 5000  # how long a second writer waits for the first before "database is busy"
-MAX_FIELD = 65536  # characters; longer values are refused (a quote is a sentence, not a book)
+MAX_FIELD = build.MAX_FIELD
 NEAR_CHECKED, NEAR_SHOWN = 200, 5  # new names compared with the known, and noted if close
 BATCH = 2000  # rows validated, then written with executemany, at a time
 AHEAD = 3  # batches validated ahead (as one) while the writer thread is busy
@@ -951,7 +951,8 @@ class Validator:
                 name == "in_window" and str(value).lower() == str(ours).lower()
             ):
                 raise raw.error(
-                    f"field {name!r} is {value!r}, but date {record['date']!r} gives {ours!r}",
+                    f"field {name!r} is {build.shown(value)}, but date {record['date']!r} gives "
+                    f"{build.shown(ours)}",
                     f"leave {name!r} out (it is derived from 'date') or fix 'date'",
                 )
         if generated:
@@ -1642,7 +1643,7 @@ def add_source(conn: sqlite3.Connection, fields: dict[str, Any]) -> tuple[str, b
         first = str(authors[0]) if authors else ""
         # "Kim, Younkyoo" (as the bundled sources write names), "Younkyoo Kim", or an
         # organisation's whole name ("{World Bank}": world-bank)
-        name, given = query.split_name(first) if first else ("", "")
+        name, given = query.split_name(first) if first.strip() else ("", "")
         name = re.sub(r"['\u2019]", "", name)  # O'Brien is obrien, not o
         family = slug(name or fields.get("publication", ""), 3 if given else 6)
         fields["id"] = f"{family or 'source'}-{str(fields.get('date', ''))[:4]}".strip("-")
