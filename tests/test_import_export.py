@@ -996,8 +996,13 @@ def test_a_unit_or_kind_spelt_otherwise_is_the_one_the_database_has(
     --facts could not pair them. Within the file too, the first spelling is the one kept."""
     rows = [
         FACT | {"id": "f-usd", "unit": "usd", "kind": "Actual", "as_written": "5 usd"},
-        FACT | {"id": "f-tonnes", "unit": "Tonnes", "as_written": "5 Tonnes"},
-        FACT | {"id": "f-tonnes-2", "unit": "tonnes", "as_written": "5 tonnes"},
+        FACT | {"id": "f-tonnes", "unit": "Barrels", "as_written": "5 Barrels"},
+        FACT | {"id": "f-tonnes-2", "unit": "barrels", "as_written": "5 barrels"},
+        # a unit's other name is the unit (% had been a unit of its own beside percent), but
+        # not a name holding a scale (16 bcm is 16e9 m3)
+        FACT | {"id": "f-per-cent", "unit": "%", "as_written": "5%"},
+        FACT | {"id": "f-tons", "unit": "tonnes", "as_written": "5 tonnes"},
+        FACT | {"id": "f-bcm", "unit": "bcm", "as_written": "5 bcm"},
         # trimmed, and the wording made of the unit as stored (it had been "5  usd ")
         {k: v for k, v in FACT.items() if k != "as_written"} | {"id": "f-made", "unit": " usd "},
     ]
@@ -1008,13 +1013,16 @@ def test_a_unit_or_kind_spelt_otherwise_is_the_one_the_database_has(
         "SELECT id, unit, kind FROM facts WHERE id LIKE 'f-%' ORDER BY id"
     )
     assert stored.fetchall() == [
+        ("f-bcm", "bcm", "actual"),
         ("f-made", "USD", "actual"),
-        ("f-tonnes", "Tonnes", "actual"),
-        ("f-tonnes-2", "Tonnes", "actual"),
+        ("f-per-cent", "percent", "actual"),
+        ("f-tonnes", "Barrels", "actual"),
+        ("f-tonnes-2", "Barrels", "actual"),
+        ("f-tons", "t", "actual"),
         ("f-usd", "USD", "actual"),
     ]
     code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
-    assert code == 0 and "0 added, 4 unchanged" in err, err
+    assert code == 0 and "0 added, 7 unchanged" in err, err
     made = sqlite3.connect(fixture_db).execute("SELECT as_written FROM facts WHERE id = 'f-made'")
     assert made.fetchone() == ("5 USD",)
     # a database that has both spellings (built so, or from before) keeps each: its own

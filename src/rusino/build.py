@@ -538,10 +538,10 @@ def load_records(data_dir: Path) -> Records:
         link(raw, record)
         records.events.append(record)
     event_ids = {event["id"] for event in records.events}
-    spellings = {name: Spellings() for name in SPELT}  # as import folds them
+    spelt = spellings()  # as import folds them
     for raw in raws["fact"]:
         record = normalise(raw)
-        for name, spelling in spellings.items():
+        for name, spelling in spelt.items():
             record[name] = spelling.of(record[name])
         link(raw, record)
         check_figure(raw, record)
@@ -567,10 +567,13 @@ class Spellings:
     from them only in case or padding ("usd", " USD ") is the first of them (USD), so that
     figures in one unit stay together, whether built, added or imported."""
 
-    def __init__(self, spelt: Iterable[str] = ()) -> None:
-        """``spelt``: the spellings a database has, each kept as it is (both of usd and USD)."""
+    def __init__(self, spelt: Iterable[str] = (), words: dict[str, str] | None = None) -> None:
+        """``spelt``: the spellings a database has, each kept as it is (both of usd and USD);
+        ``words``: other names of a value (a unit's: % is percent, tonnes t), unless the
+        database spells it so."""
         self.exact: set[str] = set()
         self.folded: dict[str, str] = {}
+        self.words = words or {}
         for value in spelt:
             self.exact.add(value)
             self.folded.setdefault(value.casefold(), value)
@@ -578,9 +581,28 @@ class Spellings:
     def of(self, value: str) -> str:
         value = value.strip()
         if value not in self.exact:
+            key = value.casefold()
+            if key not in self.folded:  # % had been a unit of its own beside percent
+                value = self.words.get(" ".join(key.split()), value)
             value = self.folded.setdefault(value.casefold(), value)
             self.exact.add(value)
         return value
+
+
+def spellings(spelt: dict[str, Iterable[str]] | None = None) -> dict[str, Spellings]:
+    """A Spellings for each of SPELT, a unit's knowing its other names."""
+    spelt = spelt or {}
+    return {
+        name: Spellings(spelt.get(name, ()), _UNIT_NAMES if name == "unit" else None)
+        for name in SPELT
+    }
+
+
+# a unit's other names, as a figure is stored: not bcm or tcf, which hold a scale (16 bcm is
+# 16e9 m3), nor "number" (a count's unit in words only)
+_UNIT_NAMES = {
+    k: v for k, v in query.UNIT_WORDS.items() if k not in ("bcm", "tcf") and v != "count"
+}
 
 
 _SEMICOLON = "';' separates the items of a list in tsv and csv: write it without one"

@@ -322,7 +322,7 @@ def _named_otherwise(conn: sqlite3.Connection, key: str, kind: str) -> str:
 
 
 # The units' names as a reader may write them, for the hint: "dollars" means USD, not "t"
-_UNIT_WORDS = {
+UNIT_WORDS = {
     **dict.fromkeys(("$", "dollar", "dollars", "us dollars", "us$", "us dollar"), "USD"),
     **dict.fromkeys(("kilometre", "kilometres", "kilometer", "kilometers"), "km"),
     **dict.fromkeys(("%", "per cent", "pct", "percentage"), "percent"),
@@ -345,7 +345,7 @@ def _check_vocab(
     known = [str(r[0]) for r in conn.execute(f"SELECT DISTINCT {column} FROM facts ORDER BY 1")]
     out: list[str] = []
     for v in values:
-        matches = _spellings(known, v, _UNIT_WORDS if what == "unit" else {})
+        matches = _spellings(known, v, UNIT_WORDS if what == "unit" else {})
         if not matches:
             options = suggest(v, known)
             hint = _did_you_mean(options) or "known: " + ", ".join(known)
@@ -858,8 +858,8 @@ def _unit_named(conn: sqlite3.Connection, text: str) -> tuple[list[str], str, bo
     known = [str(r[0]) for r in conn.execute("SELECT DISTINCT unit FROM facts")]
 
     def spellings(word: str) -> tuple[list[str], bool]:
-        found = _spellings(known, word, _UNIT_WORDS)
-        return found, bool(found) or " ".join(word.casefold().split()) in _UNIT_WORDS
+        found = _spellings(known, word, UNIT_WORDS)
+        return found, bool(found) or " ".join(word.casefold().split()) in UNIT_WORDS
 
     whole, named = spellings(text)
     if named:

@@ -726,12 +726,14 @@ class Validator:
         # a fact's unit and kind as the database spells them: "usd" beside USD is USD, not a
         # unit of its own (a spelling the database has already is kept, so that its own
         # export imports back unchanged)
-        self.spellings = {
-            name: build.Spellings(
-                str(v) for (v,) in conn.execute(f"SELECT DISTINCT {name} FROM facts ORDER BY 1")
-            )
-            for name in build.SPELT
-        }
+        self.spellings = build.spellings(
+            {
+                name: [
+                    str(v) for (v,) in conn.execute(f"SELECT DISTINCT {name} FROM facts ORDER BY 1")
+                ]
+                for name in build.SPELT
+            }
+        )
         self.articles: dict[str, tuple[str, str]] = {}  # source id -> (file, folded text)
         self.unlooked: set[str] = set()  # sources naming an article that is not at hand
         self.unchecked: set[str] = set()  # those of them that records written (Writer) cite
