@@ -449,6 +449,15 @@ def test_init_seeded_and_empty(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
 
 
+@pytest.mark.parametrize("edtf", ["2013-02-29", "2012-04-31/2012-05-02"])
+def test_a_day_the_calendar_lacks_is_named(edtf: str) -> None:
+    """It had "no definite bounds", or did "not parse"."""
+    with pytest.raises(
+        RusinoError, match=r"has no such day: (February 2013 has 28|April 2012 has 30) days"
+    ):
+        build.date_bounds(edtf)
+
+
 def test_to_edtf_says_what_is_wrong_with_an_edtf_date() -> None:
     with pytest.raises(RusinoError, match="ends before it starts"):
         store.to_edtf("2015/2012")
@@ -456,6 +465,13 @@ def test_to_edtf_says_what_is_wrong_with_an_edtf_date() -> None:
 
 def test_to_edtf_takes_timeline_dates() -> None:
     assert store.to_edtf("22 April 2012") == "2012-04-22"
+    # ranges as the tables write them, or with a hyphen (had been "times are not supported")
+    assert store.to_edtf("22-27 April 2012") == "2012-04-22/2012-04-27"
+    assert store.to_edtf("22\u201327 Apr 2012") == "2012-04-22/2012-04-27"
+    assert store.to_edtf("Oct\u2013Dec 2012") == "2012-10/2012-12"
+    assert store.to_edtf("2000 \u2013 spring 2016") == "2000/2016-21"
+    assert store.to_edtf("2010? \u2013 2013") == "2010?/2013"
+    assert store.to_edtf("~May 2012") == "2012-05~"
     assert store.to_edtf("April 2012") == "2012-04"
     assert store.to_edtf("2012") == "2012"
     assert store.to_edtf("2012-22") == "2012-22"

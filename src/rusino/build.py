@@ -6,6 +6,7 @@ Pure core: no typer, no rich. Imports sqlite-utils and edtf, so only `rusino db 
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import hashlib
 import json
@@ -126,13 +127,13 @@ def date_bounds(edtf_string: str) -> tuple[str, str, str]:
     try:
         parsed = parse_edtf(edtf_string)
     except Exception as exc:  # edtf raises its own parse errors and bare ValueErrors
-        raise _bad_date(edtf_string, "does not parse") from exc
+        raise _bad_date(edtf_string, _no_such_day(edtf_string) or "does not parse") from exc
     precision = _precision(parsed, edtf_string)
     try:
         start = struct_time_to_date(parsed.lower_strict())
         end = struct_time_to_date(parsed.upper_strict())
     except Exception as exc:  # open ends give infinities, which edtf cannot turn into dates
-        raise _bad_date(edtf_string, "has no definite bounds") from exc
+        raise _bad_date(edtf_string, _no_such_day(edtf_string) or "has no definite bounds") from exc
     winter = _WINTER_END.search(edtf_string)
     if winter and end == date(int(winter.group(1)), 12, 31):
         # the edtf package ends a winter on 31 December; it runs to the end of February
@@ -142,6 +143,15 @@ def date_bounds(edtf_string: str) -> tuple[str, str, str]:
     if start > end:
         raise _bad_date(edtf_string, "ends before it starts")
     return start.isoformat(), end.isoformat(), precision
+
+
+def _no_such_day(edtf_string: str) -> str:
+    """Why a day the calendar lacks is none (2013-02-29: February 2013 has 28 days), or ''."""
+    for y, m, d in re.findall(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})", edtf_string):
+        if 1 <= int(m) <= 12 and int(d) > calendar.monthrange(int(y), int(m))[1]:
+            days = calendar.monthrange(int(y), int(m))[1]
+            return f"has no such day: {calendar.month_name[int(m)]} {y} has {days} days"
+    return ""
 
 
 # a date that ends with a winter (24; northern 28; southern summer 30), qualified or not

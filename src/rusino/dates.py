@@ -32,8 +32,8 @@ from rusino.errors import ExitCode, RusinoError
 
 ACCEPTED = (
     "use a year (2012), a month (2012-04, April 2012, Apr 2012), a day (2012-04-22, "
-    "22 April 2012), a season or quarter (spring 2012, 2012-21, 2012-Q2) or EDTF (2012~, "
-    "2012-04/2012-06)"
+    "22 April 2012), a season or quarter (spring 2012, 2012-21, 2012-Q2), a range (2012-2013, "
+    "22-27 April 2012) or EDTF (2012~, 2012-04/2012-06)"
 )
 DASH = "\u2013"  # en dash, between the ends of a range
 
@@ -84,8 +84,8 @@ def parse_bound(text: str, *, end: bool = False) -> str:
     EDTF's qualifiers (``?``, ``~``, ``%``) leave a date's bounds as they are; an interval
     ``A/B`` gives the lower bound of A or the upper bound of B, and an open or unknown end
     (``..``, empty) is refused, as it bounds nothing."""
-    s = " ".join(text.split()).rstrip("?~%")
-    ends = interval_ends(s)
+    s = " ".join(text.split()).rstrip("?~%").lstrip("~")  # ~2012, as the tables write it
+    ends = interval_ends(s) or human_range(s)
     if ends is not None:  # both ends read, so that nothing in the date goes unread
         left, right = ends
         start = None if left in ("", "..") else parse_bound(left)
@@ -134,6 +134,36 @@ def interval_ends(text: str) -> tuple[str, str] | None:
     if slash and season_edtf(left) and season_edtf(right):  # spring 2012/summer 2012
         return left.strip(), right.strip()
     return None
+
+
+# a range as the tables write it (with an en or em dash), or as people do: 2012-2013,
+# Oct - Dec 2012, 22-27 April 2012, April 22-27, 2012, 2000 - spring 2016, 2012 to 2014
+_RANGE_SEP = re.compile(r"\s*[\u2013\u2014]\s*|\s+-\s+|\s+to\s+", re.I)
+_YEARS = re.compile(r"(\d{4})-(\d{4})")
+_DAYS_FIRST = re.compile(r"(\d{1,2})-(\d{1,2})\s+([^\W\d_]+\.?,?\s+\d{4})")  # 22-27 April 2012
+_MONTH_FIRST = re.compile(r"([^\W\d_]+\.?)\s+(\d{1,2})-(\d{1,2}),?\s+(\d{4})")  # April 22-27, 2012
+
+
+def human_range(text: str) -> tuple[str, str] | None:
+    """The two ends of a range written in words or with a dash (``22-27 Apr 2012``: ``22 Apr
+    2012`` and ``27 Apr 2012``), the first end taking what it leaves out from the second; else
+    None."""
+    s = " ".join(text.split())
+    if m := _YEARS.fullmatch(s):
+        return m[1], m[2]
+    if m := _DAYS_FIRST.fullmatch(s):
+        return f"{m[1]} {m[3]}", f"{m[2]} {m[3]}"
+    if m := _MONTH_FIRST.fullmatch(s):
+        return f"{m[1]} {m[2]}, {m[4]}", f"{m[1]} {m[3]}, {m[4]}"
+    parts = _RANGE_SEP.split(s)
+    if len(parts) != 2 or not all(parts):
+        return None
+    left, right = (p.strip() for p in parts)
+    year = re.search(r"\d{4}", right)
+    if year and not re.search(r"\d{4}", left.rstrip("?~%")):  # Oct - Dec 2012, 22 - 27 Apr 2012
+        tail = right[year.start() :] if left[:1].isalpha() else re.sub(r"^\d{1,2}\s+", "", right)
+        left = f"{left.rstrip('?~%')} {tail}"
+    return left, right
 
 
 def season_edtf(text: str) -> str | None:

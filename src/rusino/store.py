@@ -539,6 +539,13 @@ def to_edtf(text: str) -> str:
         if words != text:
             date_bounds(words)  # (its own reason: 2012-Q2/2012-Q1 ends before it starts)
             return words
+    if text.startswith("~") and "/" not in (rest := to_edtf(text[1:])):
+        return f"{rest}~"  # ~May 2012, as the tables write an approximate date
+    human = dates.human_range(text)  # 22-27 April 2012, Oct - Dec 2012, as the tables write
+    if human is not None and ends is None:
+        words = f"{to_edtf(human[0])}/{to_edtf(human[1])}"
+        date_bounds(words)  # (its own reason: 2013 - 2012 ends before it starts)
+        return words
     if any(mark in text for mark in "?~%") or ends is not None:
         raise edtf_error from None  # meant as EDTF: say what is wrong with it
     season = dates.season_edtf(text)
