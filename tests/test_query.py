@@ -175,6 +175,11 @@ def test_malformed_search_is_a_usage_error(conn: sqlite3.Connection, text: str) 
     assert info.value.code == ExitCode.USAGE
 
 
+def test_a_typographic_apostrophe_in_a_name_is_an_apostrophe() -> None:
+    """--actor "People\u2019s Republic of China", as the articles write it, had been unknown."""
+    assert query.alias_key("People\u2019s Republic of China") == "people's republic of china"
+
+
 def test_fts_query_quotes_plain_words() -> None:
     assert query.fts_query("gas pipeline") == '"gas"* AND "pipeline"*'
     assert query.fts_query("naval-exercise") == '("naval-exercise"* OR "navalexercise"*)'

@@ -149,8 +149,9 @@ def clean_name(name: str) -> str:
 
 
 def alias_key(name: str) -> str:
-    """A name as the alias tables hold it: clean_name's, lower-case."""
-    return clean_name(name).lower()
+    """A name as the alias tables hold it: clean_name's, lower-case, with a typographic
+    apostrophe (U+2019, as the articles write it) as ': People's Republic of China either way."""
+    return clean_name(name).lower().replace("\u2019", "'")
 
 
 def suggest(word: str, choices: Sequence[str], n: int = 3) -> list[str]:
