@@ -418,6 +418,16 @@ def test_a_database_from_a_newer_rusino_is_refused(
         assert said in fail(capsys, ["--db", str(fixture_db), "timeline"])
 
 
+def test_check_with_a_data_folder_that_is_none_is_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It had been "1 problem" in the database (exit 1), the reason on stdout."""
+    for folder, said in ((tmp_path / "nowhere", "is not a folder"), (tmp_path, "holds no data")):
+        assert run(["check", "--data", str(folder)]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and f"rusino: --data {folder} {said}" in err and len(err.splitlines()) == 1
+
+
 def test_debug_shows_the_traceback(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["--db", str(fixture_db), "--debug", "timeline", "--actor", "Japna"]) == 2
     err = capsys.readouterr().err

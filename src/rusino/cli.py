@@ -755,6 +755,9 @@ def check(
     from rusino.check import check_database, unchecked_records
 
     sources_dir = sources_folder(sources)
+    if data is not None and not (data.is_dir() and any(data.glob("*.toml"))):
+        what = "is not a folder" if not data.is_dir() else "holds no data files (*.toml)"
+        raise RusinoError(f"--data {data} {what}", "give the folder of the curated data (data/)")
     path = db.resolve_path(STATE.db)
     data_dir = data
     repo = db.repo_data_dir()
