@@ -357,3 +357,37 @@ def test_add_errors_name_the_options_not_a_file_s_fields(fixture_db: Path) -> No
                "--quote", "q")  # fmt: skip
     assert p.returncode == 2
     assert p.stderr.endswith("listed twice in 'actors' (see `rusino add event --help`)\n")
+
+
+@pytest.mark.parametrize(
+    "listing",
+    [
+        ["timeline", "--actor", "Japan"],  # tsv: each line's first field
+        ["timeline", "--actor", "Japan", "--headers"],
+        ["timeline", "--actor", "Japan", "-f", "csv", "--headers"],
+        ["timeline", "--actor", "Japan", "-f", "jsonl"],
+    ],
+)
+def test_show_reads_the_ids_of_a_listing_from_stdin(fixture_db: Path, listing: list[str]) -> None:
+    """`show -` had been "no event or fact with id '-'": xargs was the only way."""
+    wanted = rusino(fixture_db, "timeline", "--actor", "Japan", "-f", "jsonl")
+    ids = [json.loads(line)["id"] for line in wanted.stdout.splitlines()]
+    cmd = " ".join(shlex.quote(a) for a in [*RUSINO, *listing])
+    show = shlex.join([*RUSINO, "show", "-", "-f", "jsonl"])
+    p = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", f"{cmd} | {show}"],
+        env=env(fixture_db),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert p.returncode == 0, p.stderr
+    assert [json.loads(line)["id"] for line in p.stdout.splitlines()] == ids
+
+
+def test_show_dash_with_nothing_piped_says_so(fixture_db: Path) -> None:
+    p = subprocess.run(
+        [*RUSINO, "show", "-"], env=env(fixture_db), input="", capture_output=True, text=True
+    )
+    assert (p.returncode, p.stdout) == (2, "")
+    assert p.stderr == "rusino: show -: no ids on stdin (pipe a listing in, or give the ids)\n"

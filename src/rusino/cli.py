@@ -557,12 +557,41 @@ def facts(
     _output(rows, render.FACTS, fmt, headers, words, save)
 
 
+def _ids_from_stdin() -> list[str]:
+    """The ids of a listing piped in: each line's first field (tsv, csv: a header's "id" left
+    out), or its "id" (jsonl)."""
+    import csv
+    import json
+
+    if sys.stdin.isatty():
+        raise RusinoError(
+            "show - reads ids from stdin, which is a terminal",
+            "pipe them in: rusino timeline --actor Japan | rusino show -",
+        )
+    ids = []
+    for n, line in enumerate(sys.stdin, start=1):
+        if line.lstrip().startswith("{"):
+            try:
+                ids.append(str(json.loads(line)["id"]))
+            except (ValueError, KeyError, TypeError):
+                raise RusinoError(f"stdin, line {n}: a JSON line without an id") from None
+        elif line.strip():
+            first = line.split("\t", 1)[0] if "\t" in line else next(csv.reader([line]))[0]
+            if first.strip() != "id":
+                ids.append(first.strip())
+    if not ids:
+        raise RusinoError("show -: no ids on stdin", "pipe a listing in, or give the ids")
+    return ids
+
+
 @app.command()
 def show(
     ids: Annotated[
         list[str],
         typer.Argument(
-            metavar="ID...", help="Event or fact ids (`... | cut -f1 | xargs rusino show`)."
+            metavar="ID...",
+            help="Event or fact ids; - reads them from stdin, one a line (a listing's lines "
+            "whole: `rusino timeline -a Japan | rusino show -`).",
         ),
     ],
     bibtex: Annotated[
@@ -589,6 +618,9 @@ def show(
 
     if bibtex and fmt is not None:
         raise RusinoError("--bibtex prints BibTeX, not --format", "drop one of the two")
+    if "-" in ids:
+        at = ids.index("-")
+        ids = [*ids[:at], *_ids_from_stdin(), *ids[at + 1 :]]
     conn = _connect()
     rows = [query.show(conn, id_) for id_ in ids]  # an unknown id fails before any output
     out = sys.stdout
