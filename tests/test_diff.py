@@ -435,6 +435,9 @@ def test_facts_pairs_change_and_conflict(
     assert pair["left"]["id"] == "2012-russia-china-trade"
     assert pair["right"]["id"] == "2012-russia-china-trade-beta"
     assert pair["change"] == 8_000_000_000 and pair["relative"] == 10.0
+    assert (
+        '"change": 8000000000,' in out
+    )  # a whole number, as the values are (was 8e9 as 8000000000.0)
     assert pair["conflict"] is True and pair["side"] == "changed"
     assert {f["id"] for f in doc["right_only"]} == {"2015-japan-coal-imports-from-russia"}
     assert len(doc["left_only"]) == 2
@@ -445,6 +448,19 @@ def test_facts_pairs_change_and_conflict(
     assert header == list(core.FACT_DIFF_FIELDS)
     row = dict(zip(header, next(r for r in rows if r[0] == "changed"), strict=True))
     assert (row["relative"], row["conflict"]) == ("10", "true")
+
+
+def test_a_file_figure_whose_range_runs_backwards_is_refused(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, tmp_path: Path
+) -> None:
+    """Its change had been computed from it (value 2,170,000,000 up to 1)."""
+    assert run(["--db", str(fixture_db), "facts", "-f", "jsonl"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    rows[0] |= {"value_max": rows[0]["value"] - 1}
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    line = fail(capsys, fixture_db, "--facts", "all", str(bad))
+    assert f"bad.jsonl, record 1: value_max {rows[0]['value'] - 1} is below value" in line
 
 
 def test_facts_between_databases_and_terminal_view(

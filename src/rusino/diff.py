@@ -364,6 +364,12 @@ def read_rows(lines: Iterable[str], label: str, kind: Kind) -> list[Row]:
             )
         _check_record(item, label, n, known, seen)
         _check_dates(item, label, n)
+        high = item.get("value_max")
+        if high is not None and isinstance(item.get("value"), int | float) and high < item["value"]:
+            raise RusinoError(  # (its change had been computed from the range as it was)
+                f"{label}, record {n}: value_max {high} is below value {item['value']}",
+                "a range runs from value up to value_max",
+            )
         for name in ("actors", "topics", "notes"):  # sets: [37, 37] is [37]
             if name in item:
                 item[name] = list(dict.fromkeys(item[name]))
@@ -949,6 +955,8 @@ def _pair(a: Row, b: Row) -> FactEntry:
     )
     if va is not None and vb is not None and one_unit:  # (a fact whose unit changed: no change)
         change = vb - va
+        if change.is_integer() and abs(change) < 2**53:  # 30000000, as the values are written
+            change = int(change)
         relative = (vb - va) / abs(va) * 100 if va else None
     conflict = (
         not same_figure
