@@ -11,6 +11,7 @@ import json
 import os
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -448,6 +449,26 @@ def test_facts_pairs_change_and_conflict(
     assert header == list(core.FACT_DIFF_FIELDS)
     row = dict(zip(header, next(r for r in rows if r[0] == "changed"), strict=True))
     assert (row["relative"], row["conflict"]) == ("10", "true")
+
+
+def test_whole_databases_whose_figures_alone_differ_say_so(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, tmp_path: Path
+) -> None:
+    """A copy whose figures were edited had been "the same", without a word."""
+    edited = tmp_path / "edited.sqlite"
+    shutil.copy(fixture_db, edited)
+    with sqlite3.connect(edited) as conn:
+        conn.execute("UPDATE facts SET value = value + 1 WHERE rowid = 1")
+    conn.close()
+    _, err = diff(capsys, fixture_db, f"db:{edited}", code=0)
+    assert (
+        err == "note: the databases' figures differ too (rusino diff --facts ... compares them)\n"
+    )
+    assert diff(capsys, fixture_db, f"db:{edited}", "--quiet", code=0) == ("", "")
+    _, err = diff(capsys, fixture_db, f"db:{edited}", "--actor", "Japan", code=0)  # a part
+    assert err == ""
+    shutil.copy(fixture_db, edited)
+    assert diff(capsys, fixture_db, f"db:{edited}", "-f", "jsonl", code=0)[1] == ""
 
 
 def test_a_file_figure_whose_range_runs_backwards_is_refused(

@@ -133,6 +133,13 @@ def diff(
     except RusinoError as e:
         # diff(1)'s convention: 1 means "the sides differ", so every failure here is 2.
         raise RusinoError(e.message, e.hint, ExitCode.USAGE) from None
+    if isinstance(result, core.EventDiff) and result.figures_differ and not quiet:
+        # the events are compared, not the figures: a copy whose figures alone were edited
+        # would be "the same" without a word
+        typer.echo(
+            "note: the databases' figures differ too (rusino diff --facts ... compares them)",
+            err=True,
+        )
     if quiet:
         raise typer.Exit(0 if result.same else 1)
     out = sys.stdout

@@ -679,6 +679,12 @@ class Table(NamedTuple):
         return map(query.event_from_columns, (r for r in every if r[0] in ids))
 
 
+def _facts_sum(conn: sqlite3.Connection) -> int:
+    from rusino import build
+
+    return build.digest_sum(conn, "facts")
+
+
 def bulk_events(conn: sqlite3.Connection, f: Filters) -> list[Row]:
     """The events passing ``f``, as ``query.timeline`` gives them (in no particular order)."""
     return list(Table(conn, *_event_where(conn, f)).rows())
@@ -761,6 +767,7 @@ class EventDiff:
     right: str
     entries: list[Entry]  # chronological, as timeline orders events
     counts: dict[str, int]
+    figures_differ: bool = False  # two whole databases whose facts differ (diff --facts shows)
 
     @property
     def same(self) -> bool:
@@ -1084,7 +1091,10 @@ def diff(
                 none: tuple[str, list[Any]] = ("0", [])
                 wheres = _each_side(sides, where, none, sources)
                 tables = [Table(c, *w) for c, w in zip(conns, wheres, strict=True)]
-                return compare_tables(tables[0], tables[1], labels, only)
+                result = compare_tables(tables[0], tables[1], labels, only)
+                if all(w == ("1", []) for w in wheres):  # whole databases: their figures too
+                    result.figures_differ = _facts_sum(lc) != _facts_sum(rc)
+                return result
         nothing: list[Row] = []
         rows = _each_side(
             sides, lambda i: load_side(sides[i], options, sources, kind), nothing, sources
