@@ -133,6 +133,7 @@ def test_side_kinds(tmp_path: Path) -> None:
     file.write_text("", encoding="utf-8")
     assert core.parse_side("-").kind == "stdin"
     assert core.parse_side(f"db:{file}") == core.Side(f"db:{file}", "db", path=file)
+    assert core.parse_side(f"DB:{file}") == core.Side(f"DB:{file}", "db", path=file)
     assert core.parse_side(str(file)).kind == "file"
     assert core.parse_side("actor:Japan").kind == "selector"
     assert core.parse_side("2012").kind == "selector"

@@ -116,6 +116,8 @@ def diff(
             ExitCode.USAGE,
         )
     which = list(core.NOTHING) if quiet else [o.value for o in only or ()]
+    if "-" in (left, right) and sys.stdin.isatty():  # it had waited without a word
+        typer.echo("rusino: reading a side from stdin (end it with Ctrl-D)", err=True)
     try:
         start, end = date_range(from_, to, within)
         options = core.Filters(

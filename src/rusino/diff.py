@@ -236,7 +236,7 @@ def parse_side(text: str) -> Side:
         raise RusinoError("a side is empty", SIDE_HINT)
     if text == "-":
         return Side("-", "stdin")
-    if text.startswith("db:"):
+    if text[:3].lower() == "db:":  # (DB:mine.sqlite too, as Actor:Japan is a selector)
         if not text[3:]:
             raise RusinoError("db: needs a path", "e.g. db:~/my-events.sqlite")
         return Side(text, "db", path=Path(text[3:]).expanduser())
