@@ -557,7 +557,10 @@ def test_db_build_and_check(
     # a folder that is not there is refused (a typo left every quote unchecked); empty is unset
     monkeypatch.setenv("RUSINO_SOURCES_DIR", str(fixture_sources_dir / "nowhere"))
     assert run(["--db", str(out), "check"]) == 2
-    assert "is not a folder (point RUSINO_SOURCES_DIR" in capsys.readouterr().err
+    assert "is not a folder (point RUSINO_SOURCES_DIR (or --sources) at" in capsys.readouterr().err
+    # import has no --sources: its hint had named one
+    assert run(["--db", str(out), "import", "--dry-run", str(out)]) == 2
+    assert "is not a folder (point RUSINO_SOURCES_DIR at" in capsys.readouterr().err
     assert run(["--db", str(out), "check", "--sources", ""]) == 0
     assert "quotes not looked up in the articles" in capsys.readouterr().err
     monkeypatch.setenv("RUSINO_SOURCES_DIR", str(fixture_sources_dir))

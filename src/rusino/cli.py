@@ -745,16 +745,18 @@ def db_build(
     typer.echo(f"built {target}: {summary}", err=True)
 
 
-def sources_folder(value: str | None) -> Path | None:
-    """The article texts' folder (--sources, RUSINO_SOURCES_DIR): None when unset or empty; one
-    that is not a folder is refused, as a typo would leave every quote unchecked."""
+def sources_folder(value: str | None, option: bool = False) -> Path | None:
+    """The article texts' folder (check's --sources, else RUSINO_SOURCES_DIR): None when unset
+    or empty; one that is not a folder is refused, as a typo would leave every quote
+    unchecked."""
     if not value:
         return None
     folder = Path(value).expanduser()
     if not folder.is_dir():
+        where = "RUSINO_SOURCES_DIR (or --sources)" if option else "RUSINO_SOURCES_DIR"
         raise RusinoError(
             f"the article texts' folder {value!r} is not a folder",
-            "point RUSINO_SOURCES_DIR (or --sources) at the folder that holds them, or unset it",
+            f"point {where} at the folder that holds them, or unset it",
         )
     return folder
 
@@ -786,7 +788,7 @@ def check(
     from rusino import db
     from rusino.check import check_database, unchecked_records
 
-    sources_dir = sources_folder(sources)
+    sources_dir = sources_folder(sources, option=True)
     if data is not None and not (data.is_dir() and any(data.glob("*.toml"))):
         what = "is not a folder" if not data.is_dir() else "holds no data files (*.toml)"
         raise RusinoError(f"--data {data} {what}", "give the folder of the curated data (data/)")
