@@ -115,13 +115,13 @@ def test_round_trip(
         {
             "date": "2013-05",
             "date_text": "=in May 2013",
-            "summary": '-Russia says "no"; China, 2\nlines\rand a lone CR',
+            "summary": '-Russia says "no"; China, 2',  # (one line: a break is refused)
             "actors": ["Russia", "China"],
             "topics": ["energy", "trade"],
             "source": "alpha-2013",
             "notes": [1, 3],
             "quote": "'=SUM(A1) @me \u00e9\u4e2d",
-            "comment": "\tstarts with a tab",
+            "comment": "\tstarts with a tab, 2\nlines\rand a lone CR",
         },
         store.Options(),
     )
@@ -434,6 +434,17 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
     "empty json": ("", "empty.json", "the file is empty (no rows is [])"),
     # a NUL in a text: listings wrote it raw, and grep took them for binary
     "nul in a text": (line(summary="a\x00b"), "bad.jsonl", "field 'summary' holds a NUL"),
+    # an ESC sequence reached a terminal through tsv as it was; a summary is one line
+    "escape in a text": (
+        line(summary="x\x1b[31mRED"),
+        "bad.jsonl",
+        "field 'summary' holds a control character (U+001B)",
+    ),
+    "line break in a summary": (
+        line(summary="two\nlines"),
+        "bad.jsonl",
+        "field 'summary' holds a line break (U+000A) (leave it out: it is one line of text)",
+    ),
     # what follows an array was dropped silently (cat a.json b.json), and [A,] taken
     "two json arrays": (
         f"[{json.dumps(GOOD)}] [{json.dumps(GOOD)}]",

@@ -104,7 +104,7 @@ def test_fast_date_bounds_agree_with_build(edtf: str) -> None:
 
 def test_content_hash_is_builds(fixture_db: Path) -> None:
     add(fixture_db, "fact", FACT)  # a REAL value_max: the per-row path
-    add(fixture_db, "event", EVENT | {"summary": 'Tricky "text"\\ with\ttab, \x01 and é 😀'})
+    add(fixture_db, "event", EVENT | {"summary": 'Tricky "text"\\ with\ttab, \u200b and é 😀'})
     replaced = EVENT | {"summary": "Ünïcode ✓", "id": "x-hash"}
     add(fixture_db, "event", EVENT | {"id": "x-hash"})
     add(fixture_db, "event", replaced, replace=True)

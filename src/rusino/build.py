@@ -401,14 +401,33 @@ def normalise(raw: Raw) -> dict[str, Any]:
         check, expected = _KINDS[kind]
         if not check(value):
             raise raw.error(f"field {name!r} must be {expected}, not {shown(value)}")
-        long = max((len(v) for v in (value if isinstance(value, list) else [value])
-                    if isinstance(v, str)), default=0)  # fmt: skip
+        texts = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+        long = max(map(len, texts), default=0)
         if long > MAX_FIELD:  # a source's title, an actor's name, as an event's quote
             raise raw.error(
                 f"field {name!r} is {long} characters long", f"at most {MAX_FIELD} a field"
             )
+        for text in texts:
+            _check_characters(raw, name, text)
         record[name] = value
     return record
+
+
+# a control character (but tab and line breaks, and NUL, which is refused with its own reason):
+# an ESC sequence in a summary reached a terminal through tsv as it was
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_LINE_BREAK = re.compile(r"[\n\r\x85\u2028\u2029]")
+_MANY_LINES = frozenset(("quote", "text", "comment", "description"))  # may run over lines
+
+
+def _check_characters(raw: Raw, name: str, text: str) -> None:
+    bad = _CONTROL.search(text) or (name not in _MANY_LINES and _LINE_BREAK.search(text))
+    if bad:
+        what = "a line break" if _LINE_BREAK.match(bad[0]) else "a control character"
+        raise raw.error(
+            f"field {name!r} holds {what} (U+{ord(bad[0]):04X})",
+            "leave it out: it is one line of text" if what == "a line break" else "leave it out",
+        )
 
 
 def shown(value: Any) -> str:
