@@ -434,6 +434,11 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
     "empty json": ("", "empty.json", "the file is empty (no rows is [])"),
     # a NUL in a text: listings wrote it raw, and grep took them for binary
     "nul in a text": (line(summary="a\x00b"), "bad.jsonl", "field 'summary' holds a NUL"),
+    "a topic named as an actor": (
+        '{"type": "topic", "name": "Japan"}\n',
+        "bad.jsonl",
+        "topic 'Japan': 'Japan' is an actor, and a topic may not share its name",
+    ),
     # an ESC sequence reached a terminal through tsv as it was; a summary is one line
     "escape in a text": (
         line(summary="x\x1b[31mRED"),

@@ -375,6 +375,28 @@ def test_unknown_actor_suggests_and_new_actor_adds(fixture_db: Path) -> None:
     assert summary.near == [] and "close to" not in summary.note()
 
 
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"topics": ["China"]}, "'China' is an actor, and a topic may not share its name"),
+        ({"actors": ["energy"]}, "'energy' is a topic, and an actor may not share its name"),
+    ],
+)
+def test_a_new_name_may_not_be_the_other_kinds(
+    fixture_db: Path, change: dict[str, Any], said: str
+) -> None:
+    """--topic China --new-topic had made a topic China beside the actor: actor: and topic:,
+    and facts' name lookup, could not tell them apart."""
+    before = fixture_db.read_bytes()
+    with pytest.raises(store.InvalidRows) as err:
+        add(fixture_db, "event", EVENT | change, new_actors=True, new_topics=True)
+    assert said in err.value.problems[0]
+    assert fixture_db.read_bytes() == before
+    with pytest.raises(store.InvalidRows) as err:  # and no --new-topic offered for it
+        add(fixture_db, "event", EVENT | {"topics": ["China"]})
+    assert "China is an actor" in err.value.problems[0] and "--new-topic" not in str(err.value)
+
+
 def test_a_new_name_close_to_a_known_one_is_noted(fixture_db: Path) -> None:
     """--new-actor had added Japn beside Japan without a word."""
     new = EVENT | {"actors": ["Japn", "Atlantis"], "topics": ["enrgy"]}

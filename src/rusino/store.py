@@ -770,13 +770,21 @@ class Validator:
             key = query.alias_key(name)
             canonical = known.get(key) or pending.get(key)
             if canonical is None:
+                other = vocabulary.named_otherwise(self, what, key)
                 if not allow:
                     self.idle()
                     try:
                         query.resolve(self.conn, what, name)
                     except RusinoError as exc:
-                        hint = f"{exc.hint}; or pass --new-{what} to add it"
-                        raise raw.error(f"unknown {what} {name!r} in '{what}s'", hint) from None
+                        add = "" if other else f"; or pass --new-{what} to add it"
+                        raise raw.error(
+                            f"unknown {what} {name!r} in '{what}s'", exc.hint + add
+                        ) from None
+                if other:  # --topic China --new-topic: an actor and a topic of one name
+                    raise raw.error(
+                        vocabulary.shared_name(other, what),
+                        f"give it with --{other[1]}, or name the new {what} otherwise",
+                    )
                 canonical = query.clean_name(name)
                 build.check_list_items(
                     raw, f"new {what}", [canonical], f" in '{what}s'", names=True

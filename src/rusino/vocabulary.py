@@ -207,6 +207,9 @@ class Importer:
                 raise raw.error(f"{kind} {name!r} exists with different content", _SHARED)
             self.unchanged[kind] += 1
             return
+        other = named_otherwise(v, kind, query.alias_key(name))
+        if other:  # a topic Japan beside the actor Japan: actor:/topic: could not tell them
+            raise raw.error(shared_name(other, kind), f"name the {kind} otherwise")
         for key in keys:
             if key in known:  # an alias names one actor (topic)
                 raise raw.error(
@@ -229,3 +232,20 @@ class Importer:
         known.update(dict.fromkeys(keys, name))
         v.learn(name)
         self.added[kind] += 1
+
+
+def named_otherwise(validator: Validator, what: str, key: str) -> tuple[str, str] | None:
+    """(name, kind) when ``key`` is the name of an actor (topic) where a topic (actor) is
+    meant; None otherwise. An alias may be both (asean: the actor ASEAN, the topic
+    multilateral), a name may not."""
+    kind = "topic" if what == "actor" else "actor"
+    vocab = validator.topics if what == "actor" else validator.actors
+    name = vocab.get(key)
+    return (name, kind) if name is not None and query.alias_key(name) == key else None
+
+
+def shared_name(other: tuple[str, str], what: str) -> str:
+    """The message for a new actor (topic) named as a topic (actor) is."""
+    name, kind = other
+    a = {"actor": "an actor", "topic": "a topic"}
+    return f"{name!r} is {a[kind]}, and {a[what]} may not share its name"
