@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import difflib
 import hashlib
 import json
 import math
@@ -386,7 +387,9 @@ def normalise(raw: Raw) -> dict[str, Any]:
     spec = SPECS[raw.table]
     unknown = sorted(set(raw.fields) - set(spec))
     if unknown:
-        raise raw.error(f"unknown field {unknown[0]!r}")
+        close = difflib.get_close_matches(unknown[0], list(spec), n=1)  # coment: comment
+        hint = f"did you mean {close[0]!r}? {raw.hint}" if close else None
+        raise raw.error(f"unknown field {unknown[0]!r}", hint)
     missing = [name for name, (_, default) in spec.items()
                if default is _REQUIRED and name not in raw.fields]  # fmt: skip
     if missing:  # all of them at once, not one a run

@@ -52,9 +52,15 @@ add_app = typer.Typer(
 app.add_typer(add_app, name="add")
 
 
-def _seconds(value: float) -> float:
-    if not math.isfinite(value):  # nan and inf pass a min=0 range check
-        raise typer.BadParameter(f"{value} is not a number of seconds")
+def _seconds(text: str | float) -> float:
+    """--wait's value: a number of seconds, 0 or more ('abc' had been "not a valid float
+    range", nan and inf had passed a range check)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise typer.BadParameter(f"{text!r} is not a number of seconds (0 or more: --wait 10)")
     return value
 
 
@@ -62,8 +68,7 @@ WaitOpt = Annotated[
     float,
     typer.Option(
         "--wait",
-        min=0,
-        callback=_seconds,
+        parser=_seconds,
         metavar="SECONDS",
         help="How long to wait for another writer before giving up with 'database is busy'.",
     ),
@@ -133,8 +138,12 @@ def _options(
     from rusino import build, store
 
     if actor_kind not in build.ACTOR_KINDS:
+        import difflib
+
+        close = difflib.get_close_matches(actor_kind, build.ACTOR_KINDS, n=1)
         raise RusinoError(
-            f"--actor-kind {actor_kind!r} is not one of {', '.join(build.ACTOR_KINDS)}"
+            f"--actor-kind {actor_kind!r} is not one of {', '.join(build.ACTOR_KINDS)}",
+            f"did you mean {close[0]}?" if close else "",
         )
     return store.Options(
         replace=replace,
@@ -845,7 +854,9 @@ def export_(
     try:
         what_ = export.What(what.lower())
     except ValueError:
-        raise RusinoError(f"unknown --what {what!r}", "use all, events or facts") from None
+        meant = next((w.value for w in export.What if w.value.startswith(what.lower())), "")
+        hint = f"did you mean {meant}? " if meant and what else ""
+        raise RusinoError(f"unknown --what {what!r}", f"{hint}use all, events or facts") from None
     filtered = actor or topic or from_ or to or source or search or window
     flt = timeline_filter(actor, topic, any_, from_, to, within, source, search, window)
     # no filter: the whole database, facts too
