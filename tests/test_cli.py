@@ -311,6 +311,9 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["facts", "-5"], "(a word that starts with - is read as an option: rusino facts -- -5)"),
         (["facts", "-80"], "No such option: -80 (a word"),  # the whole word (click reads -8 0)
         (["facts", "trade", "-80"], "rusino facts trade -- -80)"),  # with the words before
+        (["export", "--what", "fact"], "unknown --what 'fact' (did you mean facts? use all,"),
+        (["add", "event", "--wait", "abc"], "'abc' is not a number of seconds (0 or more"),
+        (["add", "event", "--actor-kind", "persn"], "(did you mean person?)"),
         (["facts", "-5%"], "No such option: -5% (a word that starts with - is read as an option: "),
         (["facts", "trade", "-4.5bn"], "rusino facts trade -- -4.5bn)"),
         (["timeline", "-80"], "No such option: -80 (see 'rusino timeline --help')"),  # not -8

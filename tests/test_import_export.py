@@ -434,6 +434,11 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
     "empty json": ("", "empty.json", "the file is empty (no rows is [])"),
     # a NUL in a text: listings wrote it raw, and grep took them for binary
     "nul in a text": (line(summary="a\x00b"), "bad.jsonl", "field 'summary' holds a NUL"),
+    "misspelt field": (
+        line(coment="c"),
+        "bad.jsonl",
+        "unknown field 'coment' (did you mean 'comment'?",
+    ),
     "a topic named as an actor": (
         '{"type": "topic", "name": "Japan"}\n',
         "bad.jsonl",
