@@ -311,6 +311,12 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["facts", "-5"], "(a word that starts with - is read as an option: rusino facts -- -5)"),
         (["facts", "-80"], "No such option: -80 (a word"),  # the whole word (click reads -8 0)
         (["facts", "trade", "-80"], "rusino facts trade -- -80)"),  # with the words before
+        # a name, not an id: had suggested the closest event id
+        (
+            ["show", "tokyo"],
+            "(Japan is an actor: `rusino timeline --actor Japan` lists its events)",
+        ),
+        (["show", "alpha-2013"], "(alpha-2013 is a source: `rusino sources` shows it, `rusino"),
         (["export", "--what", "fact"], "unknown --what 'fact' (did you mean facts? use all,"),
         (["add", "event", "--wait", "abc"], "'abc' is not a number of seconds (0 or more"),
         (["add", "event", "--actor-kind", "persn"], "(did you mean person?)"),

@@ -263,6 +263,23 @@ def source_named(conn: sqlite3.Connection, key: str) -> str | None:
     return None
 
 
+def _shown_otherwise(conn: sqlite3.Connection, name: str) -> str:
+    """For `show` given an actor's, topic's or source's name, not an id: how to list its
+    records (it had suggested the closest event id, 2012-zevelev-... for singh-2016)."""
+    import shlex
+
+    key = alias_key(name)
+    for kind, sql in _NAMED.items():
+        found = conn.execute(sql, (key,)).fetchone()
+        if found is not None:
+            listed = shlex.quote(str(found[0]))
+            lists = f"`rusino timeline --{kind} {listed}` lists its events"
+            if kind == "source":
+                lists = f"`rusino sources` shows it, {lists}"
+            return f"{found[0]} is {_A[kind]}: {lists}"
+    return ""
+
+
 def _close_names(conn: sqlite3.Connection, kind: str, name: str) -> tuple[list[str], float]:
     """The actors (topics) whose names or aliases are close to name, closest first, and how
     close the closest is (0 to 1)."""
@@ -1110,7 +1127,8 @@ def show(conn: sqlite3.Connection, id_: str) -> Row:
                 str(x[0]) for x in conn.execute("SELECT id FROM events UNION SELECT id FROM facts")
             ]
             hint = (
-                _did_you_mean(suggest(id_, ids))
+                _shown_otherwise(conn, id_)  # show Japan, show singh-2016
+                or _did_you_mean(suggest(id_, ids))
                 or "list ids with `rusino timeline` or `rusino facts`"
             )
             raise RusinoError(f"no event or fact with id {id_!r}", hint, ExitCode.USAGE)
