@@ -23,6 +23,11 @@ import pytest
         (["timeline", "--topic", "energy-security"], "(did you mean energy or military? `"),
         (["timeline", "--topic", "missile defence system"], "(did you mean missile-defence or"),
         (["diff", "actor:", "all"], "(e.g. actor:Japan)"),  # was a literal "actor:…"
+        # a name found by its word, not a topic's alias a little closer as a string
+        (["timeline", "--actor", "Koreas"], "(did you mean North Korea or South Korea? `"),
+        # nothing rather than a far one: had been Europe, Myanmar (burma)
+        (["timeline", "--topic", "nope"], "(`rusino topics` lists the names)"),
+        (["timeline", "--actor", "Obama"], "(`rusino actors` lists the names)"),
         # a long value is given back cut, with its length
         (["show", "x" * 100_000], "'" + "x" * 60 + "…' (100,000 characters) ("),
     ],

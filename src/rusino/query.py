@@ -167,7 +167,8 @@ def suggest(word: str, choices: Sequence[str], n: int = 3) -> list[str]:
     # as difflib.get_close_matches, but only those nearly as close as the best: "rusia" is
     # Russia, not also USA
     best = scored[0][0] if scored else 0.0
-    close = [c for r, c in scored if r >= max(0.6, best - 0.1)]
+    # (0.67, not difflib's 0.6: "nope" was Europe, "Obama" Burma, "Soviet Union" Viet Nam)
+    close = [c for r, c in scored if r >= max(0.67, best - 0.1)]
 
     # choices that are whole words of it first, those of most words first, then in its order:
     # "energy-security" is energy, then security (closer as a string); "missile defence
@@ -241,7 +242,9 @@ def resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
     started = source_named(conn, key)  # --actor singh, blank: its source, not China, Thailand
     if started and not any(alias_key(n).startswith(key) for n in names):
         hint = f"did you mean the source {started}? give it with --source;"
-    elif others and other_closeness > closeness:  # --actor enrgy: the topic energy
+    elif others and other_closeness > closeness and (not names or other_closeness >= 0.8):
+        # --actor enrgy: the topic energy; but --actor Koreas: North and South Korea, found by
+        # their word, not a topic's alias a little closer as a string
         hint = f"did you mean the {other} {others[0]}? give it with --{other};"
     else:
         hint = _did_you_mean(names[:3])
