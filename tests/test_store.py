@@ -243,6 +243,28 @@ def test_citation_authors(authors: list[str], cited: str) -> None:
     assert query.chicago(source).startswith(f"{cited} 2013.")
 
 
+def test_a_citation_has_the_issue_and_pages_and_bibtex_the_publisher(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`sources` had dropped issue, pages and publisher, and add source could not set them."""
+    from rusino.cli import run
+
+    args = ["--db", str(fixture_db), "add", "source", "--author", "Doe, Jane", "--title", "T",
+            "--publication", "Polar Journal", "--date", "2014", "--volume", "11", "--issue",
+            "3", "--pages", "136-148", "--publisher", "Polar Press"]  # fmt: skip
+    assert run(args) == 0
+    capsys.readouterr()
+    assert run(["--db", str(fixture_db), "sources", "-f", "json"]) == 0
+    doe = next(s for s in json.loads(capsys.readouterr().out) if s["id"] == "doe-2014")
+    assert (doe["volume"], doe["issue"], doe["pages"], doe["publisher"]) == (
+        "11", "3", "136-148", "Polar Press",
+    )  # fmt: skip
+    assert doe["citation"] == 'Doe, Jane. 2014. "T." Polar Journal 11 (3): 136-148.'
+    entry = query.bibtex(doe)
+    assert "number = {3}" in entry and "pages = {136--148}" in entry
+    assert "publisher = {Polar Press}" in entry
+
+
 def test_bibtex_writes_a_family_first_name_family_comma_given() -> None:
     source = {"id": "x", "authors": ["安倍 晋三"], "title": "T", "date": "2013", "kind": "op-ed"}
     assert "author = {安倍, 晋三}" in query.bibtex(source)  # BibTeX had read 晋三 as family

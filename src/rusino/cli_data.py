@@ -642,6 +642,10 @@ def add_source(
     kind: Annotated[
         str, typer.Option("--kind", metavar="KIND", help="journal article, op-ed, report...")
     ] = "journal article",
+    volume: Annotated[str, typer.Option("--volume", metavar="TEXT")] = "",
+    issue: Annotated[str, typer.Option("--issue", metavar="TEXT")] = "",
+    pages: Annotated[str, typer.Option("--pages", metavar="TEXT", help="e.g. 136-148")] = "",
+    publisher: Annotated[str, typer.Option("--publisher", metavar="TEXT")] = "",
     id_: Annotated[
         str | None,
         typer.Option(
@@ -657,14 +661,20 @@ def add_source(
     from rusino import build, store
 
     _usable(wait, False)
+    authors = _ask(author, "Authors", many=True)  # asked in a citation's order, the date third
+    title = _ask(title, "Title")
     edtf, _ = _record_date(date)
     fields = {
         "id": id_,
-        "authors": _ask(author, "Authors", many=True),
-        "title": _ask(title, "Title"),
+        "authors": authors,
+        "title": title,
         "publication": _ask(publication, "Publication", optional=True) or "",
         "date": edtf,
         "kind": kind,
+        "volume": volume,
+        "issue": issue,
+        "pages": pages,
+        "publisher": publisher,
         "url": url,
     }
     with _writing(wait) as conn:

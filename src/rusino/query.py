@@ -1079,10 +1079,13 @@ def _source_row(r: Sequence[Any]) -> Row:
         "date": r[4],
         "kind": r[5],
         "volume": r[6] or "",
+        "issue": r[8] or "",
+        "pages": r[9] or "",
+        "publisher": r[10] or "",
         "url": r[7] or "",
-        "notes": r[8],
-        "events": r[9],
-        "facts": r[10],
+        "notes": r[11],
+        "events": r[12],
+        "facts": r[13],
     }
     row["citation"] = chicago(row)
     return row
@@ -1090,6 +1093,7 @@ def _source_row(r: Sequence[Any]) -> Row:
 
 _SOURCE_SQL = (
     "SELECT s.id, s.authors, s.title, s.publication, s.date, s.kind, s.volume, s.url,"
+    " s.issue, s.pages, s.publisher,"
     " (SELECT count(*) FROM notes WHERE source = s.id),"
     " (SELECT count(*) FROM events WHERE source = s.id),"
     " (SELECT count(*) FROM facts WHERE source = s.id)"
@@ -1275,6 +1279,11 @@ def chicago(source: Row) -> str:
     volume = str(source.get("volume", "") or "")
     if volume:
         where = f"{where} {volume}".strip()
+    issue, pages = (str(source.get(k, "") or "") for k in ("issue", "pages"))
+    if issue:  # China: An International Journal 11 (3): 136-48
+        where = f"{where} ({issue})".strip()
+    if pages:
+        where = f"{where}: {pages}" if where else pages
     m = re.match(r"^\d{4}-(\d{2})-(\d{2})$", date)
     if m and source.get("kind") != "journal article":
         day = f"{_MONTH_NAMES[int(m.group(1)) - 1]} {int(m.group(2))}"
@@ -1335,6 +1344,12 @@ def bibtex(source: Row) -> str:
     volume = _latex(str(source.get("volume", "") or ""))
     if volume:
         fields.append(("note" if not journal else "volume", volume))
+    for key, name in (("issue", "number"), ("pages", "pages"), ("publisher", "publisher")):
+        value = _latex(str(source.get(key, "") or ""))
+        if key == "pages":
+            value = re.sub(r"\s*[-\u2013]\s*", "--", value)  # BibTeX's range: 136--148
+        if value:
+            fields.append((name, value))
     url = str(source.get("url", "") or "")
     if url:
         fields.append(("url", url))
