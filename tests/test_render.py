@@ -344,6 +344,36 @@ def test_every_id_is_drawn_whole(
     assert not broken, broken
 
 
+@pytest.mark.parametrize("width", [80, 120, 160])
+def test_an_id_longer_than_the_events_column_is_drawn_whole(
+    width: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An id `add` made from a long summary (77 characters) had broken across two lines at 80
+    columns: its entry is stacked, the id on a line of the full width."""
+    mine = tmp_path / "mine.sqlite"
+    assert run(["db", "init", str(mine)]) == 0
+    summary = "Russia and China hold extraordinarily lengthy negotiations concerning the " * 2
+    add = ["--db", str(mine), "add", "event", "--date", "2013-07", "--summary", summary,
+           "--actor", "Russia", "--topic", "energy", "--source", "singh-2016",
+           "--quote", "q"]  # fmt: skip
+    monkeypatch.delenv("RUSINO_SOURCES_DIR", raising=False)
+    assert run(add) == 0
+    rid = capsys.readouterr().out.strip()
+    assert 62 < len(rid) < 80
+    monkeypatch.setenv("COLUMNS", str(width))
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert (
+        run(["--db", str(mine), "timeline", "--from", "2013-07", "--to", "2013-07", "-f", "table"])
+        == 0
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert any(rid in line for line in lines), lines
+    assert max(map(len, lines)) <= width
+
+
 def test_show_folds_a_long_word_rather_than_cut_it(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

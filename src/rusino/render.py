@@ -571,7 +571,12 @@ def _events_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
             actors = ", ".join(row["actors"])
             topics = ", ".join(row["topics"])
             source = notes_text(row["source"], row["notes"])
-            if wide:
+            # an id longer than the event's column (one of your own): this entry stacked, the
+            # date above, so that the id is whole on a line of the full width
+            row_widths = widths
+            if len(widths) > 1 and widths[1] < len(row["id"]) <= width:
+                row_widths = [width]
+            if wide and len(row_widths) > 1:
                 body = _text((row["summary"], ""), ("\n" + row["id"] + _flags(row), "dim"))
                 cells = [
                     date,
@@ -587,13 +592,14 @@ def _events_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
                     (" \u00b7 " + topics, "green"),
                     ("\n" + source + " \u00b7 " + row["id"] + _flags(row), "dim"),
                 )
-                if len(widths) == 1:
-                    cells = [date.append("\n").append_text(_mark(body, opts.highlight))]
+                if len(row_widths) == 1:  # (the date's colour its own, not the body's too)
+                    stacked = Text().append_text(date).append("\n")
+                    cells = [stacked.append_text(_mark(body, opts.highlight))]
                 else:
                     cells = [date, _mark(body, opts.highlight)]
             if k:
                 block.append("\n\n" if len(widths) == 1 else "\n")  # (stacked: a line apart)
-            block.append_text(_grid(console, list(zip(cells, widths, strict=True))))
+            block.append_text(_grid(console, list(zip(cells, row_widths, strict=True))))
             n += 1
         console.print(block, soft_wrap=True)
     return n
