@@ -374,6 +374,25 @@ def test_an_id_longer_than_the_events_column_is_drawn_whole(
     assert max(map(len, lines)) <= width
 
 
+@pytest.mark.parametrize("command", ["actors", "topics"])
+def test_vocabularies_below_80_columns_break_no_word(
+    command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At 60 columns five columns had broken "person", "Russia" and the headers mid-word."""
+    assert run(["--db", str(BUNDLED), command, "-f", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    monkeypatch.setenv("COLUMNS", "60")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert run(["--db", str(BUNDLED), command, "-f", "table"]) == 0
+    out = capsys.readouterr().out
+    assert max(map(len, out.splitlines())) <= 60
+    words = set(out.replace(",", " ").split())
+    for row in rows:
+        extra = [row["kind"], row["country"]] if command == "actors" else []
+        for text in [*extra, *row["aliases"], *([row["name"]] if len(row["name"]) < 40 else [])]:
+            assert set(text.replace(",", " ").split()) <= words, text
+
+
 def test_show_folds_a_long_word_rather_than_cut_it(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

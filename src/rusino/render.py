@@ -725,8 +725,37 @@ _VOCAB_COLUMNS: dict[str, tuple[tuple[str, str, int | None], ...]] = {
 }
 
 
+def _narrow_vocab_table(rows: Iterable[Row], view: View, console: Any) -> int:
+    """Actors or topics below 80 columns: the name, then its kind and country (an actor's) or
+    description (a topic's), then its aliases, in one column beside the counts (five columns
+    had broken "person" and "Russia" mid-word at 60)."""
+    t = _table(console, header=True, expand=True)
+    t.add_column(view.name[:-1], ratio=1, overflow="fold")
+    for key in ("events", "facts"):
+        t.add_column(key, justify="right", no_wrap=True)
+    n = 0
+    for row in rows:
+        about = (
+            " \u00b7 ".join(x for x in (row["kind"], row["country"]) if x)
+            if view.name == "actors"
+            else row["description"]
+        )
+        body = _text(
+            (row["name"], "bold"),
+            ("\n" + about if about else "", ""),
+            ("\n" + ", ".join(row["aliases"]) if row["aliases"] else "", "dim"),
+        )
+        t.add_row(body, cell(row["events"]), cell(row["facts"]))
+        n += 1
+    if n:
+        console.print(t)
+    return n
+
+
 def _generic_table(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> int:
     console = console_for(out, opts)
+    if console.width < 80 and view.name in ("actors", "topics"):
+        return _narrow_vocab_table(rows, view, console)
     columns = _VOCAB_COLUMNS.get(view.name) or tuple((k, k, 1) for k in view.fields)
     t = _table(console, header=True, expand=True)
     for key, header, ratio in columns:
