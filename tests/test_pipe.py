@@ -267,6 +267,17 @@ def test_a_prompted_answer_that_is_refused_is_asked_for_again(fixture_db: Path) 
     assert err.count("Actors (separate") == 2 and "did you mean Russia?" in err
 
 
+def test_an_option_refused_on_a_terminal_is_asked_for_again_before_the_rest(
+    fixture_db: Path,
+) -> None:
+    """--actor Japn had been refused only after the quote was typed, everything lost."""
+    args = ["add", "event", "--date", "2013", "--summary", "Checked first", "--actor", "Japn",
+            "--topic", "energy", "--source", "alpha-2013"]  # fmt: skip
+    code, out, err = typed(fixture_db, args, b"Japan\nq\n")
+    assert (code, out) == (0, "2013-checked-first\n"), err
+    assert err.index("did you mean Japan?") < err.index("Actors (separate") < err.index("Quote")
+
+
 def test_json_parses(fixture_db: Path) -> None:
     p = rusino(fixture_db, "facts", "--format", "json")
     assert [r["unit"] for r in json.loads(p.stdout)] == ["count", "USD", "km", "t"]

@@ -245,9 +245,17 @@ def _ask(
 ) -> Any:
     """A missing field, prompted for on a terminal (left missing otherwise: validation says so).
     An answer that ``check`` refuses (_Retry) is said, and asked for again; an ``optional``
-    one may be left empty."""
-    if value not in (None, []) or not sys.stdin.isatty():
+    one may be left empty. On a terminal a value given as an option is checked too, and asked
+    for again if refused (--actor Japn had been refused only after every question)."""
+    if not sys.stdin.isatty():
         return value
+    if value not in (None, []):
+        try:
+            if check is not None:
+                check(value)
+            return value
+        except _Retry as exc:
+            typer.echo(f"rusino: {exc}", err=True)
     if optional:
         return _prompt(f"{label} (Enter for none)", optional=True)
     while True:
