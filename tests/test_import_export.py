@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from rusino import build, export, store
+from rusino import build, export, render, store
 from rusino.check import check_database
 from rusino.cli import run
 
@@ -239,15 +239,15 @@ def test_filtered_export_is_the_timeline(
      "", "'-5"],
 )  # fmt: skip
 def test_neutralise_is_safe_and_reversible(text: str) -> None:
-    cell = export.neutralise(text)
-    assert not cell.startswith(export.FORMULA_STARTS)
+    cell = render.neutralise(text)
+    assert not cell.startswith(render.FORMULA_STARTS)
     assert export.restore(cell) == text
 
 
 @pytest.mark.parametrize("number", ["-5", "-2.5", "-1e9", "-.5", "-0"])
 def test_a_negative_number_stays_a_number(number: str) -> None:
     """'-5 had been written: text to a spreadsheet, which would not add it up."""
-    assert export.neutralise(number) == number == export.restore(number)
+    assert render.neutralise(number) == number == export.restore(number)
 
 
 def test_csv_cells_are_neutralised(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -273,7 +273,7 @@ def test_csv_cells_are_neutralised(fixture_db: Path, capsys: pytest.CaptureFixtu
     assert {r["type"] for r in rows} == {"event", "fact"}
     for row in rows:
         for value in row.values():
-            assert not value.startswith(export.FORMULA_STARTS), value
+            assert not value.startswith(render.FORMULA_STARTS), value
     formula = next(r for r in rows if r["id"] == "formula")
     assert formula["summary"] == '\'=HYPERLINK("http://x")' and formula["quote"] == "'@evil"
 
@@ -1008,6 +1008,27 @@ def test_add_says_a_database_it_may_not_write_before_the_questions(
         f"rusino: cannot write {fixture_db}: you may read it only (pass --dry-run to check a "
         "record against it, or use a database of your own)\n"
     )
+
+
+def test_a_listings_csv_is_spreadsheet_safe_and_imports_back_unchanged(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """timeline -f csv wrote "'=..." as it was (a formula in a spreadsheet for "=..."), and
+    import, which takes one ' off, changed it."""
+    conn = store.connect_writable(fixture_db)
+    fields = {"date": "2013", "summary": "'=already quoted", "actors": ["Russia"],
+              "topics": ["energy"], "source": "alpha-2013", "quote": "=SUM(1)"}  # fmt: skip
+    store.add_record(conn, "event", fields, store.Options())
+    conn.close()
+    for listing in ("timeline", "facts"):
+        code, out, err = cli(capsys, "--db", str(fixture_db), listing, "-f", "csv", "--headers")
+        assert code == 0, err
+        if listing == "timeline":
+            assert ",''=already quoted," in out and ",'=SUM(1)," in out
+        path = fixture_db.parent / f"{listing}.csv"
+        path.write_text(out, encoding="utf-8")
+        code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
+        assert code == 0 and " 0 added" in err and "0 replaced" in err, err
 
 
 def test_a_unit_or_kind_spelt_otherwise_is_the_one_the_database_has(

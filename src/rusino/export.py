@@ -36,7 +36,7 @@ from typing import IO, Any, TextIO
 from rusino import build, figures, vocabulary
 from rusino.errors import RusinoError, cut
 from rusino.query import FactFilter, TimelineFilter
-from rusino.render import EVENT_FIELDS, FACT_FIELDS, cell, csv_writer
+from rusino.render import ESCAPED_STARTS, EVENT_FIELDS, FACT_FIELDS, cell, csv_writer, neutralise
 
 Row = dict[str, Any]
 
@@ -57,26 +57,10 @@ class What(StrEnum):
 # --------------------------------------------------------------------------------------------
 # spreadsheet-safe cells
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_ESCAPED = (*FORMULA_STARTS, "'")
-
-
-_NEGATIVE = re.compile(r"-(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", re.ASCII)
-
-
-def neutralise(text: str) -> str:
-    """Prefix `'` to a cell a spreadsheet would run as a formula (reversed by `restore`); a
-    negative number is none, and stays a number a spreadsheet sums."""
-    if _NEGATIVE.fullmatch(text):
-        return text
-    if text.startswith(FORMULA_STARTS) or (text[:1] == "'" and text[1:2] in _ESCAPED and text[1:2]):
-        return "'" + text
-    return text
-
 
 def restore(text: str) -> str:
     """The cell `neutralise` was given."""
-    if text[:1] == "'" and text[1:2] and text[1:2] in _ESCAPED:
+    if text[:1] == "'" and text[1:2] and text[1:2] in ESCAPED_STARTS:
         return text[1:]
     return text
 

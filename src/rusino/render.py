@@ -9,6 +9,7 @@ imported only inside the table writer, when a table is actually drawn.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
@@ -225,13 +226,34 @@ def csv_writer(out: TextIO) -> Any:
     return csv.writer(_RowsEndInLF(out), lineterminator="\r\n")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPED_STARTS = (*FORMULA_STARTS, "'")
+
+
+_NEGATIVE_NUMBER = re.compile(r"-(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", re.ASCII)
+
+
+def neutralise(text: str) -> str:
+    """Prefix `'` to a cell a spreadsheet would run as a formula (reversed by `restore`); a
+    negative number is none, and stays a number a spreadsheet sums."""
+    if _NEGATIVE_NUMBER.fullmatch(text):
+        return text
+    if text.startswith(FORMULA_STARTS) or (
+        text[:1] == "'" and text[1:2] in ESCAPED_STARTS and text[1:2]
+    ):
+        return "'" + text
+    return text
+
+
 def write_csv(rows: Iterable[Row], view: View, out: TextIO, opts: Options) -> int:
+    """Rows as csv, safe to open in a spreadsheet as `export -f csv` is (and read back by
+    `import`, which reverses it): a listing's "=..." had been written as it was."""
     w = csv_writer(out)
     n = 0
     for row in rows:
         if n == 0 and opts.headers:
             w.writerow(view.fields)
-        w.writerow([cell(row.get(k)) for k in view.fields])
+        w.writerow([neutralise(cell(row.get(k))) for k in view.fields])
         n += 1
     if n == 0 and opts.headers:  # (after the rows were asked for: a bad query writes nothing)
         w.writerow(view.fields)
