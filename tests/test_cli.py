@@ -437,6 +437,17 @@ def test_check_with_a_data_folder_that_is_none_is_bad_input(
         assert out == "" and f"rusino: --data {folder} {said}" in err and len(err.splitlines()) == 1
 
 
+def test_db_init_under_a_file_says_it_is_no_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It had been "cannot create afile: File exists"."""
+    (tmp_path / "afile").write_text("x")
+    for path in ("afile/x.sqlite", "afile/deeper/x.sqlite"):
+        assert run(["db", "init", str(tmp_path / path)]) == 2
+        err = capsys.readouterr().err
+        assert err == f"rusino: {tmp_path / 'afile'} is a file, not a folder (pass another PATH)\n"
+
+
 def test_debug_shows_the_traceback(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["--db", str(fixture_db), "--debug", "timeline", "--actor", "Japna"]) == 2
     err = capsys.readouterr().err

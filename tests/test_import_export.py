@@ -434,6 +434,12 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
     "empty json": ("", "empty.json", "the file is empty (no rows is [])"),
     # a NUL in a text: listings wrote it raw, and grep took them for binary
     "nul in a text": (line(summary="a\x00b"), "bad.jsonl", "field 'summary' holds a NUL"),
+    # Windows' "Unicode": had been "not UTF-8" for line 1, "not valid JSON" for the others
+    "utf-16 file": (
+        codecs.BOM_UTF16_LE + (line() * 2).encode("utf-16-le"),
+        "bad.jsonl",
+        "bad.jsonl is UTF-16 text, not UTF-8: nothing written (convert it first: iconv -f UTF-16",
+    ),
     "misspelt field": (
         line(coment="c"),
         "bad.jsonl",

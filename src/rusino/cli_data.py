@@ -11,6 +11,7 @@ import contextlib
 import math
 import os
 import re
+import shlex
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -762,6 +763,7 @@ def import_(
             raise RusinoError(f"cannot read {file}: {exc.strerror}") from None
         # a process substitution, <(cat f.jsonl), is /dev/fd/63: "63" would name nothing
         name = path.name if not path.name.isdigit() else str(path)
+    _not_utf16(handle, name, file)
     rows = readers[kind](handle, name)
     try:
         with _writing(wait, dry_run) as conn, _progress(handle, size) as tracked:
@@ -779,6 +781,30 @@ def import_(
     typer.echo(f"{label}: {summary.line()}", err=True)
     if note := summary.note():
         typer.echo(note, err=True)
+
+
+def _not_utf16(handle: Any, name: str, file: str) -> None:
+    """A file in UTF-16 or UTF-32 (as Windows tools may save one), said in one line: it had been
+    "not UTF-8" for its first line and "not valid JSON" for every other."""
+    import codecs
+
+    start = handle.peek(4)[:4] if hasattr(handle, "peek") else b""
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "UTF-32"),
+        (codecs.BOM_UTF32_BE, "UTF-32"),
+        (codecs.BOM_UTF16_LE, "UTF-16"),
+        (codecs.BOM_UTF16_BE, "UTF-16"),
+    ):
+        if start.startswith(bom):
+            if file != "-":
+                handle.close()
+            convert = f"iconv -f {encoding} -t UTF-8"
+            raise RusinoError(
+                f"{name} is {encoding} text, not UTF-8: nothing written",
+                f"convert it first: {convert} {shlex.quote(file)} > utf8-copy"
+                if file != "-"
+                else f"pipe it through {convert}",
+            )
 
 
 class _progress:

@@ -316,6 +316,9 @@ def init_database(target: Path, *, empty: bool = False) -> dict[str, int]:
         )
     if is_bundled(target):
         raise RusinoError(f"the bundled database is read-only ({target})", "pass another PATH")
+    file = next((p for p in (target.parent, *target.parent.parents) if p.is_file()), None)
+    if file is not None:  # it had been "cannot create afile: File exists"
+        raise RusinoError(f"{file} is a file, not a folder", "pass another PATH")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
