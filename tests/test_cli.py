@@ -317,6 +317,8 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
             "(Japan is an actor: `rusino timeline --actor Japan` lists its events)",
         ),
         (["show", "alpha-2013"], "(alpha-2013 is a source: `rusino sources` shows it, `rusino"),
+        (["facts", "--chart", "--lanes"], "No such option: --lanes (did you mean rusino chart"),
+        (["timeline", "--chart"], "No such option: --chart (did you mean rusino chart?)"),
         (["export", "--what", "fact"], "unknown --what 'fact' (did you mean facts? use all,"),
         (["add", "event", "--wait", "abc"], "'abc' is not a number of seconds (0 or more"),
         (["add", "event", "--actor-kind", "persn"], "(did you mean person?)"),
@@ -334,7 +336,10 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["diff", "alpha", "all"], "(did you mean source:alpha-2013?)"),  # a name it starts
         (["diff", "gamma", "all"], "(did you mean source:beta-2016?)"),  # an author's name
         (["timeline", "--actor", "ann"], "(did you mean the source alpha-2013? give it with"),
-        (["timeline", "--actor", "enrgy"], "(did you mean the topic energy? give it with --topic"),
+        (
+            ["timeline", "--actor", "enrgy"],
+            "(did you mean the topic energy? give it with --topic, or as topic:energy in a diff;",
+        ),
         (["timeline", "--actor", "alpha"], "(did you mean the source alpha-2013? give it with"),
         (["timeline", "--search", "_"], "nothing to search for in '_'"),
         (["timeline", "--search", "*"], "a * ends a word"),

@@ -849,6 +849,8 @@ _FLAGS_MEANT = {
     "--start": "--from",
     "--end": "--to",
     "--year": "--from YEAR --to YEAR",
+    "--lanes": "rusino chart --lanes",  # (facts --chart --lanes had got --any)
+    "--chart": "rusino chart",  # (timeline --chart: events per year; facts has its own)
 }
 _FILTERS = (
     "--from",

@@ -245,7 +245,7 @@ def resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
     elif others and other_closeness > closeness and (not names or other_closeness >= 0.8):
         # --actor enrgy: the topic energy; but --actor Koreas: North and South Korea, found by
         # their word, not a topic's alias a little closer as a string
-        hint = f"did you mean the {other} {others[0]}? give it with --{other};"
+        hint = f"did you mean the {other} {others[0]}? {_give(other, others[0])};"
     else:
         hint = _did_you_mean(names[:3])
     hint = f"{hint} `{listing}` lists them" if hint else f"`{listing}` lists the names"
@@ -327,6 +327,14 @@ _NAMED = {  # what names an actor, a topic or a source exactly, by its key
 _A = {"actor": "an actor", "topic": "a topic", "source": "a source"}
 
 
+def _give(kind: str, name: str) -> str:
+    """How to give a name as its kind: --actor Japan, or actor:Japan in a diff (quoted for a
+    shell when it has a space)."""
+    import shlex
+
+    return f"give it with --{kind}, or as {shlex.quote(f'{kind}:{name}')} in a diff"
+
+
 def _named_otherwise(conn: sqlite3.Connection, key: str, kind: str) -> str:
     """The hint for a name given as one kind that names another (--topic Japan: an actor),
     or ''."""
@@ -335,10 +343,7 @@ def _named_otherwise(conn: sqlite3.Connection, key: str, kind: str) -> str:
         if found is not None:
             # (an actor for a topic and back: "not a topic"; the sources' ids are no names)
             unlike = f", not {_A[kind]}" if "source" not in (kind, other) else ""
-            return (
-                f"{found[0]} is {_A[other]}{unlike}: give it with --{other}, "
-                f"or as {other}:{found[0]} in a diff"
-            )
+            return f"{found[0]} is {_A[other]}{unlike}: {_give(other, str(found[0]))}"
     return ""
 
 
