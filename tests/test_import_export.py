@@ -456,6 +456,12 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
         "bad.jsonl",
         "field 'summary' holds a control character (U+001B)",
     ),
+    # the same after a row whose names made the fast path's cache: it took it unchecked
+    "escape after a plain row": (
+        line(id="e1") + line(id="e2", summary="x\x1b[31mRED"),
+        "bad.jsonl",
+        "bad.jsonl:2: event 'e2': field 'summary' holds a control character (U+001B)",
+    ),
     "line break in a summary": (
         line(summary="two\nlines"),
         "bad.jsonl",

@@ -837,12 +837,12 @@ class Validator:
             # (not text or text.isspace()) is (not text.strip()), without a copy
             if type(text) is not str or not text or text.isspace() or len(text) > MAX_FIELD:
                 return None
-            if "\x00" in text:  # the full rules say which field holds it
-                return None
+            if not text.isprintable():  # a NUL, a control character, a line break (or a
+                return None  # no-break space, which is fine): the full rules say which
         if build.BAD_ID.search(str(rid)) or not str(rid).isascii():
             return None  # the full rules say what is wrong with it, or compose it (NFC)
         comment, inferred = get("comment", ""), get("inferred", False)
-        if type(comment) is not str or len(comment) > MAX_FIELD or "\x00" in comment:
+        if type(comment) is not str or len(comment) > MAX_FIELD or not comment.isprintable():
             return None
         if type(inferred) is not bool:
             return None
