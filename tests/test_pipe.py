@@ -402,3 +402,21 @@ def test_show_dash_with_nothing_piped_says_so(fixture_db: Path) -> None:
     )
     assert (p.returncode, p.stdout) == (2, "")
     assert p.stderr == "rusino: show -: no ids on stdin (pipe a listing in, or give the ids)\n"
+
+
+def test_an_empty_listing_on_a_terminal_says_so(fixture_db: Path, tmp_path: Path) -> None:
+    """A terminal had shown nothing at all; a pipe still gets nothing (data only)."""
+    import pty
+
+    for args, said in (
+        (["timeline", "--from", "2030"], "no events match"),
+        (["search", "zzzz"], "no events or facts match"),
+    ):
+        leader, follower = pty.openpty()
+        p = subprocess.run([*RUSINO, *args], env=env(fixture_db), stdout=follower,
+                           stderr=subprocess.PIPE, text=True, check=False)  # fmt: skip
+        os.close(follower)
+        os.close(leader)
+        assert (p.returncode, p.stderr) == (0, said + "\n")
+        piped_run = rusino(fixture_db, *args)
+        assert (piped_run.returncode, piped_run.stdout, piped_run.stderr) == (0, "", "")

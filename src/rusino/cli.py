@@ -389,7 +389,12 @@ def _output(
         fmt = Format.tsv if piped else Format.table
         headers = (not piped) if headers is None else headers
     opts = render.Options(headers=True if headers is None else headers, highlight=highlight or [])
-    _emit(lambda: render.render(rows, view, fmt, out, opts))
+    written: list[int] = []
+    _emit(lambda: written.append(render.render(rows, view, fmt, out, opts)))
+    if written == [0] and fmt is Format.table and out.isatty():
+        # a terminal had shown nothing at all; a pipe gets nothing (or its header), as data
+        what = "events or facts" if view.name == "search" else view.name
+        typer.echo(f"no {what} match", err=True)
 
 
 # ---------------------------------------------------------------------------------------------
