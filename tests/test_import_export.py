@@ -598,6 +598,12 @@ def test_add_source_names_the_option_a_missing_field_is_given_by(
     assert err.endswith(
         "missing required field 'authors' (give --author; see `rusino add source --help`)\n"
     )
+    # with nothing to make an id of, none is named (it had been "source 'source'")
+    code, out, err = cli(capsys, "--db", str(fixture_db), "add", "source", "--title", "T")
+    assert err == (
+        "rusino: add source: missing required fields 'authors', 'date' (give --author, "
+        "--date; see `rusino add source --help`)\n"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])

@@ -1658,6 +1658,15 @@ def add_source(conn: sqlite3.Connection, fields: dict[str, Any]) -> tuple[str, b
     """Add one source (authors, title, publication, date, kind, url...); return its id and
     whether it was added (False: the database holds it already, as given)."""
     fields = {k: v for k, v in fields.items() if v is not None}
+    if not fields.get("id") and not (fields.get("authors") or fields.get("date")):
+        # nothing to make an id of: said as missing fields ("source 'source'" had named it)
+        raw = build.Raw("add source", "source", 0, {"id": "", **fields}, build.ROW_HINT)
+        try:
+            build.normalise(raw)
+        except RusinoError as exc:
+            raise RusinoError(
+                exc.message.replace(f"{raw.label}: ", "add source: "), exc.hint
+            ) from None
     if not fields.get("id"):
         authors = fields.get("authors") or []
         first = str(authors[0]) if authors else ""
