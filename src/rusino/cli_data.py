@@ -250,27 +250,20 @@ def _ask(
     for again if refused (--actor Japn had been refused only after every question)."""
     if not sys.stdin.isatty():
         return value
-    if value not in (None, []):
-        try:
-            if check is not None:
-                check(value)
-            return value
-        except _Retry as exc:
-            typer.echo(f"rusino: {exc}", err=True)
-    if optional:
-        return _prompt(f"{label} (Enter for none)", optional=True)
+    answer = value
     while True:
-        answer: Any = _prompt(label + (" (separate several with ;)" if many else ""))
+        if answer not in (None, []):  # (";" alone is none: asked again)
+            try:
+                if check is not None:
+                    check(answer)
+                return answer
+            except _Retry as exc:
+                typer.echo(f"rusino: {exc}", err=True)
+        if optional:
+            return _prompt(f"{label} (Enter for none)", optional=True)
+        answer = _prompt(label + (" (separate several with ;)" if many else ""))
         if many:
             answer = [a.strip() for a in answer.split(";") if a.strip()]
-            if not answer:  # ";" alone
-                continue
-        try:
-            if check is not None:
-                check(answer)
-            return answer
-        except _Retry as exc:
-            typer.echo(f"rusino: {exc}", err=True)
 
 
 def _usable(wait: float, dry_run: bool) -> None:
