@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -450,6 +451,39 @@ def test_facts_pairs_change_and_conflict(
     assert header == list(core.FACT_DIFF_FIELDS)
     row = dict(zip(header, next(r for r in rows if r[0] == "changed"), strict=True))
     assert (row["relative"], row["conflict"]) == ("10", "true")
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "conflict"),
+    [
+        ({"value": 16e9, "value_max": 20e9}, {"value": 18e9}, False),  # within the range
+        ({"value": 80e9, "qualifier": "almost"}, {"value": 79e9}, False),
+        ({"value": 25e6, "qualifier": "more-than"}, {"value": 30e6}, False),
+        ({"value": 80e9, "qualifier": "about"}, {"value": 85e9}, False),
+        ({"value": 80e9}, {"value": 79e9}, True),
+        ({"value": 25e6, "qualifier": "more-than"}, {"value": 20e6}, True),
+    ],
+)
+def test_a_conflict_is_figures_that_cannot_both_be_right(
+    left: dict[str, Any], right: dict[str, Any], conflict: bool
+) -> None:
+    """18 billion against "16 to 20 billion" had been a conflict."""
+    base = {"subject": "s", "unit": "USD", "value_max": None, "qualifier": "exact",
+            "start": "2012-01-01", "end": "2012-12-31"}  # fmt: skip
+    a = base | {"id": "a", "source": "x"} | left
+    b = base | {"id": "b", "source": "y"} | right
+    assert core._pair(a, b).conflict is conflict
+
+
+def test_a_change_in_a_per_cent_is_in_points_and_exact(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, tmp_path: Path
+) -> None:
+    """42.7% to 42.8% had been +0.1% and 0.09999999999999432."""
+    base = {"subject": "Growth", "unit": "percent", "value_max": None, "qualifier": "exact",
+            "start": "2012-01-01", "end": "2012-12-31", "source": "x"}  # fmt: skip
+    e = core._pair(base | {"id": "g", "value": 42.7}, base | {"id": "g", "value": 42.8})
+    assert e.change == 0.1
+    assert render_diff._change_text(e).startswith("+0.1 pp (+0.2%)")
 
 
 def test_whole_databases_whose_figures_alone_differ_say_so(

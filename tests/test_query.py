@@ -290,6 +290,14 @@ TRADE, PIPELINE, JETS, COAL = (
 )
 
 
+def test_units_holding_a_scale_are_read_with_it() -> None:
+    """20 bcm had been 20 m3, so `facts 20 bcm` found nothing and 16000000000 bcm the 16 to
+    20 billion cubic metres."""
+    assert query._figure_words("16-20 bcm") == "16-20 billion m3"
+    assert query._figure_words("1.9 TCF") == "1.9 trillion ft3"
+    assert query._figure_words("49-per-cent") == "49 per cent"
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -337,6 +345,10 @@ TRADE, PIPELINE, JETS, COAL = (
         ("trade $", [TRADE]),  # a symbol: the unit only
         ("km 2013", [PIPELINE]),  # a year beside a unit: the unit's figures of that year
         ("€", []),
+        # and this session's: a unit holding a scale, a number joined to its unit
+        ("0.025 bcm", []),  # 25 million m3: no figure (bcm had been read as m3 alone)
+        ("1400-km", [PIPELINE]),  # had been "a leading - does not leave out 'km'"
+        ("25-million tons", [COAL]),
     ],
 )
 def test_facts_by_their_figures(conn: sqlite3.Connection, text: str, expected: list[str]) -> None:

@@ -58,6 +58,13 @@ def conn(fixture_db: Path) -> sqlite3.Connection:
         ((15, None, "percent", "about"), "~15%"),
         ((30, None, "count", "more-than"), "> 30"),
         ((49.9, None, "percent", "exact"), "49.9%"),
+        # exact to 12 digits, never 0 for a value that is none (they had been rounded to two
+        # decimals: 0 km, USD 2.17 bn for 2,175,000,000)
+        ((0.000123, None, "km", "exact"), "0.000123 km"),
+        ((1e-9, None, "t", "exact"), "1e-9 t"),
+        ((2_175_000_000, None, "USD", "exact"), "USD 2.175 bn"),
+        ((1.005, None, "km", "exact"), "1.005 km"),
+        ((-0.5, None, "t", "exact"), "-0.5 t"),
     ],
 )
 def test_figure(args: tuple[object, object, str, str], text: str) -> None:

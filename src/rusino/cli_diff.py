@@ -67,7 +67,8 @@ def diff(
         typer.Option(
             "--facts",
             help="Compare figures: pair them by subject and unit, show the change, flag "
-            "different figures from two sources for the same subject and period.",
+            "figures from two sources for the same subject and period that cannot both be "
+            "right.",
         ),
     ] = False,
     only: Annotated[

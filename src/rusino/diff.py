@@ -961,14 +961,16 @@ def _pair(a: Row, b: Row) -> FactEntry:
         str(a.get("unit", "")).strip().casefold() == str(b.get("unit", "")).strip().casefold()
     )
     if va is not None and vb is not None and one_unit:  # (a fact whose unit changed: no change)
-        change = vb - va
+        # to 12 significant digits: 42.8 - 42.7 is 0.1, not 0.09999999999999432
+        change = float(f"{vb - va:.12g}")
         if change.is_integer() and abs(change) < 2**53:  # 30000000, as the values are written
             change = int(change)
-        relative = (vb - va) / abs(va) * 100 if va else None
+        relative = float(f"{(vb - va) / abs(va) * 100:.12g}") if va else None
     conflict = (
         not same_figure
         and a.get("source") != b.get("source")
         and (a.get("start"), a.get("end")) == (b.get("start"), b.get("end"))
+        and not _agree(a, b)
     )
     same_id = a.get("id") == b.get("id")
     # what changed in one fact (the same id), every field (of two facts, the change says it)
@@ -985,6 +987,32 @@ def _pair(a: Row, b: Row) -> FactEntry:
         conflict,
         fields if side == "changed" else None,
     )
+
+
+def _span(row: Row) -> tuple[float, float] | None:
+    """The values a figure allows: its range, widened by its qualifier (more than 25: 25 and
+    up; almost 80: up to 80; about 80: within a tenth)."""
+    try:
+        lo = float(row["value"])
+        high = row.get("value_max")
+        hi = float(high) if high not in (None, "", 0) else lo
+    except (TypeError, ValueError, KeyError):
+        return None
+    qualifier = row.get("qualifier", "exact")
+    if qualifier == "more-than":
+        hi = math.inf
+    elif qualifier in ("less-than", "up-to", "almost"):
+        lo = -math.inf
+    elif qualifier == "about":
+        lo, hi = lo - abs(lo) / 10, hi + abs(hi) / 10
+    return lo, hi
+
+
+def _agree(a: Row, b: Row) -> bool:
+    """Whether two sources' figures can both be right: 18 billion within "16 to 20 billion",
+    79 billion "almost 80 billion" (they had been conflicts)."""
+    sa, sb = _span(a), _span(b)
+    return sa is not None and sb is not None and sa[0] <= sb[1] and sb[0] <= sa[1]
 
 
 def _apart(a: Row, b: Row) -> float:

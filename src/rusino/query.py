@@ -45,7 +45,7 @@ Fact (``facts``)::
     precision   string
     inferred    boolean
     in_window   boolean
-    kind        string    actual | target | contract | loan | stake | estimate | cost | ...
+    kind        string    actual | target | baseline | contract | loan | stake | estimate | ...
     actors      [string]
     topics      [string]
     source      string
@@ -821,6 +821,7 @@ def _facts_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> s
     words name ("km", "$", "per cent"), and the rest as text."""
     if plain_words(text) is None:  # an FTS5 expression: text only
         return _text_matching(conn, text, params)
+    text = _figure_words(text)
     found: list[tuple[float, float, bool]] = []
     rest = text
     if any(c.isdigit() for c in text):  # (figures' patterns compiled only for a number)
@@ -848,6 +849,22 @@ def _facts_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> s
         return f"(({unit} AND {words}) OR {_text_matching(conn, text, params)})"
     terms.append(_text_matching(conn, rest, params))
     return "(" + " AND ".join(terms) + ")"
+
+
+# units that hold a scale (16 bcm is 16 billion m3), and a number joined to its unit by a
+# hyphen (1400-km, 49-per-cent: the " -km" left had been "a leading - does not leave out")
+_SCALED_UNITS = (
+    (re.compile(r"\bbcm\b", re.I), "billion m3"),
+    (re.compile(r"\btcf\b", re.I), "trillion ft3"),
+    (re.compile(r"(?<=\d)-(?=[^\W\d_])"), " "),
+    (re.compile(r"\bper-cent\b", re.I), "per cent"),
+)
+
+
+def _figure_words(text: str) -> str:
+    for pattern, words in _SCALED_UNITS:
+        text = pattern.sub(words, text)
+    return text
 
 
 def _text_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> str:

@@ -321,9 +321,19 @@ _QUALIFIERS = {
 
 
 def _num(x: float) -> str:
-    if float(x).is_integer():
+    """A number with thousands separators, to 12 significant digits: exact as stored, without
+    float noise (2.175 bn had been 2.17, 0.000123 km 0)."""
+    x = float(x)
+    if x.is_integer() and abs(x) < 1e15:
         return f"{int(x):,}"
-    return f"{x:,.2f}".rstrip("0").rstrip(".")
+    text = f"{abs(x):.12g}"
+    if "e" in text:  # 1e-09: as 1e-9
+        mantissa, _, exponent = text.partition("e")
+        text = f"{mantissa}e{int(exponent)}"
+    else:
+        whole, dot, fraction = text.partition(".")
+        text = f"{int(whole):,}{dot}{fraction}"
+    return ("-" if x < 0 else "") + text
 
 
 def figure(value: Any, value_max: Any = None, unit: str = "", qualifier: str = "") -> str:

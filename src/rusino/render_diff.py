@@ -200,6 +200,8 @@ def _change_text(e: FactEntry) -> str:
         return "="
     sign = "+" if e.change > 0 else "-"
     text = sign + figure(abs(e.change), None, e.unit)
+    if e.unit == "percent":  # a change of a share is in points, not per cent of it
+        text = text.removesuffix("%") + " pp"
     if e.relative is not None:
         # one decimal, as the JSON's two round to (12.5 stays 12.5: .0f would round it to even),
         # and a change too small for it not "+0%", which reads as none
