@@ -402,6 +402,11 @@ def test_unknown_actor_suggests_and_new_actor_adds(fixture_db: Path) -> None:
     [
         ({"topics": ["China"]}, "'China' is an actor, and a topic may not share its name"),
         ({"actors": ["energy"]}, "'energy' is a topic, and an actor may not share its name"),
+        # both new, in one record: both had been added
+        (
+            {"actors": ["Mongolia"], "topics": ["mongolia"]},
+            "'Mongolia' is an actor, and a topic may not share its name",
+        ),
     ],
 )
 def test_a_new_name_may_not_be_the_other_kinds(

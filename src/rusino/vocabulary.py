@@ -239,8 +239,11 @@ def named_otherwise(validator: Validator, what: str, key: str) -> tuple[str, str
     meant; None otherwise. An alias may be both (asean: the actor ASEAN, the topic
     multilateral), a name may not."""
     kind = "topic" if what == "actor" else "actor"
-    vocab = validator.topics if what == "actor" else validator.actors
-    name = vocab.get(key)
+    v = validator
+    # the database's names, and those this import (or this record) makes new: Mongolia as a
+    # new actor and a new topic of one record had been both added
+    vocab = (v.topics, v.pending_topics) if what == "actor" else (v.actors, v.pending_actors)
+    name = vocab[0].get(key) or vocab[1].get(key)
     return (name, kind) if name is not None and query.alias_key(name) == key else None
 
 
