@@ -486,6 +486,21 @@ def test_a_change_in_a_per_cent_is_in_points_and_exact(
     assert render_diff._change_text(e).startswith("+0.1 pp (+0.2%)")
 
 
+def test_diff_csv_is_spreadsheet_safe(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, tmp_path: Path
+) -> None:
+    """diff -f csv wrote "=HYPERLINK(...)" as it was, where the listings' csv neutralised it."""
+    mine = tmp_path / "mine.sqlite"
+    shutil.copy(fixture_db, mine)
+    add = ["--db", str(mine), "add", "event", "--date", "2012", "--summary", "=HYPERLINK(x)",
+           "--actor", "Japan", "--topic", "energy", "--source", "alpha-2013", "--quote", "q"]  # fmt: skip
+    assert run(add) == 0
+    capsys.readouterr()
+    out, _ = diff(capsys, fixture_db, f"db:{mine}", "-f", "csv")
+    row = next(r for r in csv.reader(io.StringIO(out)) if "=HYPERLINK(x)" in "".join(r))
+    assert "'=HYPERLINK(x)" in row
+
+
 def test_whole_databases_whose_figures_alone_differ_say_so(
     capsys: pytest.CaptureFixture[str], fixture_db: Path, tmp_path: Path
 ) -> None:

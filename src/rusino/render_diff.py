@@ -34,6 +34,7 @@ from rusino.render import (
     event_tsv,
     figure,
     md_cell,
+    neutralise,
     tsv_cell,
 )
 
@@ -57,8 +58,8 @@ def _write_flat(
     if fmt is Format.csv:
         w = csv_writer(out)  # (a lone "\r" in a cell quoted, as the listings' csv has it)
 
-        def line(values: Sequence[Any]) -> None:
-            w.writerow([cell(v) for v in values])
+        def line(values: Sequence[Any]) -> None:  # spreadsheet-safe, as every csv is
+            w.writerow([neutralise(cell(v)) for v in values])
 
     elif fmt is Format.markdown:
 
