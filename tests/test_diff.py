@@ -493,7 +493,8 @@ def test_diff_csv_is_spreadsheet_safe(
     mine = tmp_path / "mine.sqlite"
     shutil.copy(fixture_db, mine)
     add = ["--db", str(mine), "add", "event", "--date", "2012", "--summary", "=HYPERLINK(x)",
-           "--actor", "Japan", "--topic", "energy", "--source", "alpha-2013", "--quote", "q"]  # fmt: skip
+           "--actor", "Japan", "--topic", "energy", "--source", "alpha-2013",
+           "--quote", "q"]  # fmt: skip
     assert run(add) == 0
     capsys.readouterr()
     out, _ = diff(capsys, fixture_db, f"db:{mine}", "-f", "csv")
