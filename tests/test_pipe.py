@@ -377,6 +377,8 @@ def test_add_errors_name_the_options_not_a_file_s_fields(fixture_db: Path) -> No
         ["timeline", "--actor", "Japan", "--headers"],
         ["timeline", "--actor", "Japan", "-f", "csv", "--headers"],
         ["timeline", "--actor", "Japan", "-f", "jsonl"],
+        ["timeline", "--actor", "Japan", "-f", "json"],  # had been "a JSON line without an id"
+        ["diff", "actor:Japan", "actor:Vietnam", "--only", "left"],  # the id after the mark
     ],
 )
 def test_show_reads_the_ids_of_a_listing_from_stdin(fixture_db: Path, listing: list[str]) -> None:
@@ -392,7 +394,7 @@ def test_show_reads_the_ids_of_a_listing_from_stdin(fixture_db: Path, listing: l
         text=True,
         check=False,
     )
-    assert p.returncode == 0, p.stderr
+    assert p.returncode == (1 if listing[0] == "diff" else 0), p.stderr  # (diff: they differ)
     assert [json.loads(line)["id"] for line in p.stdout.splitlines()] == ids
 
 
@@ -420,3 +422,29 @@ def test_an_empty_listing_on_a_terminal_says_so(fixture_db: Path, tmp_path: Path
         assert (p.returncode, p.stderr) == (0, said + "\n")
         piped_run = rusino(fixture_db, *args)
         assert (piped_run.returncode, piped_run.stdout, piped_run.stderr) == (0, "", "")
+
+
+@pytest.mark.parametrize(
+    ("stdin", "ids"),
+    [
+        (b"\xef\xbb\xbfa-1\nb-2\n", ["a-1", "b-2"]),  # a byte-order mark had been in the id
+        (b"a-1 b-2\n", ["a-1", "b-2"]),  # words
+    ],
+)
+def test_show_dash_reads_marked_and_spaced_ids(
+    fixture_db: Path, stdin: bytes, ids: list[str]
+) -> None:
+    p = subprocess.run([*RUSINO, "show", "-"], env=env(fixture_db), input=stdin,
+                       capture_output=True, check=False)  # fmt: skip
+    assert p.returncode == 2  # (no such ids: the message names the first, as read)
+    assert f"no event or fact with id '{ids[0]}'".encode() in p.stderr
+
+
+def test_show_dash_refuses_utf16_in_one_line(fixture_db: Path) -> None:
+    """It had been an internal error (UnicodeEncodeError)."""
+    utf16 = "a-1\n".encode("utf-16")
+    p = subprocess.run([*RUSINO, "show", "-"], env=env(fixture_db), input=utf16,
+                       capture_output=True, check=False)  # fmt: skip
+    assert (p.returncode, p.stderr) == (
+        2, b"rusino: stdin is UTF-16 text, not UTF-8 (pipe it through iconv -t UTF-8)\n"
+    )  # fmt: skip

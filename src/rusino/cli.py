@@ -563,8 +563,8 @@ def facts(
 
 
 def _ids_from_stdin() -> list[str]:
-    """The ids of a listing piped in: each line's first field (tsv, csv: a header's "id" left
-    out), or its "id" (jsonl)."""
+    """The ids of a listing piped in: each line's first field (tsv, a diff's after its mark;
+    csv, a header's "id" left out), its "id" (jsonl, json), or its words (id1 id2)."""
     import csv
     import json
 
@@ -573,17 +573,35 @@ def _ids_from_stdin() -> list[str]:
             "show - reads ids from stdin, which is a terminal",
             "pipe them in: rusino timeline --actor Japan | rusino show -",
         )
-    ids = []
-    for n, line in enumerate(sys.stdin, start=1):
+    data = sys.stdin.buffer.read()
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise RusinoError("stdin is UTF-16 text, not UTF-8", "pipe it through iconv -t UTF-8")
+    try:
+        text = data.decode("utf-8-sig")  # (a byte-order mark, as Windows tools write, skipped)
+    except UnicodeDecodeError:
+        raise RusinoError("stdin is not UTF-8 text", "pipe it through iconv -t UTF-8") from None
+    if text.lstrip()[:1] in ("[", "{"):  # a json array, or one object over lines (show -f json)
+        try:
+            whole = json.loads(text)
+            items = whole if isinstance(whole, list) else [whole]
+            return [str(item["id"]) for item in items]
+        except (ValueError, KeyError, TypeError):
+            pass  # jsonl, one object a line
+    ids: list[str] = []
+    for n, line in enumerate(text.splitlines(), start=1):
         if line.lstrip().startswith("{"):
             try:
                 ids.append(str(json.loads(line)["id"]))
             except (ValueError, KeyError, TypeError):
-                raise RusinoError(f"stdin, line {n}: a JSON line without an id") from None
-        elif line.strip():
-            first = line.split("\t", 1)[0] if "\t" in line else next(csv.reader([line]))[0]
-            if first.strip() != "id":
-                ids.append(first.strip())
+                raise RusinoError(f"stdin, line {n}: not a JSON object with an id") from None
+        elif "\t" in line:
+            fields = line.split("\t")
+            ids.append(fields[1] if fields[0] in ("<", ">", "=", "~") else fields[0])
+        elif "," in line:
+            ids.append(next(csv.reader([line]))[0])
+        else:
+            ids.extend(line.split())
+    ids = [i.strip() for i in ids if i.strip() and i.strip() != "id"]
     if not ids:
         raise RusinoError("show -: no ids on stdin", "pipe a listing in, or give the ids")
     return ids

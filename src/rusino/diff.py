@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import json
 import math
 import re
@@ -727,8 +728,10 @@ def load_side(side: Side, options: Filters, sources: Sources, kind: Kind) -> lis
     if side.kind in ("selector", "db"):
         with _database(side, sources) as conn:
             return _query(conn, f, kind)
-    if side.kind == "stdin":
-        rows = read_rows(sources.stdin, "stdin", kind)
+    if side.kind == "stdin":  # (a byte-order mark, as Windows tools write, skipped)
+        lines = iter(sources.stdin)
+        first = next(lines, "").removeprefix("\ufeff")
+        rows = read_rows(itertools.chain([first], lines), "stdin", kind)
     else:
         assert side.path is not None
         try:
