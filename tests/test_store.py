@@ -521,6 +521,9 @@ def test_to_edtf_takes_timeline_dates() -> None:
     assert store.to_edtf("2000 \u2013 spring 2016") == "2000/2016-21"
     assert store.to_edtf("2010? \u2013 2013") == "2010?/2013"
     assert store.to_edtf("~May 2012") == "2012-05~"
+    assert store.to_edtf("22 Apr \u2013 3 May 2012") == "2012-04-22/2012-05-03"  # across months
+    assert store.to_edtf("Sep 2012? \u2013 2013") == "2012-09?/2013"  # as the tables write it
+    assert store.to_edtf("Apr? \u2013 Jun 2012") == "2012-04?/2012-06"  # (the ? had been lost)
     assert store.to_edtf("April 2012") == "2012-04"
     assert store.to_edtf("2012") == "2012"
     assert store.to_edtf("2012-22") == "2012-22"

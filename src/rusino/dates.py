@@ -63,7 +63,14 @@ def _check_day(text: str, year: int, month: int, day: int) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise RusinoError(f"no such date: {text!r}", ACCEPTED) from None
+        raise RusinoError(f"no such date: {text!r}", _no_such_day(year, month, day)) from None
+
+
+def _no_such_day(year: int, month: int, day: int) -> str:
+    """Why a day is none (February 2013 has 28 days), or the forms taken."""
+    if 1 <= month <= 12 and day > calendar.monthrange(year, month)[1]:
+        return f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"
+    return ACCEPTED
 
 
 def _bound(year: int, month: int | None, day: int | None, end: bool) -> str:
@@ -98,7 +105,7 @@ def parse_bound(text: str, *, end: bool = False) -> str:
                 f"give a definite date, or leave the option out; {ACCEPTED}",
             )
         if start is not None and finish is not None and start > finish:
-            raise RusinoError(f"the date {text!r} ends before it starts", ACCEPTED)
+            raise RusinoError(f"the date {text!r} ends before it starts", "give its start first")
         return bound
     if not s[:1].isalnum() or not s[-1:].isalnum():
         # `-2012`, `2012.`: dateutil would drop the sign or the stop and read 2012
@@ -160,9 +167,13 @@ def human_range(text: str) -> tuple[str, str] | None:
         return None
     left, right = (p.strip() for p in parts)
     year = re.search(r"\d{4}", right)
-    if year and not re.search(r"\d{4}", left.rstrip("?~%")):  # Oct - Dec 2012, 22 - 27 Apr 2012
-        tail = right[year.start() :] if left[:1].isalpha() else re.sub(r"^\d{1,2}\s+", "", right)
-        left = f"{left.rstrip('?~%')} {tail}"
+    core = left.rstrip("?~%")
+    if year and not re.search(r"\d{4}", core):  # Oct - Dec 2012, 22 - 27 Apr 2012
+        # what the left end leaves out: the year (Oct, 22 Apr), or the month and year (22);
+        # its qualifier kept after them (Apr? - Jun 2012 is Apr 2012?)
+        has_word = re.search(r"[^\W\d_]", core)
+        tail = right[year.start() :] if has_word else re.sub(r"^\d{1,2}\s+", "", right)
+        left = f"{core} {tail}{left[len(core) :]}"
     return left, right
 
 
@@ -198,7 +209,9 @@ def _parse_words(text: str, s: str) -> tuple[int, int | None, int | None]:
     try:
         pa = parser.parse(s, default=a, dayfirst=True)
         pb = parser.parse(s, default=b, dayfirst=True)
-    except (ValueError, OverflowError, TypeError):
+    except (ValueError, OverflowError, TypeError) as exc:
+        if "out of range for month" in str(exc):  # 29 Feb 2013
+            raise RusinoError(f"no such date: {text!r}", "a day past its month's end") from None
         raise RusinoError(f"cannot read the date {text!r}", ACCEPTED) from None
     if (pa.hour, pa.minute, pa.second, pa.microsecond) != (0, 0, 0, 0) or pa.tzinfo is not None:
         raise RusinoError(f"cannot read the date {text!r}: times are not supported", ACCEPTED)

@@ -544,6 +544,9 @@ def to_edtf(text: str) -> str:
             return words
     if text.startswith("~") and "/" not in (rest := to_edtf(text[1:])):
         return f"{rest}~"  # ~May 2012, as the tables write an approximate date
+    marks = text[len(text.rstrip("?~%")) :]
+    if marks and text[:1].isalpha() and "/" not in (rest := to_edtf(text.rstrip("?~%"))):
+        return f"{rest}{marks}"  # Sep 2012?, as the tables write an uncertain one
     human = dates.human_range(text)  # 22-27 April 2012, Oct - Dec 2012, as the tables write
     if human is not None and ends is None:
         words = f"{to_edtf(human[0])}/{to_edtf(human[1])}"
