@@ -278,6 +278,19 @@ def test_an_option_refused_on_a_terminal_is_asked_for_again_before_the_rest(
     assert err.index("did you mean Japan?") < err.index("Actors (separate") < err.index("Quote")
 
 
+def test_names_given_are_checked_before_anything_is_asked(fixture_db: Path) -> None:
+    """--actor Japn had been refused after the date and summary were typed, and a new topic
+    named as an actor after the quote."""
+    args = ["add", "event", "--actor", "Japn", "--topic", "Russia", "--new-topic",
+            "--source", "alpha-2013"]  # fmt: skip
+    code, out, err = typed(fixture_db, args, b"2013\nAsked\nJapan\nenergy\nq\n")
+    assert (code, out) == (0, "2013-asked\n"), err
+    assert err.index("did you mean Japan?") < err.index("Date (EDTF")
+    assert err.index("'Russia' is an actor, and a topic may not share its name") < err.index(
+        "Date (EDTF"
+    )
+
+
 def test_json_parses(fixture_db: Path) -> None:
     p = rusino(fixture_db, "facts", "--format", "json")
     assert [r["unit"] for r in json.loads(p.stdout)] == ["count", "USD", "km", "t"]

@@ -266,6 +266,30 @@ def _ask(
             answer = [a.strip() for a in answer.split(";") if a.strip()]
 
 
+def _names_first(
+    actor: Any, topic: Any, source: Any, new_actor: bool, new_topic: bool
+) -> tuple[Any, Any, Any]:
+    """On a terminal, the actors, topics and source given as options checked before anything
+    is asked: one refused is said at once and asked for in its turn (--actor Japn had been
+    refused after the date and summary were typed)."""
+    if not sys.stdin.isatty():
+        return actor, topic, source
+    out = []
+    for value, check in (
+        (actor, _known("actor", new_actor)),
+        (topic, _known("topic", new_topic)),
+        (source, _known("source", False)),
+    ):
+        try:
+            if value not in (None, []):
+                check(value)
+            out.append(value)
+        except _Retry as exc:
+            typer.echo(f"rusino: {exc}", err=True)
+            out.append(None)
+    return out[0], out[1], out[2]
+
+
 def _usable(wait: float, dry_run: bool) -> None:
     """On a terminal, the database is opened before any question is asked: one that cannot be
     written is said before the answers are typed, not after."""
@@ -294,7 +318,7 @@ class _Retry(Exception):
 def _known(kind: str, allow_new: bool) -> Callable[[Any], object]:
     """The check of a prompted answer naming actors, topics or a source in the database: each
     known (or, allow_new, new), and none twice."""
-    from rusino import db, query
+    from rusino import db, query, vocabulary
 
     def check(answer: Any) -> None:
         conn = db.connect(db.resolve_path(STATE.db))  # its trouble ends the command
@@ -309,6 +333,9 @@ def _known(kind: str, allow_new: bool) -> Callable[[Any], object]:
                 except RusinoError:
                     if not allow_new:
                         raise
+                    other = query.named_as_other(conn, kind, query.alias_key(name))
+                    if other:  # --topic China --new-topic: said before the rest is typed
+                        raise RusinoError(vocabulary.shared_name(other, kind)) from None
                     named.append(query.clean_name(name))
                 keys = [query.alias_key(n) for n in named]
                 if keys.count(keys[-1]) > 1:  # a name, or its alias (Japan; tokyo)
@@ -507,6 +534,7 @@ def add_event(
     """Add one event; prints its id. On a terminal, missing fields are asked for."""
     opts = _options(new_actor, new_topic, actor_kind, dry_run, replace)
     _usable(wait, dry_run)
+    actor, topic, source = _names_first(actor, topic, source, new_actor, new_topic)
     edtf, words = _record_date(date)
     summary = _ask(summary, "Summary")
     actor = _ask(actor, "Actors", many=True, check=_known("actor", new_actor))
@@ -588,6 +616,7 @@ def add_fact(
     """Add one figure; prints its id. On a terminal, missing fields are asked for."""
     opts = _options(new_actor, new_topic, actor_kind, dry_run, replace)
     _usable(wait, dry_run)
+    actor, topic, source = _names_first(actor, topic, source, new_actor, new_topic)
     subject = _ask(subject, "Subject")
     while value is None and sys.stdin.isatty():
         try:

@@ -327,6 +327,14 @@ _NAMED = {  # what names an actor, a topic or a source exactly, by its key
 _A = {"actor": "an actor", "topic": "a topic", "source": "a source"}
 
 
+def named_as_other(conn: sqlite3.Connection, kind: str, key: str) -> tuple[str, str] | None:
+    """(name, other kind) when key is the name (not an alias) of a topic where an actor is
+    meant, or of an actor where a topic is; else None."""
+    other = "topic" if kind == "actor" else "actor"
+    found = conn.execute(_NAMED[other], (key,)).fetchone()
+    return (str(found[0]), other) if found and alias_key(str(found[0])) == key else None
+
+
 def _give(kind: str, name: str) -> str:
     """How to give a name as its kind: --actor Japan, or actor:Japan in a diff (quoted for a
     shell when it has a space)."""
