@@ -436,7 +436,8 @@ def test_check_with_a_data_folder_that_is_none_is_bad_input(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """It had been "1 problem" in the database (exit 1), the reason on stdout."""
-    for folder, said in ((tmp_path / "nowhere", "is not a folder"), (tmp_path, "holds no data")):
+    (tmp_path / "pyproject.toml").write_text("")  # a checkout's root: had been a problem
+    for folder, said in ((tmp_path / "nowhere", "is not a folder"), (tmp_path, "is no data")):
         assert run(["check", "--data", str(folder)]) == 2
         out, err = capsys.readouterr()
         assert out == "" and f"rusino: --data {folder} {said}" in err and len(err.splitlines()) == 1

@@ -812,8 +812,8 @@ def check(
     from rusino.check import check_database, unchecked_records
 
     sources_dir = sources_folder(sources, option=True)
-    if data is not None and not (data.is_dir() and any(data.glob("*.toml"))):
-        what = "is not a folder" if not data.is_dir() else "holds no data files (*.toml)"
+    if data is not None and not (data / "sources.toml").is_file():  # as db build's rule
+        what = "is not a folder" if not data.is_dir() else "is no data folder (no sources.toml)"
         raise RusinoError(f"--data {data} {what}", "give the folder of the curated data (data/)")
     path = db.resolve_path(STATE.db)
     data_dir = data
