@@ -325,6 +325,9 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["facts", "-5%"], "No such option: -5% (a word that starts with - is read as an option: "),
         (["facts", "trade", "-4.5bn"], "rusino facts trade -- -4.5bn)"),
         (["timeline", "-80"], "No such option: -80 (see 'rusino timeline --help')"),  # not -8
+        # search -- -5% would be "a leading - does not leave out": facts finds figures
+        (["search", "-5%"], "(a number below zero is a figure, which facts finds: rusino facts"),
+        (["facts", "-1e3"], "No such option: -1e3 (a word that starts with - is read as an"),
         (["timeline", "gas"], "(to search for words, give --search gas)"),
         (["timeline", "gas", "pipeline"], "give --search 'gas pipeline')"),  # every word
         (["timeline", "gas", "oil pipeline"], """give --search 'gas "oil pipeline"')"""),

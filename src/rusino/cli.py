@@ -890,7 +890,7 @@ _FILTERS = (
     "-w",
 )  # (with timeline's short forms)
 # a number below zero as typed: -80, -5%, -4.5bn (click reads -80 as the option -8 with the value 0)
-_NEGATIVE = re.compile(r"-\d[\d.,]*(?:%|[^\W\d_]+)?")
+_NEGATIVE = re.compile(r"-[$\u20ac\u00a3\u00a5]?\d[\d.,]*(?:e\d+)?(?:%|[^\W\d_]+)?", re.I)
 
 
 def _meant(e: click_exceptions.NoSuchOption, ctx: Any) -> str:
@@ -926,9 +926,13 @@ def _meant(e: click_exceptions.NoSuchOption, ctx: Any) -> str:
         search = ["--search", " ".join(args[:at])] if at else []
         return f"search takes no filters: {shlex.join(['rusino', 'timeline', *search, *args[at:]])}"
     at = next((i for i, a in enumerate(args) if a.startswith(name) and _NEGATIVE.fullmatch(a)), -1)
-    if re.fullmatch(r"-\d", name) and at >= 0 and command in ("facts", "search"):
-        pasted = shlex.join(["rusino", command, *args[:at], "--", *args[at:]])
-        return f"a word that starts with - is read as an option: {pasted}"
+    if re.fullmatch(r"-[\d$\u20ac\u00a3\u00a5]", name) and at >= 0:
+        if command == "facts":
+            pasted = shlex.join(["rusino", command, *args[:at], "--", *args[at:]])
+            return f"a word that starts with - is read as an option: {pasted}"
+        if command == "search":  # (search -- -5% would be "a leading - does not leave out")
+            pasted = shlex.join(["rusino", "facts", "--", *args[at:]])
+            return f"a number below zero is a figure, which facts finds: {pasted}"
     return ""
 
 
