@@ -426,11 +426,15 @@ def test_a_new_name_may_not_be_the_other_kinds(
 
 def test_a_new_name_close_to_a_known_one_is_noted(fixture_db: Path) -> None:
     """--new-actor had added Japn beside Japan without a word."""
-    new = EVENT | {"actors": ["Japn", "Atlantis"], "topics": ["enrgy"]}
+    new = EVENT | {"actors": ["Japn", "Atlantis", "Chine"], "topics": ["energi"]}
     _, summary = add(fixture_db, "event", new, new_actors=True, new_topics=True)
-    assert summary.near == [("actor", "Japn", "Japan"), ("topic", "enrgy", "energy")]
+    assert summary.near == [  # (Chine and energi, one letter off, had been missed)
+        ("actor", "Chine", "China"),
+        ("actor", "Japn", "Japan"),
+        ("topic", "energi", "energy"),
+    ]
     assert summary.note().splitlines()[0] == (
-        "note: the new actor 'Japn' is close to the actor 'Japan' (a typo? if so, correct it "
+        "note: the new actor 'Chine' is close to the actor 'China' (a typo? if so, correct it "
         "and write the record again with --replace)"
     )
 

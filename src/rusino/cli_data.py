@@ -138,6 +138,7 @@ def _options(
 ) -> Any:
     from rusino import build, store
 
+    actor_kind = actor_kind.strip().lower()  # (Person, as export --what Facts is taken)
     if actor_kind not in build.ACTOR_KINDS:
         import difflib
 

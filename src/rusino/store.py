@@ -1120,7 +1120,7 @@ class Writer:
             # the first NEAR_CHECKED new names only: an import of thousands is no typo's
             for _, name in new[: max(0, NEAR_CHECKED - self.checked)]:
                 self.checked += 1
-                close = difflib.get_close_matches(query.alias_key(name), known, n=1, cutoff=0.85)
+                close = difflib.get_close_matches(query.alias_key(name), known, n=1, cutoff=0.8)
                 if close and len(self.summary.near) < NEAR_SHOWN:
                     self.summary.near.append((what, name, known[close[0]]))
             known.update(new)
