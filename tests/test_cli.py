@@ -317,6 +317,8 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
             "(Japan is an actor: `rusino timeline --actor Japan` lists its events)",
         ),
         (["show", "alpha-2013"], "(alpha-2013 is a source: `rusino sources` shows it, `rusino"),
+        (["show", "Bo Beta"], "(did you mean the source alpha-2013? `rusino timeline --source"),
+        (["timeline", "--actor", "Ann Alpha"], "(did you mean the source alpha-2013? give it"),
         (["facts", "--chart", "--lanes"], "No such option: --lanes (did you mean rusino chart"),
         (["timeline", "--chart"], "No such option: --chart (did you mean rusino chart?)"),
         (["export", "--what", "fact"], "unknown --what 'fact' (did you mean facts? use all,"),

@@ -257,11 +257,17 @@ def source_named(conn: sqlite3.Connection, key: str) -> str | None:
     as a name (``blank``: kim-blank-2013, ``younkyoo``: its first author), if key is a word."""
     import json
 
-    if len(key) < 3 or not key.isalpha():
+    asked = key.replace(",", " ").split()  # singh, or an author's name whole: Anita Inder Singh
+    if len(key) < 3 or not all(w.isalpha() for w in asked):
         return None
     for id_, authors in conn.execute("SELECT id, authors FROM sources ORDER BY length(id), id"):
-        words = {w for a in json.loads(authors) for w in alias_key(a).replace(".", " ").split()}
-        if id_.lower().startswith(key) or key in id_.lower().split("-") or key in words:
+        names = [
+            set(alias_key(a).replace(".", " ").replace(",", " ").split())
+            for a in json.loads(authors)
+        ]
+        if id_.lower().startswith(key) or key in id_.lower().split("-"):
+            return str(id_)
+        if any(set(asked) <= words for words in names):
             return str(id_)
     return None
 
@@ -280,6 +286,10 @@ def _shown_otherwise(conn: sqlite3.Connection, name: str) -> str:
             if kind == "source":
                 lists = f"`rusino sources` shows it, {lists}"
             return f"{found[0]} is {_A[kind]}: {lists}"
+    source = source_named(conn, key)  # show Singh: the author of singh-2016
+    if source:
+        lists = f"`rusino timeline --source {source}` lists its events"
+        return f"did you mean the source {source}? {lists}"
     return ""
 
 
