@@ -263,3 +263,18 @@ def test_a_lock_during_check_is_busy_not_a_problem(
     monkeypatch.setattr(check, "_ids", locked)
     with pytest.raises(RusinoError, match="database is busy"):
         check_database(fixture_db)
+
+
+def test_texts_a_write_refuses_are_problems(fixture_db: Path) -> None:
+    """A database an older rusino (or another tool) wrote with an ESC in a summary passed
+    check; its export then did not import back, and tsv carried the ESC to the terminal."""
+    corrupt(
+        fixture_db,
+        f"UPDATE events SET summary = 'Esc ' || char(27) || '[31m' WHERE id = '{NAVAL}'",
+        f"UPDATE facts SET subject = 'Two' || char(10) || 'lines' WHERE id = '{TRADE}'",
+        f"UPDATE events SET quote = 'Over' || char(10) || 'lines' WHERE id = '{NAVAL}'",  # fine
+    )
+    problems = check_database(fixture_db)
+    assert has_line(problems, NAVAL, "summary holds a control character (U+001B)")
+    assert has_line(problems, TRADE, "subject holds a line break (U+000A)")
+    assert not has_line(problems, NAVAL, "quote holds")

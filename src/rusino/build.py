@@ -423,13 +423,21 @@ _LINE_BREAK = re.compile(r"[\n\r\x85\u2028\u2029]")
 _MANY_LINES = frozenset(("quote", "text", "comment", "description"))  # may run over lines
 
 
-def _check_characters(raw: Raw, name: str, text: str) -> None:
+def bad_character(name: str, text: str) -> str:
+    """What in a text field a write refuses ("a control character (U+001B)"), or ''."""
     bad = _CONTROL.search(text) or (name not in _MANY_LINES and _LINE_BREAK.search(text))
+    if not bad:
+        return ""
+    what = "a line break" if _LINE_BREAK.match(bad[0]) else "a control character"
+    return f"{what} (U+{ord(bad[0]):04X})"
+
+
+def _check_characters(raw: Raw, name: str, text: str) -> None:
+    bad = bad_character(name, text)
     if bad:
-        what = "a line break" if _LINE_BREAK.match(bad[0]) else "a control character"
         raise raw.error(
-            f"field {name!r} holds {what} (U+{ord(bad[0]):04X})",
-            "leave it out: it is one line of text" if what == "a line break" else "leave it out",
+            f"field {name!r} holds {bad}",
+            "leave it out: it is one line of text" if "line" in bad else "leave it out",
         )
 
 

@@ -103,7 +103,8 @@ def check_database(
     conn = connect(db_path, readonly=True)
     problems: list[str] = []
     try:
-        for check in (_dates, _required, _ids, _dangling, _note_sources, _derived, _metadata):
+        checks = (_dates, _required, _ids, _dangling, _note_sources, _derived, _metadata, _texts)
+        for check in checks:
             try:
                 problems.extend(check(conn))
             except sqlite3.Error as exc:  # a table or column missing: say so, keep checking
@@ -198,6 +199,25 @@ def _required(conn: sqlite3.Connection) -> Iterator[str]:
             problem = figures.disagreement(as_written, value, value_max, str(unit or ""))
             if problem:
                 yield f"{rid}: {problem}"
+
+
+_TEXT_FIELDS = {
+    "events": ("summary", "date_text", "quote", "comment"),
+    "facts": ("subject", "as_written", "unit", "kind", "date_text", "quote", "comment"),
+    "sources": ("title", "publication", "publisher"),
+}
+
+
+def _texts(conn: sqlite3.Connection) -> Iterator[str]:
+    """Texts a write would refuse: a control character (an ESC sequence reaches a terminal
+    through tsv), a line break in a one-line field; written by an older rusino, or by hand."""
+    for table, fields in _TEXT_FIELDS.items():
+        for row in conn.execute(f"SELECT id, {', '.join(fields)} FROM {table}"):
+            for name, text in zip(fields, row[1:], strict=True):
+                bad = build.bad_character(name, str(text or ""))
+                if bad:
+                    owner = f"source {row[0]}" if table == "sources" else row[0]
+                    yield f"{owner}: {name} holds {bad}"
 
 
 def _ids(conn: sqlite3.Connection) -> Iterator[str]:
