@@ -340,6 +340,8 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         ),
         (["diff", "alpha", "all"], "(did you mean source:alpha-2013?)"),  # a name it starts
         (["diff", "gamma", "all"], "(did you mean source:beta-2016?)"),  # an author's name
+        (["diff", "spring 2013", "all"], "(a date is a side as 'date:spring 2013')"),
+        (["diff", "2012-2013", "all"], "(a date is a side as date:2012-2013)"),
         (["timeline", "--actor", "ann"], "(did you mean the source alpha-2013? give it with"),
         (
             ["timeline", "--actor", "enrgy"],

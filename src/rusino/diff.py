@@ -253,13 +253,29 @@ def parse_side(text: str) -> Side:
     raise RusinoError(f"no such file {text!r}, and not a selector", SIDE_HINT)
 
 
+def _a_date(text: str) -> bool:
+    """Whether --from would read text as a date."""
+    from rusino import dates
+
+    try:
+        dates.parse_bound(text)
+    except RusinoError:
+        return False
+    return True
+
+
 def _side(text: str, sources: Sources) -> Side:
     """parse_side, and for a bare word that names an actor, topic or source of the current
     database (Japan), the selector it would be (actor:Japan) as the hint."""
     try:
         return parse_side(text)
     except RusinoError as exc:
-        if not exc.message.startswith("no such file") or "/" in text or "." in text:
+        if not exc.message.startswith("no such file"):
+            raise
+        if _a_date(text):  # 2012-2013, spring 2013: had been "did you mean source:singh-2016?"
+            dated = shlex.quote(f"date:{text}")
+            raise RusinoError(exc.message, f"a date is a side as {dated}") from None
+        if "/" in text or "." in text:
             raise
         try:
             conn = sources.conn()
