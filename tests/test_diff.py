@@ -486,6 +486,17 @@ def test_a_change_in_a_per_cent_is_in_points_and_exact(
     assert render_diff._change_text(e).startswith("+0.1 pp (+0.2%)")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_a_utf16_side_is_said_so(
+    encoding: str, capsys: pytest.CaptureFixture[str], fixture_db: Path, tmp_path: Path
+) -> None:
+    """It had been the codec's own words, or "not rusino JSON" without a byte-order mark."""
+    side = tmp_path / "side.jsonl"
+    side.write_bytes(timeline_jsonl(fixture_db).encode(encoding))
+    line = fail(capsys, fixture_db, str(side), "all")
+    assert "side.jsonl is UTF-16" in line and "text, not UTF-8 (convert it first: iconv" in line
+
+
 def test_diff_csv_is_spreadsheet_safe(
     capsys: pytest.CaptureFixture[str], fixture_db: Path, tmp_path: Path
 ) -> None:

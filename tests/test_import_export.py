@@ -440,6 +440,12 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
         "bad.jsonl",
         "bad.jsonl is UTF-16 text, not UTF-8: nothing written (convert it first: iconv -f UTF-16",
     ),
+    "utf-16 without a mark": (
+        line().encode("utf-16-le"),
+        "bad.jsonl",
+        "bad.jsonl is UTF-16LE text, not UTF-8: nothing written (convert it first: iconv -f "
+        "UTF-16LE",
+    ),
     "misspelt field": (
         line(coment="c"),
         "bad.jsonl",

@@ -809,25 +809,20 @@ def import_(
 def _not_utf16(handle: Any, name: str, file: str) -> None:
     """A file in UTF-16 or UTF-32 (as Windows tools may save one), said in one line: it had been
     "not UTF-8" for its first line and "not valid JSON" for every other."""
-    import codecs
+    from rusino.errors import wide_encoding
 
-    start = handle.peek(4)[:4] if hasattr(handle, "peek") else b""
-    for bom, encoding in (
-        (codecs.BOM_UTF32_LE, "UTF-32"),
-        (codecs.BOM_UTF32_BE, "UTF-32"),
-        (codecs.BOM_UTF16_LE, "UTF-16"),
-        (codecs.BOM_UTF16_BE, "UTF-16"),
-    ):
-        if start.startswith(bom):
-            if file != "-":
-                handle.close()
-            convert = f"iconv -f {encoding} -t UTF-8"
-            raise RusinoError(
-                f"{name} is {encoding} text, not UTF-8: nothing written",
-                f"convert it first: {convert} {shlex.quote(file)} > utf8-copy"
-                if file != "-"
-                else f"pipe it through {convert}",
-            )
+    encoding = wide_encoding(handle.peek(8)[:8] if hasattr(handle, "peek") else b"")
+    if encoding is None:
+        return
+    if file != "-":
+        handle.close()
+    convert = f"iconv -f {encoding} -t UTF-8"
+    raise RusinoError(
+        f"{name} is {encoding} text, not UTF-8: nothing written",
+        f"convert it first: {convert} {shlex.quote(file)} > utf8-copy"
+        if file != "-"
+        else f"pipe it through {convert}",
+    )
 
 
 class _progress:

@@ -730,6 +730,16 @@ def _database(side: Side, sources: Sources) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
+def _wide(path: Path) -> str | None:
+    from rusino.errors import wide_encoding
+
+    try:
+        with path.open("rb") as fh:
+            return wide_encoding(fh.read(8))
+    except OSError:
+        return None
+
+
 def _is_sqlite(path: Path) -> bool:
     try:
         with path.open("rb") as fh:
@@ -750,6 +760,12 @@ def load_side(side: Side, options: Filters, sources: Sources, kind: Kind) -> lis
         rows = read_rows(itertools.chain([first], lines), "stdin", kind)
     else:
         assert side.path is not None
+        encoding = _wide(side.path)
+        if encoding:  # (it had been the codec's own words, or "not rusino JSON")
+            raise RusinoError(
+                f"{side.label} is {encoding} text, not UTF-8",
+                f"convert it first: iconv -f {encoding} -t UTF-8 {shlex.quote(side.label)}",
+            )
         try:
             # utf-8-sig: a byte-order mark, as Windows tools write, is skipped (as import does)
             with side.path.open(encoding="utf-8-sig") as fh:

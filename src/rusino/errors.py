@@ -27,3 +27,20 @@ class RusinoError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+def wide_encoding(start: bytes) -> str | None:
+    """ "UTF-16" or "UTF-32" when a file's first bytes say it is one (a byte-order mark, or
+    ASCII with every other byte NUL, as Windows tools save "Unicode" text), else None."""
+    if start[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "UTF-32"
+    if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16"
+    pairs = [start[i : i + 2] for i in range(0, len(start) - 1, 2)]
+    if len(pairs) < 2:
+        return None
+    if all(p[1:] == b"\x00" and p[:1] != b"\x00" for p in pairs):
+        return "UTF-16LE"  # (named: without a mark, iconv's UTF-16 is big-endian)
+    if all(p[:1] == b"\x00" and p[1:] != b"\x00" for p in pairs):
+        return "UTF-16BE"
+    return None
