@@ -760,7 +760,8 @@ def load_side(side: Side, options: Filters, sources: Sources, kind: Kind) -> lis
         rows = read_rows(itertools.chain([first], lines), "stdin", kind)
     else:
         assert side.path is not None
-        encoding = _wide(side.path)
+        # (a pipe, <(rusino timeline ...), is not read twice: only a file is looked at first)
+        encoding = _wide(side.path) if side.path.is_file() else None
         if encoding:  # (it had been the codec's own words, or "not rusino JSON")
             raise RusinoError(
                 f"{side.label} is {encoding} text, not UTF-8",
