@@ -446,6 +446,11 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
         "bad.jsonl is UTF-16LE text, not UTF-8: nothing written (convert it first: iconv -f "
         "UTF-16LE",
     ),
+    "misspelt csv column": (
+        "date,summery\n2013,x\n",
+        "bad.csv",
+        "unknown column 'summery' in the header (did you mean 'summary'?",
+    ),
     "misspelt field": (
         line(coment="c"),
         "bad.jsonl",

@@ -23,6 +23,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import difflib
 import html
 import io
 import itertools
@@ -556,8 +557,10 @@ def _unknown_columns(unknown: list[str], header: list[str]) -> str:
             f"no column of the header is a field of a rusino record (the first is "
             f"{cut(header[0], 40)!r}; `rusino export --format csv` writes the header)"
         )
+    close = difflib.get_close_matches(unknown[0], sorted(_CSV_COLUMNS), n=1)  # summery
+    meant = f"did you mean {close[0]!r}? " if close else ""
     return (
-        f"unknown column {unknown[0]!r} in the header (the fields are the JSON schema's "
+        f"unknown column {unknown[0]!r} in the header ({meant}the fields are the JSON schema's "
         "(README: Output formats), as `rusino export --format csv` writes)"
     )
 
