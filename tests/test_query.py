@@ -188,6 +188,8 @@ def test_fts_query_quotes_plain_words() -> None:
     # a hyphenated word in an expression is a phrase: FTS5 had read S-4* as a column filter
     assert query.fts_query("S-4*") == '"S-4"*'
     assert query.fts_query('co-op* OR "x-y"') == '"co-op"* OR "x-y"'
+    # an apostrophe too: "China's AND pivot" had been a syntax error near "'"
+    assert query.fts_query("China's AND pivot") == '"China\'s" AND pivot'
     # an expression's words are as written: a bracketed OR of spellings beside a phrase is a
     # syntax error to FTS5 ('"oil pipeline" cooperation' had failed so)
     assert query.fts_query('"oil pipeline" cooperation') == '"oil pipeline" cooperation'

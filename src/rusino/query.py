@@ -571,7 +571,8 @@ def _term(word: str) -> str:
 _POSSESSIVE = re.compile(r"\w['\u2019]s$", re.I)  # China's, and with a typographic apostrophe
 
 
-_HYPHENED = re.compile(r"(?<![\w-])(\w+(?:-\w+)+)(?![\w-])")
+# a word with a hyphen or an apostrophe inside (S-4, China's), which FTS5 takes as no word
+_HYPHENED = re.compile(r"(?<![\w'\u2019-])(\w+(?:[-'\u2019]\w+)+)(?![\w-])")
 
 
 def _expression(expr: str) -> str:
