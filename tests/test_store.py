@@ -236,6 +236,9 @@ def test_an_organisation_author_is_kept_whole(
         (["Robert Service"], "Service, Robert."),
         (["Daryl G. Press", "Keir A. Lieber"], "Press, Daryl G., and Keir A. Lieber."),
         (["Federal Security Service"], "Federal Security Service."),
+        # a suffix is no given name nor a family (had been "Doe, Jane, and Jr., John Smith")
+        (["Doe, Jane", "Smith, Jr., John"], "Doe, Jane, and John Smith Jr."),
+        (["John Smith Jr."], "Smith, John, Jr."),
     ],
 )
 def test_citation_authors(authors: list[str], cited: str) -> None:
@@ -263,6 +266,11 @@ def test_a_citation_has_the_issue_and_pages_and_bibtex_the_publisher(
     entry = query.bibtex(doe)
     assert "number = {3}" in entry and "pages = {136--148}" in entry
     assert "publisher = {Polar Press}" in entry
+
+
+def test_bibtex_writes_a_suffix_in_its_place() -> None:
+    source = {"id": "x", "authors": ["John Smith Jr."], "title": "T", "date": "2013"}
+    assert "author = {Smith, Jr., John}" in query.bibtex(source)  # had been {Jr., John Smith}
 
 
 def test_bibtex_writes_a_family_first_name_family_comma_given() -> None:

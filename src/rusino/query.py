@@ -1271,27 +1271,44 @@ def corporate(name: str) -> str | None:
 
 def split_name(name: str) -> tuple[str, str]:
     """(family, given). "Family, Given" is taken as written; an organisation ("Smith & Co",
-    "Xinhua News Agency") is all family; otherwise the last word is family."""
+    "Xinhua News Agency") is all family; otherwise the last word is family (a suffix, Jr.,
+    apart: see _name_parts)."""
+    family, given, _ = _name_parts(name)
+    return family, given
+
+
+_SUFFIX = re.compile(r"(?:Jr|Sr)\.?|I{2,3}|IV", re.IGNORECASE)
+
+
+def _name_parts(name: str) -> tuple[str, str, str]:
+    """(family, given, suffix): "Smith, Jr., John", "Smith, John, Jr." and "John Smith Jr."
+    are Smith, John and Jr. (Jr. had been taken for a given name, or for the family)."""
     whole = corporate(name)
     if whole is not None or _FAMILY_FIRST.search(name):  # 王小明 is already family first
-        return whole if whole is not None else name, ""
+        return (whole if whole is not None else name), "", ""
     if "," in name:
-        family, given = name.split(",", 1)
-        return family.strip(), given.strip()
-    parts = name.split()
-    if len(parts) == 1:
-        return name, ""
-    return parts[-1], " ".join(parts[:-1])
+        parts = [p.strip() for p in name.split(",")]
+        suffix = next((p for p in parts[1:] if _SUFFIX.fullmatch(p)), "")
+        rest = [p for p in parts[1:] if p != suffix]
+        if not rest and " " in parts[0]:  # John Smith, Jr.
+            family, given, _ = _name_parts(parts[0])
+            return family, given, suffix
+        return parts[0], ", ".join(rest), suffix
+    words = name.split()
+    suffix = words.pop() if len(words) > 2 and _SUFFIX.fullmatch(words[-1]) else ""
+    if len(words) == 1:
+        return words[0], "", suffix
+    return words[-1], " ".join(words[:-1]), suffix
 
 
 def _natural(name: str) -> str:
-    family, given = split_name(name)
-    return f"{given} {family}".strip() if given else family
+    family, given, suffix = _name_parts(name)
+    return " ".join(p for p in (given, family, suffix) if p)
 
 
 def _inverted(name: str) -> str:
-    family, given = split_name(name)
-    return f"{family}, {given}" if given else family
+    family, given, suffix = _name_parts(name)
+    return ", ".join(p for p in (family, given, suffix) if p)
 
 
 def chicago(source: Row) -> str:
@@ -1366,7 +1383,8 @@ def _bib_author(name: str) -> str:
     if _FAMILY_FIRST.search(name) and " " in name.strip():  # 安倍 晋三: family, given
         family, given = name.strip().split(None, 1)
         return _latex(f"{family}, {given}")
-    return _latex(_inverted(name))
+    family, given, suffix = _name_parts(name)  # BibTeX's order: Smith, Jr., John
+    return _latex(", ".join(p for p in (family, suffix, given) if p))
 
 
 def bibtex(source: Row) -> str:
