@@ -558,7 +558,7 @@ def test_facts_between_databases_and_terminal_view(
     assert "+USD 8 bn (+10%)" in p.stdout and "conflict" in p.stdout
     assert (
         p.stdout.splitlines()[-1]
-        == "2 only left, 1 only right, 0 same, 1 different (1 conflicting)"
+        == "2 only left, 1 only right, 0 shared, 1 changed (1 conflicting)"
     )
     assert all(len(line) <= 80 for line in p.stdout.splitlines())
 

@@ -925,16 +925,13 @@ def compare_tables(
 
 
 def summary(counts: dict[str, int], kind: Kind = "events") -> str:
-    """``12 only left, 9 only right, 3 shared, 1 changed``."""
-    if kind == "facts":
-        return (
-            f"{counts['left']} only left, {counts['right']} only right, "
-            f"{counts['shared']} same, {counts['changed']} different"
-            + (f" ({counts['conflict']} conflicting)" if counts.get("conflict") else "")
-        )
+    """``12 only left, 9 only right, 3 shared, 1 changed`` (figures: the conflicting among the
+    changed too), in the words --only and the side column use."""
+    conflicts = counts.get("conflict") if kind == "facts" else 0
     return (
         f"{counts['left']} only left, {counts['right']} only right, "
         f"{counts['shared']} shared, {counts['changed']} changed"
+        + (f" ({conflicts} conflicting)" if conflicts else "")
     )
 
 
