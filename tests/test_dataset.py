@@ -192,7 +192,7 @@ def test_metadata_counts_match_the_readme(conn: sqlite3.Connection) -> None:
     meta = dict(conn.execute("select key, value from metadata"))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     line = (
-        f"{meta['events']} events ({meta['events_in_window']} of them inside 2009-2016), "
+        f"{meta['events']} events ({meta['events_in_window']} of them overlapping 2009-2016), "
         f"{meta['facts']} facts, {meta['actors']} actors, {meta['topics']} topics, "
         f"{meta['sources']} sources and {meta['notes']} notes"
     )

@@ -169,7 +169,7 @@ def db_init(
             metavar="[PATH]",
             show_default=False,
             help="Where to create it [default: --db or $RUSINO_DB if given, else "
-            "events.sqlite in rusino's user data folder].",
+            "events.sqlite in rusino's own folder (typer's get_app_dir)].",
         ),
     ] = None,
     empty: Annotated[
@@ -205,7 +205,7 @@ def db_init(
 
 
 def _app_dir() -> Path:
-    """rusino's user data folder (typer's get_app_dir); an empty XDG_CONFIG_HOME counts as
+    """rusino's own folder (typer's get_app_dir: ~/.config/rusino on Linux); an empty XDG_CONFIG_HOME counts as
     unset, as the XDG spec has it, rather than naming the current folder."""
     if os.environ.get("XDG_CONFIG_HOME") == "":
         return Path.home() / ".config" / "rusino"
