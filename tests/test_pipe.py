@@ -459,5 +459,6 @@ def test_show_dash_refuses_utf16_in_one_line(fixture_db: Path) -> None:
     p = subprocess.run([*RUSINO, "show", "-"], env=env(fixture_db), input=utf16,
                        capture_output=True, check=False)  # fmt: skip
     assert (p.returncode, p.stderr) == (
-        2, b"rusino: stdin is UTF-16 text, not UTF-8 (pipe it through iconv -t UTF-8)\n"
+        2,
+        b"rusino: stdin is UTF-16 text, not UTF-8 (pipe it through iconv -f UTF-16 -t UTF-8)\n",
     )  # fmt: skip

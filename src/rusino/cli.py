@@ -573,9 +573,14 @@ def _ids_from_stdin() -> list[str]:
             "show - reads ids from stdin, which is a terminal",
             "pipe them in: rusino timeline --actor Japan | rusino show -",
         )
+    from rusino.errors import wide_encoding
+
     data = sys.stdin.buffer.read()
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise RusinoError("stdin is UTF-16 text, not UTF-8", "pipe it through iconv -t UTF-8")
+    encoding = wide_encoding(data[:8])
+    if encoding:
+        raise RusinoError(
+            f"stdin is {encoding} text, not UTF-8", f"pipe it through iconv -f {encoding} -t UTF-8"
+        )
     try:
         text = data.decode("utf-8-sig")  # (a byte-order mark, as Windows tools write, skipped)
     except UnicodeDecodeError:
@@ -613,8 +618,8 @@ def show(
         list[str],
         typer.Argument(
             metavar="ID...",
-            help="Event or fact ids; - reads them from stdin, one a line (a listing's lines "
-            "whole: `rusino timeline -a Japan | rusino show -`).",
+            help="Event or fact ids; - reads them from a listing piped in (any format: "
+            "`rusino timeline -a Japan | rusino show -`).",
         ),
     ],
     bibtex: Annotated[

@@ -11,7 +11,6 @@ import contextlib
 import math
 import os
 import re
-import shlex
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -205,8 +204,9 @@ def db_init(
 
 
 def _app_dir() -> Path:
-    """rusino's own folder (typer's get_app_dir: ~/.config/rusino on Linux); an empty XDG_CONFIG_HOME counts as
-    unset, as the XDG spec has it, rather than naming the current folder."""
+    """rusino's own folder (typer's get_app_dir: ~/.config/rusino on Linux); an empty
+    XDG_CONFIG_HOME counts as unset, as the XDG spec has it, rather than naming the current
+    folder."""
     if os.environ.get("XDG_CONFIG_HOME") == "":
         return Path.home() / ".config" / "rusino"
     return Path(typer.get_app_dir("rusino"))
@@ -809,6 +809,8 @@ def import_(
 def _not_utf16(handle: Any, name: str, file: str) -> None:
     """A file in UTF-16 or UTF-32 (as Windows tools may save one), said in one line: it had been
     "not UTF-8" for its first line and "not valid JSON" for every other."""
+    import shlex
+
     from rusino.errors import wide_encoding
 
     encoding = wide_encoding(handle.peek(8)[:8] if hasattr(handle, "peek") else b"")
