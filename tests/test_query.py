@@ -351,6 +351,8 @@ def test_units_holding_a_scale_are_read_with_it() -> None:
         ("0.025 bcm", []),  # 25 million m3: no figure (bcm had been read as m3 alone)
         ("1400-km", [PIPELINE]),  # had been "a leading - does not leave out 'km'"
         ("25-million tons", [COAL]),
+        ("about 25 million tons", [COAL]),  # a qualifier asks for the figure (had: nothing)
+        ("nearly 1,400 km", [PIPELINE]),
     ],
 )
 def test_facts_by_their_figures(conn: sqlite3.Connection, text: str, expected: list[str]) -> None:

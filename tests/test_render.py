@@ -71,6 +71,15 @@ def test_figure(args: tuple[object, object, str, str], text: str) -> None:
     assert render.figure(*args) == text
 
 
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(1e-9, "0.000000001"), (1e20, "100000000000000000000"), (2.5, "2.5"), (-3e-7, "-0.0000003")],
+)
+def test_a_cell_writes_a_number_out(value: float, text: str) -> None:
+    """tsv and csv had written 1e-09 and 1e+20, which sort -n misreads."""
+    assert render.cell(value) == text and float(text) == value
+
+
 def test_cell() -> None:
     assert render.cell(None) == ""
     assert render.cell(True) == "true"

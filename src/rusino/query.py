@@ -870,13 +870,24 @@ def _facts_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> s
     return "(" + " AND ".join(terms) + ")"
 
 
-# units that hold a scale (16 bcm is 16 billion m3), and a number joined to its unit by a
-# hyphen (1400-km, 49-per-cent: the " -km" left had been "a leading - does not leave out")
+# units that hold a scale (16 bcm is 16 billion m3), a number joined to its unit by a hyphen
+# (1400-km, 49-per-cent: the " -km" left had been "a leading - does not leave out"), and a
+# qualifier before a number
 _SCALED_UNITS = (
     (re.compile(r"\bbcm\b", re.I), "billion m3"),
     (re.compile(r"\btcf\b", re.I), "trillion ft3"),
     (re.compile(r"(?<=\d)-(?=[^\W\d_])"), " "),
     (re.compile(r"\bper-cent\b", re.I), "per cent"),
+    # a qualifier before a figure asks for the figure ("about 80 billion" had been the word
+    # "about" in the text, and found nothing)
+    (
+        re.compile(
+            r"\b(?:about|around|approximately|roughly|some|nearly|almost|over|under|more than"
+            r"|less than|up to)\s+(?=[$\u20ac\u00a3\u00a5]?\d)",
+            re.I,
+        ),
+        "",
+    ),
 )
 
 

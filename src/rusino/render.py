@@ -8,6 +8,7 @@ imported only inside the table writer, when a table is actually drawn.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -132,7 +133,12 @@ def cell(value: Any) -> str:
         return ";".join(cell(v) for v in value)
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
-    return str(value)
+    text = str(value)
+    if isinstance(value, float) and "e" in text and math.isfinite(value):
+        from decimal import Decimal  # 1e-09, 1e+20 written out, as sort -n reads numbers
+
+        text = format(Decimal(text), "f")
+    return text
 
 
 _TSV_BLANKS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
