@@ -405,6 +405,7 @@ def test_a_figure_below_zero_is_marked_not_an_empty_bar() -> None:
     line = console.file.getvalue().splitlines()[1]  # type: ignore[attr-defined]
     assert draw.NEGATIVE_GLYPH + draw.RANGE_GLYPH in line  # the part above zero is drawn
     assert "-2 to 5%" in line  # (a dash beside a minus read as one)
+    assert draw.RANGE_GLYPH + " -2 to 5%" in line  # a space between (it had been glued to it)
 
 
 def test_fact_bars_keep_units_apart_and_mark_ranges_and_targets(

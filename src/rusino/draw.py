@@ -471,7 +471,8 @@ def draw_fact_bars(rows: Iterable[Row], console: Console) -> int:
                 t = _text(("  ", ""))
             if float(r["value"] or 0) < 0:  # below zero: marked, never an empty bar like 0's
                 negative = True
-                a, b = 1, 1 + (round(hi * scale) if hi > 0 else 0)  # the part above zero
+                # the part above zero, in the room (its mark had pushed the figure against it)
+                a, b = 1, min(room, 1 + (round(hi * scale) if hi > 0 else 0))
                 t.append(NEGATIVE_GLYPH, style="red")
                 t.append(RANGE_GLYPH * (b - a), style=style)
             else:
