@@ -1003,3 +1003,10 @@ def test_one_side_is_the_right_side_against_all(
     assert "With one side given, it is the right side" in " ".join(
         proc(fixture_db, "diff", "--help").stdout.split()
     )
+
+
+def test_a_changed_fields_empty_side_is_said() -> None:
+    """A null had been nothing: "value_max:  → 2"."""
+    assert core.changes_text({"value_max": (None, 2), "notes": ([], [3])}) == (
+        "value_max: none → 2; notes: none → 3"
+    )

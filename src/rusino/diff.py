@@ -1214,10 +1214,14 @@ def fact_record(e: FactEntry) -> Row:
 
 
 def changes_text(fields: dict[str, tuple[Any, Any]]) -> str:
-    """Changed fields in a line: "summary: old → new; notes: 37 → 37;38"."""
+    """Changed fields in a line: "summary: old → new; notes: 37 → 37;38; comment: none →
+    text"."""
     from rusino.render import cell
 
-    return "; ".join(f"{k}: {cell(a)} → {cell(b)}" for k, (a, b) in fields.items())
+    def shown(value: Any) -> str:  # (a null had been nothing: "value_max:  → 2")
+        return "none" if value in (None, "", []) else cell(value)
+
+    return "; ".join(f"{k}: {shown(a)} → {shown(b)}" for k, (a, b) in fields.items())
 
 
 def fact_json(e: FactEntry) -> Row:
