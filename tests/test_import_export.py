@@ -1060,6 +1060,26 @@ def test_a_listings_csv_is_spreadsheet_safe_and_imports_back_unchanged(
         assert code == 0 and " 0 added" in err and "0 replaced" in err, err
 
 
+def test_a_filtered_export_of_facts_takes_the_filters_and_one_of_events_says_so(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """export --what facts --topic energy had been refused, and export --topic energy left the
+    figures out without a word."""
+    code, out, err = cli(capsys, "--db", str(fixture_db), "export", "--what", "facts",
+                         "--topic", "arms-sales", "-f", "jsonl")  # fmt: skip
+    assert code == 0, err
+    exported = [json.loads(line)["id"] for line in out.splitlines()]
+    code, listed, _ = cli(capsys, "--db", str(fixture_db), "facts", "--topic", "arms-sales",
+                          "-f", "jsonl")  # fmt: skip
+    assert exported and exported == [json.loads(line)["id"] for line in listed.splitlines()]
+    code, out, err = cli(capsys, "--db", str(fixture_db), "export", "--topic", "arms-sales")
+    assert {json.loads(line)["type"] for line in out.splitlines()} == {"event"}
+    assert err == (
+        f"note: {len(exported)} figure{'s match' if len(exported) > 1 else ' matches'} these "
+        "filters too: --what facts exports them\n"
+    )
+
+
 def test_a_unit_or_kind_spelt_otherwise_is_the_one_the_database_has(
     fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
