@@ -936,7 +936,7 @@ def export_(
         if filtered and what_ is export.What.all:  # a filtered export is a timeline: events
             from rusino import query
 
-            n = sum(1 for _ in query.facts(conn, export.fact_filter(flt)))
+            n = sum(1 for _ in query.facts(conn, query.fact_filter(flt)))
             if n:  # (the figures had been left out without a word)
                 figures = "1 figure matches" if n == 1 else f"{n} figures match"
                 typer.echo(

@@ -614,12 +614,6 @@ class Sources:
         return self._conn
 
 
-def _fact_filter(f: Filters) -> query.FactFilter:
-    if f.search:
-        return query.FactFilter(query=f.search, actors=f.actors, topics=f.topics, source=f.source)
-    return query.FactFilter(actors=f.actors, topics=f.topics, source=f.source)
-
-
 def _event_where(conn: sqlite3.Connection, f: Filters) -> tuple[str, list[Any]]:
     """``timeline``'s filters as one SQL condition over ``events``. Names are resolved, with
     did-you-mean, through ``conn``."""
@@ -710,8 +704,7 @@ def bulk_events(conn: sqlite3.Connection, f: Filters) -> list[Row]:
 def _query(conn: sqlite3.Connection, f: Filters, kind: Kind) -> list[Row]:
     if kind == "events":
         return bulk_events(conn, f)
-    rows = query.facts(conn, _fact_filter(f))
-    return [r for r in rows if (not f.window or r["in_window"]) and _overlaps(r, f)]
+    return list(query.facts(conn, query.fact_filter(f.timeline_filter())))
 
 
 @contextlib.contextmanager

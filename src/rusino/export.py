@@ -125,28 +125,13 @@ def _json_texts(conn: sqlite3.Connection, what: What, flt: TimelineFilter | None
             yield json.dumps(row, ensure_ascii=False, separators=(",", ":"))
 
 
-def fact_filter(flt: TimelineFilter) -> FactFilter:
-    """timeline's filters, for the figures (its --search as facts' QUERY)."""
-    return FactFilter(
-        query=flt.search,
-        actors=flt.actors,
-        topics=flt.topics,
-        any=flt.any,
-        source=flt.source,
-        start=flt.start,
-        end=flt.end,
-        within=flt.within,
-        window=flt.window,
-    )
-
-
 def rows(conn: sqlite3.Connection, what: What, flt: TimelineFilter | None) -> Iterator[Row]:
     """Rows as dicts with `type` first: a filtered timeline, or the whole database."""
     from rusino import query
 
     if flt is not None:
         if what is What.facts:  # the figures the same filters select (it had been refused)
-            for row in query.facts(conn, fact_filter(flt)):
+            for row in query.facts(conn, query.fact_filter(flt)):
                 yield {"type": "fact", **row}
             return
         for row in query.timeline(conn, flt):

@@ -138,6 +138,22 @@ class FactFilter(NamedTuple):
     reverse: bool = False
 
 
+def fact_filter(flt: TimelineFilter) -> FactFilter:
+    """timeline's filters, for the figures (its search as facts' QUERY): what `export --what
+    facts` and `diff --facts` select with them."""
+    return FactFilter(
+        query=flt.search,
+        actors=flt.actors,
+        topics=flt.topics,
+        any=flt.any,
+        source=flt.source,
+        start=flt.start,
+        end=flt.end,
+        within=flt.within,
+        window=flt.window,
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # names, aliases and suggestions
 
