@@ -462,6 +462,8 @@ def test_facts_pairs_change_and_conflict(
         ({"value": 80e9, "qualifier": "about"}, {"value": 85e9}, False),
         ({"value": 80e9}, {"value": 79e9}, True),
         ({"value": 25e6, "qualifier": "more-than"}, {"value": 20e6}, True),
+        ({"value": 80e9, "qualifier": "almost"}, {"value": 10e9}, True),  # just under, not any
+        ({"value": 80e9, "qualifier": "up-to"}, {"value": 10e9}, False),
     ],
 )
 def test_a_conflict_is_figures_that_cannot_both_be_right(

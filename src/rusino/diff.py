@@ -1017,7 +1017,7 @@ def _pair(a: Row, b: Row) -> FactEntry:
 
 def _span(row: Row) -> tuple[float, float] | None:
     """The values a figure allows: its range, widened by its qualifier (more than 25: 25 and
-    up; almost 80: up to 80; about 80: within a tenth)."""
+    up; almost 80: up to 80, from a tenth below; about 80: within a tenth)."""
     try:
         lo = float(row["value"])
         high = row.get("value_max")
@@ -1027,8 +1027,10 @@ def _span(row: Row) -> tuple[float, float] | None:
     qualifier = row.get("qualifier", "exact")
     if qualifier == "more-than":
         hi = math.inf
-    elif qualifier in ("less-than", "up-to", "almost"):
+    elif qualifier in ("less-than", "up-to"):
         lo = -math.inf
+    elif qualifier == "almost":  # just under: within a tenth below (not 10 billion for 80)
+        lo = lo - abs(lo) / 10
     elif qualifier == "about":
         lo, hi = lo - abs(lo) / 10, hi + abs(hi) / 10
     return lo, hi
