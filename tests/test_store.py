@@ -536,6 +536,9 @@ def test_to_edtf_takes_timeline_dates() -> None:
     assert store.to_edtf("22 Apr \u2013 3 May 2012") == "2012-04-22/2012-05-03"  # across months
     assert store.to_edtf("Sep 2012? \u2013 2013") == "2012-09?/2013"  # as the tables write it
     assert store.to_edtf("Apr? \u2013 Jun 2012") == "2012-04?/2012-06"  # (the ? had been lost)
+    assert store.to_edtf("22 Apr 2012?") == "2012-04-22?"  # a day, uncertain
+    assert store.to_edtf("22? \u2013 27 Apr 2012") == "2012-04-22?/2012-04-27"
+    assert store.to_edtf("~Apr 2012?") == "2012-04%"  # both: EDTF's %
     assert store.to_edtf("April 2012") == "2012-04"
     assert store.to_edtf("2012") == "2012"
     assert store.to_edtf("2012-22") == "2012-22"

@@ -543,10 +543,11 @@ def to_edtf(text: str) -> str:
             date_bounds(words)  # (its own reason: 2012-Q2/2012-Q1 ends before it starts)
             return words
     if text.startswith("~") and "/" not in (rest := to_edtf(text[1:])):
-        return f"{rest}~"  # ~May 2012, as the tables write an approximate date
+        # ~May 2012, as the tables write an approximate date (~Apr 2012?: both, EDTF's %)
+        return f"{rest[:-1]}%" if rest.endswith("?") else f"{rest}~"
     marks = text[len(text.rstrip("?~%")) :]
-    if marks and text[:1].isalpha() and "/" not in (rest := to_edtf(text.rstrip("?~%"))):
-        return f"{rest}{marks}"  # Sep 2012?, as the tables write an uncertain one
+    if marks and "/" not in text and "/" not in (rest := to_edtf(text.rstrip("?~%"))):
+        return f"{rest}{marks}"  # Sep 2012?, 22 Apr 2012?: as the tables write uncertain ones
     human = dates.human_range(text)  # 22-27 April 2012, Oct - Dec 2012, as the tables write
     if human is not None and ends is None:
         words = f"{to_edtf(human[0])}/{to_edtf(human[1])}"
