@@ -1060,6 +1060,19 @@ def test_a_listings_csv_is_spreadsheet_safe_and_imports_back_unchanged(
         assert code == 0 and " 0 added" in err and "0 replaced" in err, err
 
 
+def test_a_new_topic_named_as_an_actor_in_an_import_says_the_rows_field(
+    fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its hint had named --actor, which import lacks."""
+    path = bad_jsonl(tmp_path, line(topics=["Russia"]))
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path), "--new-topic")
+    assert code == 2
+    assert (
+        "'Russia' is an actor, and a topic may not share its name (list it in the row's "
+        "'actors', or name the new topic otherwise)"
+    ) in err
+
+
 def test_a_filtered_export_of_facts_takes_the_filters_and_one_of_events_says_so(
     fixture_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

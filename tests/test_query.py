@@ -298,6 +298,8 @@ def test_units_holding_a_scale_are_read_with_it() -> None:
     assert query._figure_words("16-20 bcm") == "16-20 billion m3"
     assert query._figure_words("1.9 TCF") == "1.9 trillion ft3"
     assert query._figure_words("49-per-cent") == "49 per cent"
+    assert query._figure_words("20bcm") == "20 billion m3"  # joined, as 80bn is
+    assert query._figure_words("-$80bn") == "$-80bn"  # below zero, not USD 80 bn
 
 
 @pytest.mark.parametrize(

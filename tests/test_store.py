@@ -239,6 +239,7 @@ def test_an_organisation_author_is_kept_whole(
         # a suffix is no given name nor a family (had been "Doe, Jane, and Jr., John Smith")
         (["Doe, Jane", "Smith, Jr., John"], "Doe, Jane, and John Smith Jr."),
         (["John Smith Jr."], "Smith, John, Jr."),
+        (["Taro Kenji Ii"], "Ii, Taro Kenji."),  # Ii is a family name, not II
     ],
 )
 def test_citation_authors(authors: list[str], cited: str) -> None:

@@ -890,8 +890,9 @@ def _facts_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> s
 # (1400-km, 49-per-cent: the " -km" left had been "a leading - does not leave out"), and a
 # qualifier before a number
 _SCALED_UNITS = (
-    (re.compile(r"\bbcm\b", re.I), "billion m3"),
-    (re.compile(r"\btcf\b", re.I), "trillion ft3"),
+    (re.compile(r"(?<=\d)\s*bcm\b", re.I), " billion m3"),  # after a number (20bcm too)
+    (re.compile(r"(?<=\d)\s*tcf\b", re.I), " trillion ft3"),
+    (re.compile(r"(?<![\w-])-([$\u20ac\u00a3\u00a5])(?=\d)"), r"\1-"),  # -$80bn: below zero
     (re.compile(r"(?<=\d)-(?=[^\W\d_])"), " "),
     (re.compile(r"\bper-cent\b", re.I), "per cent"),
     # a qualifier before a figure asks for the figure ("about 80 billion" had been the word
@@ -1304,7 +1305,7 @@ def split_name(name: str) -> tuple[str, str]:
     return family, given
 
 
-_SUFFIX = re.compile(r"(?:Jr|Sr)\.?|I{2,3}|IV", re.IGNORECASE)
+_SUFFIX = re.compile(r"(?i:jr|sr)\.?|II|III|IV")  # (Ii, a family name, is none)
 
 
 def _name_parts(name: str) -> tuple[str, str, str]:
@@ -1322,7 +1323,7 @@ def _name_parts(name: str) -> tuple[str, str, str]:
             return family, given, suffix
         return parts[0], ", ".join(rest), suffix
     words = name.split()
-    suffix = words.pop() if len(words) > 2 and _SUFFIX.fullmatch(words[-1]) else ""
+    suffix = words.pop() if len(words) >= 2 and _SUFFIX.fullmatch(words[-1]) else ""
     if len(words) == 1:
         return words[0], "", suffix
     return words[-1], " ".join(words[:-1]), suffix

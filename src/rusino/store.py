@@ -788,9 +788,14 @@ class Validator:
                             f"unknown {what} {name!r} in '{what}s'", exc.hint + add
                         ) from None
                 if other:  # --topic China --new-topic: an actor and a topic of one name
+                    give = (  # (an import's row has no --actor: its field)
+                        f"give it with --{other[1]}"
+                        if raw.file.startswith("new ")
+                        else f"list it in the row's '{other[1]}s'"
+                    )
                     raise raw.error(
                         vocabulary.shared_name(other, what),
-                        f"give it with --{other[1]}, or name the new {what} otherwise",
+                        f"{give}, or name the new {what} otherwise",
                     )
                 canonical = query.clean_name(name)
                 build.check_list_items(
@@ -1662,9 +1667,9 @@ def add_source(conn: sqlite3.Connection, fields: dict[str, Any]) -> tuple[str, b
     """Add one source (authors, title, publication, date, kind, url...); return its id and
     whether it was added (False: the database holds it already, as given)."""
     fields = {k: v for k, v in fields.items() if v is not None}
-    if not fields.get("id") and not (fields.get("authors") or fields.get("date")):
-        # nothing to make an id of: said as missing fields ("source 'source'" had named it)
-        raw = build.Raw("add source", "source", 0, {"id": "", **fields}, build.ROW_HINT)
+    if not fields.get("id") and not any(str(a).strip() for a in fields.get("authors") or []):
+        # no author to make an id of: said without one ("source 'source'" had named it)
+        raw = build.Raw("add source", "source", 0, {**fields, "id": "new-source"}, build.ROW_HINT)
         try:
             build.normalise(raw)
         except RusinoError as exc:
