@@ -342,6 +342,9 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["diff", "gamma", "all"], "(did you mean source:beta-2016?)"),  # an author's name
         (["diff", "spring 2013", "all"], "(a date is a side as 'date:spring 2013')"),
         (["diff", "2012-2013", "all"], "(a date is a side as date:2012-2013)"),
+        # ~ of no user: had been an internal error (RuntimeError: could not determine home)
+        (["diff", "~May 2012", "all"], "(a date is a side as 'date:~May 2012')"),
+        (["--db", "~nouser/x.sqlite", "timeline"], "no database at ~nouser/x.sqlite"),
         (["timeline", "--actor", "ann"], "(did you mean the source alpha-2013? give it with"),
         (
             ["timeline", "--actor", "enrgy"],

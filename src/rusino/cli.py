@@ -779,7 +779,9 @@ def sources_folder(value: str | None, option: bool = False) -> Path | None:
     unchecked."""
     if not value:
         return None
-    folder = Path(value).expanduser()
+    from rusino.db import user_path
+
+    folder = user_path(value)
     if not folder.is_dir():
         where = "RUSINO_SOURCES_DIR (or --sources)" if option else "RUSINO_SOURCES_DIR"
         raise RusinoError(

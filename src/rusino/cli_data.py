@@ -178,7 +178,7 @@ def db_init(
     """Create your own database, seeded with the bundled records, to add and import into."""
     import shlex
 
-    from rusino import store
+    from rusino import db, store
 
     # the database the user selected, as every other command takes it, else the default
     if path in ("", "-"):
@@ -194,7 +194,7 @@ def db_init(
         raise RusinoError(
             f"{selected} names a folder", f"give the database's file name: {folder}events.sqlite"
         )
-    target = Path(selected).expanduser() if selected else _app_dir() / "events.sqlite"
+    target = db.user_path(selected) if selected else _app_dir() / "events.sqlite"
     counts = store.init_database(target, empty=empty)
     what = "empty" if empty else f"{counts['events']} events, {counts['facts']} facts"
     typer.echo(f"created {target} ({what})", err=True)

@@ -48,6 +48,15 @@ def bundled_path() -> Path:
     return _REPO_DB if (_REPO_ROOT / "data").is_dir() else _PACKAGE_DB
 
 
+def user_path(text: str) -> Path:
+    """A path as typed, ~ for the home folder; ~name of no user (~May 2012, a date as the
+    tables write it) is kept as written (it had been an internal error)."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:
+        return Path(text)
+
+
 def resolve_path(option: str | None) -> Path:
     """The database to use: the --db option, else env RUSINO_DB, else the bundled one."""
     if option is not None:
@@ -55,10 +64,10 @@ def resolve_path(option: str | None) -> Path:
             raise RusinoError(
                 "--db is empty", "give a database path, or leave --db out for $RUSINO_DB"
             )
-        return Path(option).expanduser()
+        return user_path(option)
     env = os.environ.get("RUSINO_DB", "")
     if env:
-        return Path(env).expanduser()
+        return user_path(env)
     return bundled_path()
 
 

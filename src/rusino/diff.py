@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple, TextIO, TypeVar
 
 from rusino import query, render
+from rusino.db import user_path
 from rusino.errors import RusinoError, cut
 
 Row = dict[str, Any]
@@ -240,10 +241,10 @@ def parse_side(text: str) -> Side:
     if text[:3].lower() == "db:":  # (DB:mine.sqlite too, as Actor:Japan is a selector)
         if not text[3:]:
             raise RusinoError("db: needs a path", "e.g. db:~/my-events.sqlite")
-        return Side(text, "db", path=Path(text[3:]).expanduser())
+        return Side(text, "db", path=user_path(text[3:]))
     if _looks_like_selector(text):
         return Side(text, "selector", parse_selector(text))
-    path = Path(text).expanduser()
+    path = user_path(text)
     if path.is_dir():
         raise RusinoError(f"{text} is a directory", SIDE_HINT)
     if path.exists():  # a file, or a pipe: <(rusino timeline ...) is /dev/fd/63
