@@ -344,7 +344,6 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["diff", "2012-2013", "all"], "(a date is a side as date:2012-2013)"),
         # ~ of no user: had been an internal error (RuntimeError: could not determine home)
         (["diff", "~May 2012", "all"], "(a date is a side as 'date:~May 2012')"),
-        (["--db", "~nouser/x.sqlite", "timeline"], "no database at ~nouser/x.sqlite"),
         (["timeline", "--actor", "ann"], "(did you mean the source alpha-2013? give it with"),
         (
             ["timeline", "--actor", "enrgy"],
@@ -462,6 +461,13 @@ def test_db_init_under_a_file_says_it_is_no_folder(
         assert run(["db", "init", str(tmp_path / path)]) == 2
         err = capsys.readouterr().err
         assert err == f"rusino: {tmp_path / 'afile'} is a file, not a folder (pass another PATH)\n"
+
+
+def test_a_db_of_a_tilde_and_no_user_is_no_internal_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(["--db", "~nouser/x.sqlite", "timeline"]) == 2
+    assert "rusino: no database at ~nouser/x.sqlite" in capsys.readouterr().err
 
 
 def test_debug_shows_the_traceback(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
