@@ -392,6 +392,10 @@ def test_add_errors_name_the_options_not_a_file_s_fields(fixture_db: Path) -> No
         ["timeline", "--actor", "Japan", "-f", "jsonl"],
         ["timeline", "--actor", "Japan", "-f", "json"],  # had been "a JSON line without an id"
         ["diff", "actor:Japan", "actor:Vietnam", "--only", "left"],  # the id after the mark
+        # its id column, by the header (they had been "no event or fact with id '|'", 'side')
+        ["timeline", "--actor", "Japan", "-f", "markdown"],
+        ["diff", "actor:Japan", "actor:Vietnam", "--only", "left", "-f", "tsv", "--headers"],
+        ["diff", "actor:Japan", "actor:Vietnam", "--only", "left", "-f", "json"],
     ],
 )
 def test_show_reads_the_ids_of_a_listing_from_stdin(fixture_db: Path, listing: list[str]) -> None:
@@ -462,3 +466,17 @@ def test_show_dash_refuses_utf16_in_one_line(fixture_db: Path) -> None:
         2,
         b"rusino: stdin is UTF-16 text, not UTF-8 (pipe it through iconv -f UTF-16 -t UTF-8)\n",
     )  # fmt: skip
+
+
+def test_show_dash_reads_a_csv_record_over_lines(fixture_db: Path, tmp_path: Path) -> None:
+    """A quote over two lines: its second line had been taken for an id."""
+    mine = tmp_path / "mine.sqlite"
+    mine.write_bytes(fixture_db.read_bytes())
+    add = ["add", "event", "--date", "2014", "--summary", "Over lines", "--actor", "China",
+           "--topic", "trade", "--source", "alpha-2013", "--quote", "two\nlines"]  # fmt: skip
+    assert rusino(mine, *add, RUSINO_SOURCES_DIR="").returncode == 0
+    listed = rusino(mine, "timeline", "-f", "csv").stdout
+    p = subprocess.run([*RUSINO, "show", "-", "-f", "jsonl"], env=env(mine), input=listed,
+                       capture_output=True, text=True, check=False)  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    assert "2014-over-lines" in [json.loads(line)["id"] for line in p.stdout.splitlines()]

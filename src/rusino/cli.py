@@ -562,10 +562,38 @@ def facts(
     _output(rows, render.FACTS, fmt, headers, words, save)
 
 
+def _ids_in(data: Any) -> list[str]:
+    """The ids of records in parsed JSON: a record, a list of them, or a diff's object (its
+    lists of records, and the figures of its pairs)."""
+    if isinstance(data, dict):
+        if "id" in data:
+            return [str(data["id"])]
+        return [
+            i for value in data.values() if isinstance(value, list | dict) for i in _ids_in(value)
+        ]
+    if isinstance(data, list):
+        return [i for item in data for i in _ids_in(item)]
+    return []
+
+
+def _ids_of_rows(rows: list[list[str]]) -> list[str]:
+    """The ids of a table's rows: the column its header names id (or a diff's of figures,
+    left_id and right_id); without a header the first (after a diff's mark)."""
+    if not rows:
+        return []
+    header = [cell.strip() for cell in rows[0]]
+    columns = [i for i, name in enumerate(header) if name in ("id", "left_id", "right_id")]
+    if columns:
+        return [row[i] for row in rows[1:] for i in columns if i < len(row) and row[i].strip()]
+    marks = ("<", ">", "=", "~")
+    return [row[1] if row[0] in marks and len(row) > 1 else row[0] for row in rows if row]
+
+
 def _ids_from_stdin() -> list[str]:
     """The ids of a listing piped in: each line's first field (tsv, a diff's after its mark;
     csv, a header's "id" left out), its "id" (jsonl, json), or its words (id1 id2)."""
     import csv
+    import io
     import json
 
     if sys.stdin.isatty():
@@ -585,27 +613,28 @@ def _ids_from_stdin() -> list[str]:
         text = data.decode("utf-8-sig")  # (a byte-order mark, as Windows tools write, skipped)
     except UnicodeDecodeError:
         raise RusinoError("stdin is not UTF-8 text", "pipe it through iconv -t UTF-8") from None
-    if text.lstrip()[:1] in ("[", "{"):  # a json array, or one object over lines (show -f json)
+    if text.lstrip()[:1] in ("[", "{"):  # json: a listing, an object, a diff's
         try:
-            whole = json.loads(text)
-            items = whole if isinstance(whole, list) else [whole]
-            return [str(item["id"]) for item in items]
-        except (ValueError, KeyError, TypeError):
+            return _ids_in(json.loads(text))
+        except ValueError:
             pass  # jsonl, one object a line
+    lines = [line for line in text.splitlines() if line.strip()]
     ids: list[str] = []
-    for n, line in enumerate(text.splitlines(), start=1):
-        if line.lstrip().startswith("{"):
+    if lines and lines[0].lstrip().startswith("{"):
+        for n, line in enumerate(lines, start=1):
             try:
-                ids.append(str(json.loads(line)["id"]))
-            except (ValueError, KeyError, TypeError):
+                ids += _ids_in(json.loads(line))
+            except ValueError:
                 raise RusinoError(f"stdin, line {n}: not a JSON object with an id") from None
-        elif "\t" in line:
-            fields = line.split("\t")
-            ids.append(fields[1] if fields[0] in ("<", ">", "=", "~") else fields[0])
-        elif "," in line:
-            ids.append(next(csv.reader([line]))[0])
-        else:
-            ids.extend(line.split())
+    elif lines and lines[0].lstrip().startswith("|"):  # markdown: its header names the column
+        rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in lines]
+        ids = _ids_of_rows([r for r in rows if not set("".join(r)) <= set("-: ")])
+    elif lines and "\t" not in lines[0] and "," in lines[0]:  # csv (a record may span lines)
+        ids = _ids_of_rows(list(csv.reader(io.StringIO(text))))
+    elif lines and "\t" in lines[0]:
+        ids = _ids_of_rows([line.split("\t") for line in lines])
+    else:
+        ids = [word for line in lines for word in line.split()]
     ids = [i.strip() for i in ids if i.strip() and i.strip() != "id"]
     if not ids:
         raise RusinoError("show -: no ids on stdin", "pipe a listing in, or give the ids")
