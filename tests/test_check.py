@@ -278,3 +278,22 @@ def test_texts_a_write_refuses_are_problems(fixture_db: Path) -> None:
     assert has_line(problems, NAVAL, "summary holds a control character (U+001B)")
     assert has_line(problems, TRADE, "subject holds a line break (U+000A)")
     assert not has_line(problems, NAVAL, "quote holds")
+
+
+def test_every_texts_characters_are_checked(fixture_db: Path) -> None:
+    """Authors, urls and aliases had been left out of the rule (and authors that are no JSON
+    made export an internal error)."""
+    corrupt(
+        fixture_db,
+        "UPDATE sources SET authors = '[\"Ann Alpha' || char(27) || '\"]' WHERE id = 'alpha-2013'",
+        "UPDATE sources SET url = 'http://x' || char(10) WHERE id = 'beta-2016'",
+        "UPDATE topic_aliases SET alias = alias || char(27) WHERE rowid = 1",
+    )
+    problems = check_database(fixture_db)
+    assert has_line(problems, "source alpha-2013", "authors holds a control character")
+    assert has_line(problems, "source beta-2016", "url holds a line break (U+000A)")
+    assert has_line(problems, "topic ", "alias holds a control character")
+    corrupt(fixture_db, "UPDATE sources SET authors = 'Ann' WHERE id = 'alpha-2013'")
+    assert has_line(
+        check_database(fixture_db), "source alpha-2013", "authors is not a JSON list of names"
+    )
