@@ -499,6 +499,18 @@ def test_a_utf16_side_is_said_so(
     assert "side.jsonl is UTF-16" in line and "text, not UTF-8 (convert it first: iconv" in line
 
 
+def test_a_utf16_stdin_side_is_said_so(fixture_db: Path) -> None:
+    """It had been "stdin, line 1: not a JSON object"."""
+    env = os.environ | {"RUSINO_DB": str(fixture_db)}
+    utf16 = timeline_jsonl(fixture_db).encode("utf-16")
+    p = subprocess.run([*RUSINO, "diff", "-", "all"], env=env, input=utf16, capture_output=True,
+                       check=False)  # fmt: skip
+    assert (p.returncode, p.stderr) == (
+        2,
+        b"rusino: stdin is UTF-16 text, not UTF-8 (pipe it through iconv -f UTF-16 -t UTF-8)\n",
+    )
+
+
 def test_diff_csv_is_spreadsheet_safe(
     capsys: pytest.CaptureFixture[str], fixture_db: Path, tmp_path: Path
 ) -> None:

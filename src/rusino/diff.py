@@ -45,7 +45,7 @@ from typing import Any, Literal, NamedTuple, TextIO, TypeVar
 
 from rusino import query, render
 from rusino.db import user_path
-from rusino.errors import RusinoError, cut
+from rusino.errors import RusinoError, cut, wide_encoding
 
 Row = dict[str, Any]
 Kind = Literal["events", "facts"]
@@ -725,8 +725,6 @@ def _database(side: Side, sources: Sources) -> Iterator[sqlite3.Connection]:
 
 
 def _wide(path: Path) -> str | None:
-    from rusino.errors import wide_encoding
-
     try:
         with path.open("rb") as fh:
             return wide_encoding(fh.read(8))
@@ -749,6 +747,13 @@ def load_side(side: Side, options: Filters, sources: Sources, kind: Kind) -> lis
         with _database(side, sources) as conn:
             return _query(conn, f, kind)
     if side.kind == "stdin":  # (a byte-order mark, as Windows tools write, skipped)
+        peek = getattr(getattr(sources.stdin, "buffer", None), "peek", None)
+        encoding = wide_encoding(peek(8)[:8]) if peek else None
+        if encoding:  # (it had been "stdin, line 1: not a JSON object")
+            raise RusinoError(
+                f"stdin is {encoding} text, not UTF-8",
+                f"pipe it through iconv -f {encoding} -t UTF-8",
+            )
         lines = iter(sources.stdin)
         first = next(lines, "").removeprefix("\ufeff")
         rows = read_rows(itertools.chain([first], lines), "stdin", kind)
@@ -770,6 +775,11 @@ def load_side(side: Side, options: Filters, sources: Sources, kind: Kind) -> lis
                 raise RusinoError(
                     f"{side.label} is a database, not a file of records",
                     f"did you mean db:{side.label}?",
+                ) from None
+            if isinstance(e, UnicodeDecodeError):  # a pipe, <(...): its bytes read once
+                raise RusinoError(
+                    f"{side.label} is not UTF-8 text",
+                    "convert it first, e.g. iconv -f UTF-16 -t UTF-8 for Windows' Unicode",
                 ) from None
             raise RusinoError(f"cannot read {side.label}: {e}", _FILE_HINT) from None
     if f == Filters():
