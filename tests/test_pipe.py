@@ -480,3 +480,31 @@ def test_show_dash_reads_a_csv_record_over_lines(fixture_db: Path, tmp_path: Pat
                        capture_output=True, text=True, check=False)  # fmt: skip
     assert p.returncode == 0, p.stderr
     assert "2014-over-lines" in [json.loads(line)["id"] for line in p.stdout.splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("stdin", "said"),
+    [
+        ("{}", "stdin: not a JSON record with an id"),  # (it had been taken for no ids, exit 0)
+        ('[{"foo": 1}]', "stdin: not a JSON record with an id"),
+        ('{"x": 1}\n{"id": "a"}\n', "stdin, line 1: not a JSON record with an id"),
+        ("[]", "show -: no ids on stdin"),  # as an empty tsv is
+    ],
+)
+def test_show_dash_refuses_json_records_without_ids(
+    fixture_db: Path, stdin: str, said: str
+) -> None:
+    p = subprocess.run([*RUSINO, "show", "-"], env=env(fixture_db), input=stdin,
+                       capture_output=True, text=True, check=False)  # fmt: skip
+    assert (p.returncode, p.stdout) == (2, "") and said in p.stderr
+
+
+def test_show_dash_reads_a_figures_diff_piped(fixture_db: Path) -> None:
+    """Its subject had been taken for an id."""
+    listing = rusino(fixture_db, "diff", "--facts", "source:alpha-2013", "source:beta-2016")
+    assert listing.stdout
+    show = [*RUSINO, "show", "-", "-f", "jsonl"]
+    p = subprocess.run(show, env=env(fixture_db), input=listing.stdout, capture_output=True,
+                       text=True, check=False)  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    assert all(json.loads(line)["type"] == "fact" for line in p.stdout.splitlines())

@@ -562,36 +562,53 @@ def facts(
     _output(rows, render.FACTS, fmt, headers, words, save)
 
 
-def _ids_in(data: Any) -> list[str]:
+def _ids_in(data: Any, where: str = "stdin") -> list[str]:
     """The ids of records in parsed JSON: a record, a list of them, or a diff's object (its
-    lists of records, and the figures of its pairs)."""
-    if isinstance(data, dict):
-        if "id" in data:
-            return [str(data["id"])]
-        return [
-            i for value in data.values() if isinstance(value, list | dict) for i in _ids_in(value)
-        ]
+    lists of records, and the figures of its pairs, with their left and right); any other
+    object is refused (actors' records had been taken for none)."""
     if isinstance(data, list):
-        return [i for item in data for i in _ids_in(item)]
-    return []
+        return [i for item in data for i in _ids_in(item, where)]
+    if isinstance(data, dict) and "id" in data:
+        return [str(data["id"])]
+    if isinstance(data, dict) and {"left_only", "pairs", "left", "right"} & data.keys():
+        return [
+            i
+            for key, value in data.items()
+            if isinstance(value, list | dict) and key != "fields"
+            for i in _ids_in(value, where)
+        ]
+    raise RusinoError(f"{where}: not a JSON record with an id", "pipe a listing of events or facts")
 
 
 def _ids_of_rows(rows: list[list[str]]) -> list[str]:
     """The ids of a table's rows: the column its header names id (or a diff's of figures,
     left_id and right_id); without a header the first (after a diff's mark)."""
+    from rusino.diff import FACT_DIFF_FIELDS
+
     if not rows:
         return []
     header = [cell.strip() for cell in rows[0]]
     columns = [i for i, name in enumerate(header) if name in ("id", "left_id", "right_id")]
     if columns:
         return [row[i] for row in rows[1:] for i in columns if i < len(row) and row[i].strip()]
-    marks = ("<", ">", "=", "~")
-    return [row[1] if row[0] in marks and len(row) > 1 else row[0] for row in rows if row]
+    if {"side", "subject"} <= set(header):  # (a figures diff's markdown: no id column)
+        raise RusinoError(
+            "the listing piped in has no id column", "pipe it with --format tsv or jsonl"
+        )
+    ids = []
+    sides = ("<", ">", "=", "~", "left", "right", "shared", "changed")  # a diff's, no header
+    for row in rows:
+        if row and row[0] in sides and len(row) == len(FACT_DIFF_FIELDS):  # figures: both ids
+            ids += [row[3], row[8]]
+        elif row:
+            ids.append(row[1] if row[0] in sides and len(row) > 1 else row[0])
+    return [i for i in ids if i.strip()]
 
 
 def _ids_from_stdin() -> list[str]:
     """The ids of a listing piped in: each line's first field (tsv, a diff's after its mark;
     csv, a header's "id" left out), its "id" (jsonl, json), or its words (id1 id2)."""
+    import contextlib
     import csv
     import io
     import json
@@ -613,17 +630,18 @@ def _ids_from_stdin() -> list[str]:
         text = data.decode("utf-8-sig")  # (a byte-order mark, as Windows tools write, skipped)
     except UnicodeDecodeError:
         raise RusinoError("stdin is not UTF-8 text", "pipe it through iconv -t UTF-8") from None
-    if text.lstrip()[:1] in ("[", "{"):  # json: a listing, an object, a diff's
-        try:
-            return _ids_in(json.loads(text))
-        except ValueError:
-            pass  # jsonl, one object a line
     lines = [line for line in text.splitlines() if line.strip()]
     ids: list[str] = []
-    if lines and lines[0].lstrip().startswith("{"):
+    whole: Any = None
+    if text.lstrip()[:1] in ("[", "{"):  # json: a listing, an object, a diff's
+        with contextlib.suppress(ValueError):  # (else jsonl, one object a line)
+            whole = json.loads(text)
+    if whole is not None:
+        ids = _ids_in(whole)
+    elif lines and lines[0].lstrip().startswith("{"):
         for n, line in enumerate(lines, start=1):
             try:
-                ids += _ids_in(json.loads(line))
+                ids += _ids_in(json.loads(line), f"stdin, line {n}")
             except ValueError:
                 raise RusinoError(f"stdin, line {n}: not a JSON object with an id") from None
     elif lines and lines[0].lstrip().startswith("|"):  # markdown: its header names the column
