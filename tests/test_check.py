@@ -293,7 +293,8 @@ def test_every_texts_characters_are_checked(fixture_db: Path) -> None:
     assert has_line(problems, "source alpha-2013", "authors holds a control character")
     assert has_line(problems, "source beta-2016", "url holds a line break (U+000A)")
     assert has_line(problems, "topic ", "alias holds a control character")
-    corrupt(fixture_db, "UPDATE sources SET authors = 'Ann' WHERE id = 'alpha-2013'")
-    assert has_line(
-        check_database(fixture_db), "source alpha-2013", "authors is not a JSON list of names"
-    )
+    for authors in ("Ann", '"Ann"', "[]", '[""]', "[1]", "null"):  # what import refuses
+        corrupt(fixture_db, f"UPDATE sources SET authors = '{authors}' WHERE id = 'alpha-2013'")
+        assert has_line(
+            check_database(fixture_db), "source alpha-2013", "authors is not a JSON list of names"
+        ), authors

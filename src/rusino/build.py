@@ -441,6 +441,21 @@ def _check_characters(raw: Raw, name: str, text: str) -> None:
         )
 
 
+def authors_of(stored: Any) -> list[str] | None:
+    """A source's authors as stored (a JSON list of names), or None when they are not one
+    (another tool's edit): check reports it, export refuses to write it."""
+    try:
+        authors = json.loads(stored, strict=False)
+    except (ValueError, TypeError):
+        return None
+    ok = (
+        isinstance(authors, list)
+        and authors
+        and all(isinstance(a, str) and a.strip() for a in authors)
+    )
+    return authors if ok else None
+
+
 def shown(value: Any) -> str:
     """A value as a message quotes it: a text as Python writes it ('gas'), anything else as
     JSON (true, null, ["1"]), as the file it came from had it; long ones cut."""

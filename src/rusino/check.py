@@ -223,11 +223,11 @@ def _texts(conn: sqlite3.Connection) -> Iterator[str]:
             for name, value in zip(fields, row[1:], strict=True):
                 texts = [str(value or "")]
                 if name == "authors":
-                    try:
-                        texts = [str(a) for a in json.loads(value, strict=False)]
-                    except (ValueError, TypeError):  # (export had been an internal error)
+                    authors = build.authors_of(value)
+                    if authors is None:  # (export had written, or failed on, what import refuses)
                         yield f"{row[0]}: authors is not a JSON list of names"
                         continue
+                    texts = authors
                 for text in texts:
                     bad = build.bad_character(name, text)
                     if bad:

@@ -35,14 +35,13 @@ def rows(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
     columns = ", ".join(_SOURCE_COLUMNS)
     for values in conn.execute(f"SELECT {columns} FROM sources ORDER BY id").fetchall():
         row: dict[str, Any] = {"type": "source", **dict(zip(_SOURCE_COLUMNS, values, strict=True))}
-        try:
-            row["authors"] = json.loads(row["authors"])
-        except ValueError:  # (written by another tool: `rusino check` says so)
+        row["authors"] = build.authors_of(row["authors"])
+        if row["authors"] is None:  # (written by another tool: `rusino check` says so)
             raise RusinoError(
                 f"source {row['id']}: its authors are not a JSON list of names",
                 "run `rusino check`, and correct it with another SQLite tool",
                 ExitCode.ERROR,
-            ) from None
+            )
         row["notes"] = [{"number": n, "text": t} for n, t in _notes(conn, row["id"])]
         yield row
     for what, extra in (("actor", "kind, country"), ("topic", "description")):
