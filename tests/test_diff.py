@@ -499,6 +499,16 @@ def test_a_utf16_side_is_said_so(
     assert "side.jsonl is UTF-16" in line and "text, not UTF-8 (convert it first: iconv" in line
 
 
+def test_a_utf16_pipe_side_is_said_so(fixture_db: Path, tmp_path: Path) -> None:
+    """<(...) in UTF-16LE without a mark had been "not rusino JSON (Expecting property...)"."""
+    side = tmp_path / "le.jsonl"
+    side.write_bytes(timeline_jsonl(fixture_db).encode("utf-16-le"))
+    cmd = f"{shlex.join([*RUSINO, 'diff'])} <(cat {shlex.quote(str(side))}) all"
+    p = subprocess.run(["bash", "-c", cmd], env=os.environ | {"RUSINO_DB": str(fixture_db)},
+                       capture_output=True, text=True, check=False)  # fmt: skip
+    assert p.returncode == 2 and "is UTF-16LE text, not UTF-8" in p.stderr
+
+
 def test_a_utf16_stdin_side_is_said_so(fixture_db: Path) -> None:
     """It had been "stdin, line 1: not a JSON object"."""
     env = os.environ | {"RUSINO_DB": str(fixture_db)}

@@ -313,6 +313,12 @@ def _json_rows(lines: Iterable[str], label: str) -> Iterator[tuple[int, Any]]:
             break
     else:
         return
+    if "\x00" in line:  # UTF-16 without a mark, through a pipe (a file is looked at first)
+        encoding = "UTF-16BE" if line.startswith("\x00") else "UTF-16LE"
+        raise RusinoError(
+            f"{label} is {encoding} text, not UTF-8",
+            f"convert it first: iconv -f {encoding} -t UTF-8",
+        )
     if line.lstrip().startswith("[") or not _one_line_object(line):
         # a JSON array (--format json), or one object over lines (show ID --format json)
         text = line + "".join(rest for _, rest in numbered)
