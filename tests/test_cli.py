@@ -332,6 +332,9 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["facts", "-1e3"], "No such option: -1e3 (a word that starts with - is read as an"),
         (["timeline", "gas"], "(to search for words, give --search gas)"),
         (["timeline", "gas", "pipeline"], "give --search 'gas pipeline')"),  # every word
+        # the search's own word kept (it had been --search pipeline, gas dropped)
+        (["timeline", "--search", "gas", "pipeline"], "give --search 'gas pipeline')"),
+        (["timeline", "-q", "zz1", "OR", "zz2"], "give --search 'zz1 OR zz2')"),
         (["timeline", "gas", "oil pipeline"], """give --search 'gas "oil pipeline"')"""),
         (["timeline", "--actor", "alpha-2013"], "(alpha-2013 is a source: give it with --source,"),
         (

@@ -1041,6 +1041,11 @@ def _usage_line(e: click_exceptions.ClickException) -> str:
 
         # `timeline gas "oil pipeline"`: words are no arguments there; a phrase stays one
         words = [f'"{w}"' if " " in w else w for w in _words(ctx)] or [extra[1]]
+        # `--search gas pipeline`: the search's own word first (it had been dropped)
+        _, args = _command_args(ctx)
+        given = [b for a, b in itertools.pairwise(args) if a in ("--search", "-q")]
+        given += [a.split("=", 1)[1] for a in args if a.startswith("--search=")]
+        words = [*given[-1:], *words]
         return f"{message} (to search for words, give --search {shlex.quote(' '.join(words))})"
     if (
         isinstance(e, click_exceptions.NoSuchOption)
