@@ -651,8 +651,8 @@ def _ids_from_stdin() -> list[str]:
         ids = _ids_of_rows(list(csv.reader(io.StringIO(text))))
     elif lines and "\t" in lines[0]:
         ids = _ids_of_rows([line.split("\t") for line in lines])
-    else:
-        ids = [word for line in lines for word in line.split()]
+    else:  # ids as words ("id", as a one-column csv quotes its header, a header too)
+        ids = [word.strip('"') for line in lines for word in line.split()]
     ids = [i.strip() for i in ids if i.strip() and i.strip() != "id"]
     if not ids:
         raise RusinoError("show -: no ids on stdin", "pipe a listing in, or give the ids")
