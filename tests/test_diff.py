@@ -509,6 +509,18 @@ def test_a_utf16_pipe_side_is_said_so(fixture_db: Path, tmp_path: Path) -> None:
     assert p.returncode == 2 and "is UTF-16LE text, not UTF-8" in p.stderr
 
 
+def test_a_latin1_stdin_side_is_refused(fixture_db: Path) -> None:
+    """It had been read through the C locale's escapes, its records then "changed"."""
+    env = os.environ | {"RUSINO_DB": str(fixture_db), "LC_ALL": "C"}
+    latin1 = timeline_jsonl(fixture_db).replace("Russia", "R\u00e9ssia").encode("latin-1")
+    p = subprocess.run([*RUSINO, "diff", "-", "all"], env=env, input=latin1, capture_output=True,
+                       check=False)  # fmt: skip
+    assert (p.returncode, p.stderr) == (
+        2,
+        b"rusino: stdin, line 1: not UTF-8 (convert it first, e.g. iconv -f latin1 -t UTF-8)\n",
+    )
+
+
 def test_a_utf16_stdin_side_is_said_so(fixture_db: Path) -> None:
     """It had been "stdin, line 1: not a JSON object"."""
     env = os.environ | {"RUSINO_DB": str(fixture_db)}

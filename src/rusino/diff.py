@@ -730,6 +730,18 @@ def _database(side: Side, sources: Sources) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
+def _utf8_lines(buffer: Any) -> Iterator[str]:
+    """stdin's lines, UTF-8 strictly (Latin-1 had been read through a C locale's escapes, and
+    its records compared as changed)."""
+    for n, raw in enumerate(buffer, start=1):
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise RusinoError(
+                f"stdin, line {n}: not UTF-8", "convert it first, e.g. iconv -f latin1 -t UTF-8"
+            ) from None
+
+
 def _wide(path: Path) -> str | None:
     try:
         with path.open("rb") as fh:
@@ -760,7 +772,8 @@ def load_side(side: Side, options: Filters, sources: Sources, kind: Kind) -> lis
                 f"stdin is {encoding} text, not UTF-8",
                 f"pipe it through iconv -f {encoding} -t UTF-8",
             )
-        lines = iter(sources.stdin)
+        buffer = getattr(sources.stdin, "buffer", None)
+        lines = _utf8_lines(buffer) if buffer is not None else iter(sources.stdin)
         first = next(lines, "").removeprefix("\ufeff")
         rows = read_rows(itertools.chain([first], lines), "stdin", kind)
     else:
@@ -785,7 +798,7 @@ def load_side(side: Side, options: Filters, sources: Sources, kind: Kind) -> lis
             if isinstance(e, UnicodeDecodeError):  # a pipe, <(...): its bytes read once
                 raise RusinoError(
                     f"{side.label} is not UTF-8 text",
-                    "convert it first, e.g. iconv -f UTF-16 -t UTF-8 for Windows' Unicode",
+                    "convert it first, e.g. iconv -f latin1 -t UTF-8",
                 ) from None
             raise RusinoError(f"cannot read {side.label}: {e}", _FILE_HINT) from None
     if f == Filters():
