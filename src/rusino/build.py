@@ -6,7 +6,6 @@ Pure core: no typer, no rich. Imports sqlite-utils and edtf, so only `rusino db 
 
 from __future__ import annotations
 
-import calendar
 import contextlib
 import difflib
 import hashlib
@@ -29,6 +28,7 @@ from edtf import parse_edtf, struct_time_to_date
 from edtf.parser import parser_classes as edtf_classes
 
 from rusino import figures, query
+from rusino.dates import past_month
 from rusino.db import (
     BUNDLE_MARK,
     BUSY_TIMEOUT,
@@ -149,9 +149,8 @@ def date_bounds(edtf_string: str) -> tuple[str, str, str]:
 def _no_such_day(edtf_string: str) -> str:
     """Why a day the calendar lacks is none (2013-02-29: February 2013 has 28 days), or ''."""
     for y, m, d in re.findall(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})", edtf_string):
-        if 1 <= int(m) <= 12 and int(d) > calendar.monthrange(int(y), int(m))[1]:
-            days = calendar.monthrange(int(y), int(m))[1]
-            return f"has no such day: {calendar.month_name[int(m)]} {y} has {days} days"
+        if why := past_month(int(y), int(m), int(d)):
+            return f"has no such day: {why}"
     return ""
 
 

@@ -618,14 +618,12 @@ def _ids_from_stdin() -> list[str]:
             "show - reads ids from stdin, which is a terminal",
             "pipe them in: rusino timeline --actor Japan | rusino show -",
         )
-    from rusino.errors import wide_encoding
+    from rusino.errors import not_utf8, wide_encoding
 
     data = sys.stdin.buffer.read()
     encoding = wide_encoding(data[:8])
     if encoding:
-        raise RusinoError(
-            f"stdin is {encoding} text, not UTF-8", f"pipe it through iconv -f {encoding} -t UTF-8"
-        )
+        raise not_utf8("stdin", encoding)
     try:
         text = data.decode("utf-8-sig")  # (a byte-order mark, as Windows tools write, skipped)
     except UnicodeDecodeError:

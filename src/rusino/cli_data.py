@@ -809,22 +809,14 @@ def import_(
 def _not_utf16(handle: Any, name: str, file: str) -> None:
     """A file in UTF-16 or UTF-32 (as Windows tools may save one), said in one line: it had been
     "not UTF-8" for its first line and "not valid JSON" for every other."""
-    import shlex
-
-    from rusino.errors import wide_encoding
+    from rusino.errors import not_utf8, wide_encoding
 
     encoding = wide_encoding(handle.peek(8)[:8] if hasattr(handle, "peek") else b"")
     if encoding is None:
         return
     if file != "-":
         handle.close()
-    convert = f"iconv -f {encoding} -t UTF-8"
-    raise RusinoError(
-        f"{name} is {encoding} text, not UTF-8: nothing written",
-        f"convert it first: {convert} {shlex.quote(file)} > utf8-copy"
-        if file != "-"
-        else f"pipe it through {convert}",
-    )
+    raise not_utf8(name, encoding, file if file != "-" else "", ": nothing written")
 
 
 class _progress:

@@ -63,14 +63,16 @@ def _check_day(text: str, year: int, month: int, day: int) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise RusinoError(f"no such date: {text!r}", _no_such_day(year, month, day)) from None
+        raise RusinoError(
+            f"no such date: {text!r}", past_month(year, month, day) or ACCEPTED
+        ) from None
 
 
-def _no_such_day(year: int, month: int, day: int) -> str:
-    """Why a day is none (February 2013 has 28 days), or the forms taken."""
-    if 1 <= month <= 12 and day > calendar.monthrange(year, month)[1]:
-        return f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"
-    return ACCEPTED
+def past_month(year: int, month: int, day: int) -> str:
+    """Why a day past its month's end is none ("February 2013 has 28 days"), else ''."""
+    if 1 <= month <= 12 and day > (days := calendar.monthrange(year, month)[1]):
+        return f"{calendar.month_name[month]} {year} has {days} days"
+    return ""
 
 
 def _bound(year: int, month: int | None, day: int | None, end: bool) -> str:

@@ -45,7 +45,7 @@ from typing import Any, Literal, NamedTuple, TextIO, TypeVar
 
 from rusino import query, render
 from rusino.db import user_path
-from rusino.errors import RusinoError, cut, wide_encoding
+from rusino.errors import RusinoError, cut, not_utf8, wide_encoding
 
 Row = dict[str, Any]
 Kind = Literal["events", "facts"]
@@ -314,11 +314,7 @@ def _json_rows(lines: Iterable[str], label: str) -> Iterator[tuple[int, Any]]:
     else:
         return
     if "\x00" in line:  # UTF-16 without a mark, through a pipe (a file is looked at first)
-        encoding = "UTF-16BE" if line.startswith("\x00") else "UTF-16LE"
-        raise RusinoError(
-            f"{label} is {encoding} text, not UTF-8",
-            f"convert it first: iconv -f {encoding} -t UTF-8",
-        )
+        raise not_utf8(label, "UTF-16BE" if line.startswith("\x00") else "UTF-16LE")
     if line.lstrip().startswith("[") or not _one_line_object(line):
         # a JSON array (--format json), or one object over lines (show ID --format json)
         text = line + "".join(rest for _, rest in numbered)
@@ -697,10 +693,13 @@ class Table(NamedTuple):
         return map(query.event_from_columns, (r for r in every if r[0] in ids))
 
 
-def _facts_sum(conn: sqlite3.Connection) -> int:
-    from rusino import build
-
-    return build.digest_sum(conn, "facts")
+def _figures(conn: sqlite3.Connection) -> list[list[Any]]:
+    """A database's figures with their links, in key order, to tell two databases' apart
+    (read here: build's digests would import build, and edtf and sqlite-utils with it)."""
+    return [
+        conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+        for table in ("facts", "fact_actors", "fact_topics", "fact_notes")
+    ]
 
 
 def bulk_events(conn: sqlite3.Connection, f: Filters) -> list[Row]:
@@ -765,14 +764,10 @@ def load_side(side: Side, options: Filters, sources: Sources, kind: Kind) -> lis
         with _database(side, sources) as conn:
             return _query(conn, f, kind)
     if side.kind == "stdin":  # (a byte-order mark, as Windows tools write, skipped)
-        peek = getattr(getattr(sources.stdin, "buffer", None), "peek", None)
-        encoding = wide_encoding(peek(8)[:8]) if peek else None
+        buffer = getattr(sources.stdin, "buffer", None)  # (none: a test's StringIO)
+        encoding = wide_encoding(buffer.peek(8)[:8]) if buffer is not None else None
         if encoding:  # (it had been "stdin, line 1: not a JSON object")
-            raise RusinoError(
-                f"stdin is {encoding} text, not UTF-8",
-                f"pipe it through iconv -f {encoding} -t UTF-8",
-            )
-        buffer = getattr(sources.stdin, "buffer", None)
+            raise not_utf8("stdin", encoding)
         lines = _utf8_lines(buffer) if buffer is not None else iter(sources.stdin)
         first = next(lines, "").removeprefix("\ufeff")
         rows = read_rows(itertools.chain([first], lines), "stdin", kind)
@@ -781,10 +776,7 @@ def load_side(side: Side, options: Filters, sources: Sources, kind: Kind) -> lis
         # (a pipe, <(rusino timeline ...), is not read twice: only a file is looked at first)
         encoding = _wide(side.path) if side.path.is_file() else None
         if encoding:  # (it had been the codec's own words, or "not rusino JSON")
-            raise RusinoError(
-                f"{side.label} is {encoding} text, not UTF-8",
-                f"convert it first: iconv -f {encoding} -t UTF-8 {shlex.quote(side.label)}",
-            )
+            raise not_utf8(side.label, encoding, side.label)
         try:
             # utf-8-sig: a byte-order mark, as Windows tools write, is skipped (as import does)
             with side.path.open(encoding="utf-8-sig") as fh:
@@ -1179,7 +1171,7 @@ def diff(
                 tables = [Table(c, *w) for c, w in zip(conns, wheres, strict=True)]
                 result = compare_tables(tables[0], tables[1], labels, only)
                 if all(w == ("1", []) for w in wheres):  # whole databases: their figures too
-                    result.figures_differ = _facts_sum(lc) != _facts_sum(rc)
+                    result.figures_differ = _figures(lc) != _figures(rc)
                 return result
         nothing: list[Row] = []
         rows = _each_side(

@@ -44,3 +44,17 @@ def wide_encoding(start: bytes) -> str | None:
     if all(p[:1] == b"\x00" and p[1:] != b"\x00" for p in pairs):
         return "UTF-16BE"
     return None
+
+
+def not_utf8(label: str, encoding: str, path: str = "", written: str = "") -> RusinoError:
+    """The one line for text in another encoding (wide_encoding's): said, with the iconv that
+    converts a file (``path``) or that a pipe goes through."""
+    import shlex
+
+    convert = f"iconv -f {encoding} -t UTF-8"
+    hint = (
+        f"convert it first: {convert} {shlex.quote(path)} > utf8-copy"
+        if path
+        else f"pipe it through {convert}"
+    )
+    return RusinoError(f"{label} is {encoding} text, not UTF-8{written}", hint)

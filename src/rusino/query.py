@@ -294,14 +294,13 @@ def _shown_otherwise(conn: sqlite3.Connection, name: str) -> str:
     import shlex
 
     key = alias_key(name)
-    for kind, sql in _NAMED.items():
-        found = conn.execute(sql, (key,)).fetchone()
-        if found is not None:
-            listed = shlex.quote(str(found[0]))
-            lists = f"`rusino timeline --{kind} {listed}` lists its events"
+    for kind in _NAMED:
+        named = _named(conn, kind, key)
+        if named is not None:
+            lists = f"`rusino timeline --{kind} {shlex.quote(named)}` lists its events"
             if kind == "source":
                 lists = f"`rusino sources` shows it, {lists}"
-            return f"{found[0]} is {_A[kind]}: {lists}"
+            return f"{named} is {_A[kind]}: {lists}"
     source = source_named(conn, key)  # show Singh: the author of singh-2016
     if source:
         lists = f"`rusino timeline --source {source}` lists its events"
@@ -353,12 +352,18 @@ _NAMED = {  # what names an actor, a topic or a source exactly, by its key
 _A = {"actor": "an actor", "topic": "a topic", "source": "a source"}
 
 
+def _named(conn: sqlite3.Connection, kind: str, key: str) -> str | None:
+    """The actor, topic or source that key (an alias_key) names exactly, or None."""
+    found = conn.execute(_NAMED[kind], (key,)).fetchone()
+    return None if found is None else str(found[0])
+
+
 def named_as_other(conn: sqlite3.Connection, kind: str, key: str) -> tuple[str, str] | None:
     """(name, other kind) when key is the name (not an alias) of a topic where an actor is
     meant, or of an actor where a topic is; else None."""
     other = "topic" if kind == "actor" else "actor"
-    found = conn.execute(_NAMED[other], (key,)).fetchone()
-    return (str(found[0]), other) if found and alias_key(str(found[0])) == key else None
+    name = _named(conn, other, key)
+    return (name, other) if name is not None and alias_key(name) == key else None
 
 
 def _give(kind: str, name: str) -> str:
@@ -372,12 +377,12 @@ def _give(kind: str, name: str) -> str:
 def _named_otherwise(conn: sqlite3.Connection, key: str, kind: str) -> str:
     """The hint for a name given as one kind that names another (--topic Japan: an actor),
     or ''."""
-    for other, sql in _NAMED.items():
-        found = conn.execute(sql, (key,)).fetchone() if other != kind else None
-        if found is not None:
+    for other in _NAMED:
+        name = _named(conn, other, key) if other != kind else None
+        if name is not None:
             # (an actor for a topic and back: "not a topic"; the sources' ids are no names)
             unlike = f", not {_A[kind]}" if "source" not in (kind, other) else ""
-            return f"{found[0]} is {_A[other]}{unlike}: {_give(other, str(found[0]))}"
+            return f"{name} is {_A[other]}{unlike}: {_give(other, name)}"
     return ""
 
 
