@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
-from rusino.figures import disagreement, numbers_in, parse_number
+from rusino.figures import Asked, disagreement, numbers_in, parse_number, query_figures
 
 
 @pytest.mark.parametrize(
@@ -137,3 +139,21 @@ def test_parse_number_refuses(text: str) -> None:
     """float() reads the first four (1000, 12, nan, inf) and makes the next two inf and 0."""
     with pytest.raises(ValueError):
         parse_number(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "rest"),
+    [
+        ("> 20 million t", Asked(2e7, math.inf, True, True), "  t"),
+        (">= USD 15 billion", Asked(1.5e10, math.inf, True, False), " USD "),
+        ("trade <$80bn", Asked(-math.inf, 8e10, True, True), "trade $ "),
+        ("\u2264 7,000", Asked(-math.inf, 7000.0, False, False), " "),
+        ("> 16 to 20 billion", Asked(1.6e10, 2e10, True, False), ">  "),  # a range: no comparison
+        ("80 billion", Asked(8e10, 8e10, True, False), " "),
+    ],
+)
+def test_a_comparison_asks_for_the_figures_beyond_it(text: str, asked: Asked, rest: str) -> None:
+    """`facts over 20 million t` had asked for 20 million tonnes exactly (the query reader
+    makes "over" >); the comparison's sign is not left in the text, a currency is."""
+    found, left = query_figures(text)
+    assert (found, left.split()) == ([asked], rest.split())

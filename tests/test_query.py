@@ -355,6 +355,30 @@ def test_units_holding_a_scale_are_read_with_it() -> None:
         ("25-million tons", [COAL]),
         ("about 25 million tons", [COAL]),  # a qualifier asks for the figure (had: nothing)
         ("nearly 1,400 km", [PIPELINE]),
+        # a comparison: the figures beyond its number (over 20 million t had asked for 20
+        # million); the qualifier decides at the number itself
+        ("over 20 million t", [COAL]),
+        ("over 25 million tons", [COAL]),  # "more than 25 million"
+        ("under 25 million tons", []),
+        ("at most 25 million t", []),
+        ("at least 25 million t", [COAL]),
+        ("more than 100 billion", []),
+        ("over 1400 km", [PIPELINE]),  # a range reaches over it
+        ("under 1400 km", [PIPELINE]),
+        ("under 1300 km", []),
+        ("at most 1300 km", [PIPELINE]),
+        ("under 80 billion", [JETS, TRADE, PIPELINE, COAL]),  # "almost USD80 billion" is under it
+        ("at least 80 billion", []),
+        ("< $80bn", [TRADE]),
+        ("<= 80 billion USD", [TRADE]),
+        ("trade under 80 billion", [TRADE, COAL]),  # coal imports are trade
+        ("over 30", [JETS, TRADE, PIPELINE, COAL]),  # taken as written: "more than 30"
+        (">30", [JETS, TRADE, PIPELINE, COAL]),
+        ("> 31", [TRADE, PIPELINE, COAL]),  # the numbers stated: "more than 30" is not
+        ("≥ 1e10", [TRADE]),
+        ("2012-2013", [JETS, TRADE, PIPELINE]),  # two years: the figures of that period
+        ("2015 to 2016", [COAL]),
+        ("49pc", []),  # read as 49 per cent: the fixture has none
     ],
 )
 def test_facts_by_their_figures(conn: sqlite3.Connection, text: str, expected: list[str]) -> None:

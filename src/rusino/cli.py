@@ -466,7 +466,7 @@ def facts(
             metavar="[QUERY]...",
             show_default=False,
             help="Words matched against subject, quote, topics and actors (trade, gas, Vietnam);"
-            " a figure by its value (80 billion, 1,300 km, 49%).",
+            " a figure by its value (80 billion, 1,300 km, 49%) or beyond one (over 20 million t).",
         ),
     ] = None,
     unit: Annotated[

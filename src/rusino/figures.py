@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import NamedTuple
 
 _SCALES = {
     "thousand": 1e3,
@@ -173,12 +174,29 @@ _SUFFIX = {"b": 1e9, "k": 1e3}  # attached, as people type them: 80B, 400b, 7k
 LARGEST = 1e18  # a figure beyond this is no figure a search means (10**300 matched all)
 
 
-def query_figures(text: str) -> tuple[list[tuple[float, float, bool]], str]:
-    """The figures a search text names ("80 billion", "USD13.5 bn", "7,000", "42.7%", 8e10),
-    each as (low, high, whether its size is given: a scale word, or written out as 8e10), low
-    and high the ends of a range ("70 to 90 billion") or the number twice, and the text left
-    without them. A year after a word of time ("in 2012") is no figure, nor a number
-    inside a word (S-400, m3), nor one beyond LARGEST: they stay in the text."""
+# a comparison before a figure ("> 20 million", ">= $15bn": the query's reader makes "over",
+# "at least", "under", "up to" these), a currency code or symbol between them
+_COMPARED = re.compile(
+    r"(>=|<=|[<>\u2265\u2264])\s*(?:US\$|[$\u20ac\u00a3\u00a5]|[A-Z]{3}\s*)?$", re.IGNORECASE
+)
+
+
+class Asked(NamedTuple):
+    """A figure a search names: the values low..high it asks for (one number twice; a
+    comparison's open end infinite), whether its size is given (a scale word, or written out
+    as 8e10), and whether a comparison's end is left out (over 20: not 20 itself)."""
+
+    low: float
+    high: float
+    sized: bool
+    strict: bool = False
+
+
+def query_figures(text: str) -> tuple[list[Asked], str]:
+    """The figures a search text names ("80 billion", "USD13.5 bn", "7,000", "42.7%", 8e10,
+    "70 to 90 billion", "> 20 million"), and the text left without them. A year after a word
+    of time ("in 2012") is no figure, nor a number inside a word (S-400, m3), nor one beyond
+    LARGEST: they stay in the text."""
     years = [m.span() for m in _YEAR.finditer(text)]
     found: list[tuple[int, int, float, float | None]] = []  # start, end, number, scale
     for m in _SCIENTIFIC.finditer(text):
@@ -199,22 +217,31 @@ def query_figures(text: str) -> tuple[list[tuple[float, float, bool]], str]:
             scale, end = _SUFFIX[after[0].lower()], end + 1
         found.append((m.start(), end, number, scale))
     found = sorted(f for f in found if abs(f[2] * (f[3] or 1.0)) <= LARGEST)
-    out: list[tuple[float, float, bool]] = []
+    out: list[Asked] = []
     rest = []
     at = 0
     i = 0
     while i < len(found):
         start, end, number, scale = found[i]
         high = number
+        compared = _COMPARED.search(text, at, start)
         if i + 1 < len(found) and _RANGE.match(text[end : found[i + 1][0]]):
             _, end, high, upper = found[i + 1]  # "16 to 20 billion": one range
             scale = scale or upper
             high *= upper or scale or 1.0
             i += 1
+            compared = None
         else:
             high *= scale or 1.0
-        out.append((number * (scale or 1.0), high, scale is not None))
-        rest.append(text[at:start])
+        low = number * (scale or 1.0)
+        sign = ""
+        if compared:  # "> 20 million": above it; "<= 5": up to it
+            sign = compared.group(1)
+            low, high = (low, math.inf) if sign[0] in ">\u2265" else (-math.inf, high)
+            rest.append(text[at : compared.start()] + text[compared.end(1) : start])
+        else:
+            rest.append(text[at:start])
+        out.append(Asked(low, high, scale is not None, sign in (">", "<")))
         at = end
         i += 1
     rest.append(text[at:])

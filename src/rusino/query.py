@@ -88,13 +88,17 @@ error. A number is a whole word (200 is not the start of 2008).
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterator, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rusino.errors import ExitCode, RusinoError, cut
+
+if TYPE_CHECKING:
+    from rusino import figures
 
 Row = dict[str, Any]
 
@@ -862,7 +866,7 @@ def _facts_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> s
     if plain_words(text) is None:  # an FTS5 expression: text only
         return _text_matching(conn, text, params)
     text = _figure_words(text)
-    found: list[tuple[float, float, bool]] = []
+    found: list[figures.Asked] = []
     rest = text
     if any(c.isdigit() for c in text):  # (figures' patterns compiled only for a number)
         from rusino import figures
@@ -876,7 +880,7 @@ def _facts_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> s
         # a unit gives a bare number its size ("1.4 km" is not 1,400 km), but a currency:
         # money is written in billions (USD80 is "USD80 billion")
         sized = bool(units) and not any(_CURRENCY.fullmatch(u) for u in units)
-        terms += [_figure_matching(conn, lo, hi, s, sized, params) for lo, hi, s in found]
+        terms += [_figure_matching(conn, asked, sized, params) for asked in found]
     if units:  # "1,300 km", "$2.17 billion", "pipeline km": the unit, not a word of the text
         terms.append(f"f.unit IN ({', '.join('?' * len(units))})")
         params += units
@@ -900,15 +904,25 @@ _SCALED_UNITS = (
     (re.compile(r"(?<![\w-])-([$\u20ac\u00a3\u00a5])(?=\d)"), r"\1-"),  # -$80bn: below zero
     (re.compile(r"(?<=\d)-(?=[^\W\d_])"), " "),
     (re.compile(r"\bper-cent\b", re.I), "per cent"),
+    (re.compile(r"(?<=\d)\s*(?:pc|pct)\b", re.I), " per cent"),  # 49pc
     # a qualifier before a figure asks for the figure ("about 80 billion" had been the word
-    # "about" in the text, and found nothing)
-    (
-        re.compile(
-            r"\b(?:about|around|approximately|roughly|some|nearly|almost|over|under|more than"
-            r"|less than|up to)\s+(?=[$\u20ac\u00a3\u00a5]?\d)",
-            re.I,
-        ),
-        "",
+    # "about" in the text, and found nothing); a comparison, for the figures beyond it
+    # ("over 20 million t" had asked for 20 million)
+    *(
+        (
+            re.compile(
+                rf"(?<![\w>=<])(?:{words})\s*(?=(?:US\$|[$\u20ac\u00a3\u00a5]|[A-Z]{{3}}\s*)?\d)",
+                re.I,
+            ),
+            sign,
+        )
+        for words, sign in (
+            (r"about|around|approximately|roughly|some|nearly|almost|circa|~", ""),
+            (r"at least|no less than|not less than|no fewer than", ">= "),
+            (r"at most|up to|no more than|not more than", "<= "),
+            (r"over|more than|above|greater than|exceeding|in excess of", "> "),
+            (r"under|less than|below|fewer than", "< "),
+        )
     ),
 )
 
@@ -974,24 +988,41 @@ _CURRENCY = re.compile(r"[A-Z]{3}")  # a currency code: USD, EUR
 
 
 def _figure_matching(
-    conn: sqlite3.Connection, low: float, high: float, scaled: bool, unit: bool, params: list[Any]
+    conn: sqlite3.Connection, asked: figures.Asked, unit: bool, params: list[Any]
 ) -> str:
     """A fact whose value (or range) meets low..high (one number twice: holds it), to a part in
     a billion; a number whose size is not given (no scale word, no unit) also in thousands to
     trillions, as a figure is written (80: "USD80 billion"), or as a whole number of its text
-    ("27 trade contracts"; not the 2 of 2.17); one that may be a year (2012), also a figure of
-    that year."""
+    ("27 trade contracts"; not the 2 of 2.17); one that may be a year (2012), or two (2012-2013),
+    also a figure of that period. A comparison (over 20 million) is of the numbers a figure
+    states, its qualifier deciding at the number itself: "more than 25 million" is over 25
+    million, "almost 80 billion" under 80 billion, "about 80 billion" neither."""
+    low, high, scaled, strict = asked
+    if math.isinf(low) or math.isinf(high):
+        above = math.isinf(high)
+        end = low if above else high
+        slack = abs(end) * 1e-9 * (1 if above else -1)  # (to a part in a billion)
+        # the figure's end beyond the number; or at it, where its qualifier allows: over 25
+        # for "more than 25" alone, under 80 for "almost 80" (or "less than"), at least 80
+        # for all the others
+        edge, beyond, at = (
+            ("coalesce(f.value_max, f.value)", ">", ">=") if above else ("f.value", "<", "<=")
+        )
+        towards = "'more-than'" if above else "'almost', 'less-than'"
+        away = "'almost', 'less-than'" if above else "'more-than'"
+        qualified = f"f.qualifier IN ({towards})" if strict else f"f.qualifier NOT IN ({away})"
+        params += [end + slack, end - slack]
+        return f"({edge} {beyond} ? OR ({edge} {at} ? AND {qualified}))"
     terms = []
     for scale in (1.0,) if scaled or unit else _SCALED:  # (sized by a scale word or a unit)
         lo, hi = low * scale, high * scale
         terms.append("(f.value <= ? AND coalesce(f.value_max, f.value) >= ?)")
         params += [hi + abs(hi) * 1e-9, lo - abs(lo) * 1e-9]
-    if scaled or low < 0 or low != high:
-        return "(" + " OR ".join(terms) + ")"
-    if low.is_integer() and 1000 <= low <= 2999:  # ("km 2013": the km figures of 2013 too)
+    years = [n for n in (low, high) if n.is_integer() and 1000 <= n <= 2999]
+    if not scaled and len(years) == 2 and low <= high:  # ("km 2013": its figures of 2013 too)
         terms.append("(f.date_end >= ? AND f.date_start <= ?)")
-        params += [f"{int(low)}-01-01", f"{int(low)}-12-31"]
-    if unit:
+        params += [f"{int(low)}-01-01", f"{int(high)}-12-31"]
+    if scaled or low < 0 or low != high or unit:
         return "(" + " OR ".join(terms) + ")"
     written = f"{int(low)}" if low.is_integer() else f"{low:g}"
     terms.append(
