@@ -569,3 +569,31 @@ def test_fact_bars_fit_the_terminal(
     assert len(bars) == conn.execute("SELECT count(*) FROM facts").fetchone()[0]
     for (subject,) in conn.execute("SELECT subject FROM facts"):
         assert any(line.startswith(subject[:12]) for line in lines), subject
+
+
+def test_lanes_by_source_say_nothing_of_several_sources(fixture_db: Path) -> None:
+    """`chart --lanes --by source` noted that "an event with several sources is on each of
+    their rows": an event has one source."""
+    from rich.console import Console
+
+    conn = sqlite3.connect(fixture_db)
+    rows = list(query.timeline(conn, TimelineFilter()))
+    for by, noted in (("source", False), ("actor", True)):
+        out = io.StringIO()
+        console = Console(file=out, width=80, color_system=None, legacy_windows=False)
+        draw.draw_lanes(chart.lanes(rows, by=by), console)  # type: ignore[arg-type]
+        assert ("is on each of their rows" in out.getvalue()) is noted
+
+
+def test_a_lone_empty_period_says_none() -> None:
+    """One empty year between two others was its bare label, as if the drawing had failed."""
+    from rich.console import Console
+
+    rows = [ev("a", "2013", "2013-01-01", "2013-12-31", "year"),
+            ev("b", "2015", "2015-01-01", "2015-12-31", "year")]  # fmt: skip
+    for side in (False, True):
+        out = io.StringIO()
+        console = Console(file=out, width=80, color_system=None, legacy_windows=False)
+        draw.draw_chart(chart.count(rows, by="none" if not side else "actor"), console, side=side)
+        lines = out.getvalue().splitlines()
+        assert [line.split() for line in lines if line.startswith("2014")] == [["2014", "none"]]

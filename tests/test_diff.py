@@ -387,7 +387,7 @@ def test_colour_on_a_terminal_only_with_table(fixture_db: Path) -> None:
         (["nowhere.jsonl", "all"], "no such file 'nowhere.jsonl'"),
         (["db:/no/such.sqlite", "all"], "no database at /no/such.sqlite"),
         (["-", "-"], "only one side can be -"),
-        (["all", "all", "--within"], "--within needs --from or --to"),
+        (["all", "all", "--within"], "--within needs --from or --to, or a side with dates"),
         (["all", "all", "--from", "2014", "--to", "2012"], "--from 2014 is after --to 2012"),
         (["all", "all", "--only", "both"], "Invalid value for '--only'"),
     ],
@@ -1046,3 +1046,38 @@ def test_a_changed_fields_empty_side_is_said() -> None:
     assert core.changes_text({"value_max": (None, 2), "notes": ([], [3])}) == (
         "value_max: none → 2; notes: none → 3"
     )
+
+
+def test_within_takes_the_sides_dates(capsys: pytest.CaptureFixture[str], fixture_db: Path) -> None:
+    """`diff 2012 2013 --within` had been refused (--within needs --from or --to), though with
+    any --from/--to the sides' own dates were taken."""
+    out, _ = diff(capsys, fixture_db, "2012", "2013", "--within", code=1)
+    inside = {
+        mark: {
+            line.split("\t")[0]
+            for line in proc(
+                fixture_db, "timeline", "--from", y, "--to", y, "--within"
+            ).stdout.split("\n")
+            if line
+        }
+        for mark, y in (("<", "2012"), (">", "2013"))
+    }
+    both = inside["<"] & inside[">"]
+    got = [line.split("\t")[:2] for line in out.splitlines()]
+    assert {(m, i) for m, i in got} == {(m, i) for m, s in inside.items() for i in s - both}
+
+
+def test_a_bad_save_name_is_refused_before_comparing(
+    capsys: pytest.CaptureFixture[str], fixture_db: Path, tmp_path: Path
+) -> None:
+    """`diff db:A db:B --save d.txt` compared first, printing its figures note, then refused
+    the name: two lines on stderr."""
+    other = tmp_path / "other.sqlite"
+    other.write_bytes(fixture_db.read_bytes())
+    conn = sqlite3.connect(other)
+    conn.execute("UPDATE facts SET value = value + 1")  # (a figures note, were they compared)
+    conn.commit()
+    conn.close()
+    for extra in (["--save", "d.txt"], ["--save", "d.svg", "-f", "json"]):
+        line = fail(capsys, fixture_db, f"db:{fixture_db}", f"db:{other}", *extra)
+        assert "picture" in line

@@ -430,6 +430,10 @@ def test_an_empty_listing_on_a_terminal_says_so(fixture_db: Path, tmp_path: Path
     for args, said in (
         (["timeline", "--from", "2030"], "no events match"),
         (["search", "zzzz"], "no events or facts match"),
+        # a chart too (it had drawn nothing and said nothing)
+        (["chart", "--from", "2030"], "no events match"),
+        (["chart", "--lanes", "--from", "2030"], "no events match"),
+        (["facts", "--chart", "zzzz"], "no facts match"),
     ):
         leader, follower = pty.openpty()
         p = subprocess.run([*RUSINO, *args], env=env(fixture_db), stdout=follower,

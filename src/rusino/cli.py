@@ -339,29 +339,41 @@ def _chart_width() -> int:
     return max(MIN_CHART_WIDTH, draw.width_for(None))
 
 
+def _check_picture(fmt: Format | None, save: Path | None) -> None:
+    """Refuse a --format beside a picture, or a --save name no picture can have: before any
+    work (a diff had been compared, and its notes printed, before the name was refused)."""
+    if fmt not in (None, Format.table):
+        what = "--save saves" if save is not None else "this view is"
+        raise RusinoError(f"{what} a picture, not --format {fmt.value}", "drop --format")
+    if save is not None:
+        from rusino import draw
+
+        draw.check_save_path(save)
+
+
 def _draw(
     draw_fn: Callable[["Console"], int],
     fmt: Format | None,
     save: Path | None,
     width: int | None = None,
     title: str = "rusino",
+    what: str = "events",
 ) -> None:
     """Draw a view on the terminal, or with ``save`` into an SVG/HTML picture (rich's export).
 
-    ``draw_fn(console)`` draws and returns how much it drew (0: nothing, and no file is written).
+    ``draw_fn(console)`` draws and returns how much it drew (0: nothing, and no file is written;
+    on the terminal, stderr says that no `what` match, as a table's view does).
     """
     from rusino import draw
 
-    if fmt not in (None, Format.table):
-        what = "--save saves" if save is not None else "this view is"
-        raise RusinoError(f"{what} a picture, not --format {fmt.value}", "drop --format")
-    if save is not None:
-        draw.check_save_path(save)
+    _check_picture(fmt, save)
     drawn: list[int] = []
     _emit(lambda: drawn.append(draw.show(draw_fn, save=save, width=width, title=title)))
     if save is not None and drawn:
         said = f"saved {save}" if drawn[0] else f"rusino: nothing to draw: {save} not written"
         typer.echo(said, err=True)
+    elif drawn == [0] and sys.stdout.isatty():
+        typer.echo(f"no {what} match", err=True)
 
 
 def _output(
@@ -556,7 +568,8 @@ def facts(
         from rusino import draw
 
         width = None if save is not None else _chart_width()
-        _draw(lambda c: draw.draw_fact_bars(rows, c), fmt, save, width, "rusino facts --chart")
+        title = "rusino facts --chart"
+        _draw(lambda c: draw.draw_fact_bars(rows, c), fmt, save, width, title, what="facts")
         return
     words = query.highlight_words(text) if text else None
     _output(rows, render.FACTS, fmt, headers, words, save)

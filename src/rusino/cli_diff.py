@@ -20,6 +20,7 @@ from rusino.cli import (
     TopicOpt,
     WindowOpt,
     WithinOpt,
+    _check_picture,
     _connect,
     _draw,
     _emit,
@@ -116,11 +117,13 @@ def diff(
             "drop --quiet to see the differences, or drop the others",
             ExitCode.USAGE,
         )
+    if save is not None:
+        _check_picture(fmt, save)
     which = list(core.NOTHING) if quiet else [o.value for o in only or ()]
     if "-" in (left, right) and sys.stdin.isatty():  # it had waited without a word
         typer.echo("rusino: reading a side from stdin (end it with Ctrl-D)", err=True)
     try:
-        start, end = date_range(from_, to, within)
+        start, end = date_range(from_, to, within=False)  # (a side's dates may do: below)
         options = core.Filters(
             actors=tuple(actor or ()),
             topics=tuple(topic or ()),

@@ -1154,6 +1154,13 @@ def diff(
     if sides[0].kind == sides[1].kind == "stdin":
         raise RusinoError("only one side can be - (stdin)", "save the other to a file")
     labels = (sides[0].label, sides[1].label)
+    if options.within and not any(
+        options.start or options.end or s.filters.start or s.filters.end for s in sides
+    ):
+        raise RusinoError(
+            "--within needs --from or --to, or a side with dates",
+            "e.g. rusino diff 2012 2013 --within",
+        )
     # Hundreds of thousands of small dicts and lists, none of them cyclic: the cyclic collector
     # would rescan the growing heap again and again (half the time of a large diff) for nothing.
     collecting = gc.isenabled()

@@ -272,8 +272,8 @@ def draw_chart(chart: Chart, console: Console, *, side: bool = False) -> int:
             continue
         if side:
             shown = [(s, c) for s, c in zip(chart.series, values, strict=True) if c]
-            if not shown:
-                console.print(_text((p, "cyan")))
+            if not shown:  # (it had been the bare label: a drawing gone wrong, it looked)
+                console.print(_text((p.ljust(label_w) + " ", "cyan"), ("none", "dim")))
             for i, (s, c) in enumerate(shown):
                 glyph, style = looks[s]
                 label = p if i == 0 else ""
@@ -287,8 +287,7 @@ def draw_chart(chart: Chart, console: Console, *, side: bool = False) -> int:
                 glyph, style = looks[s]
                 t.append(glyph * w, style=style)
             total = sum(values)
-            if total:
-                t.append(f" {total}")
+            t.append(f" {total}" if total else "none", style="" if total else "dim")
             console.print(t)
         n += 1
     notes = []
@@ -404,7 +403,8 @@ def draw_lanes(lanes: Lanes, console: Console) -> int:
         notes.append(f"the years are folded into {len(blocks)} rows to fit {width} columns")
     if lanes.merged:
         notes.append(f"other: {len(lanes.merged)} more {what}s, each event once")
-    notes.append(f"an event with several {what}s is on each of their rows")
+    if what != "source":  # (an event has one source)
+        notes.append(f"an event with several {what}s is on each of their rows")
     _notes(console, notes)
     return n
 
