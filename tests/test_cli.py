@@ -310,6 +310,8 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["--since", "2012", "timeline"], "(did you mean timeline --from? it goes after"),
         (["facts", "-5"], "(a word that starts with - is read as an option: rusino facts -- -5)"),
         (["facts", "-80"], "No such option: -80 (a word"),  # the whole word (click reads -8 0)
+        (["facts", "-gas"], "in quotes: 'pipeline NOT gas')"),  # had been 'gas NOT gas'
+        (["facts", "-oil"], "in quotes: 'gas NOT oil')"),
         (["facts", "trade", "-80"], "rusino facts trade -- -80)"),  # with the words before
         # a name, not an id: had suggested the closest event id
         (

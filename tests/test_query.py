@@ -379,6 +379,12 @@ def test_units_holding_a_scale_are_read_with_it() -> None:
         ("2012-2013", [JETS, TRADE, PIPELINE]),  # two years: the figures of that period
         ("2015 to 2016", [COAL]),
         ("49pc", []),  # read as 49 per cent: the fixture has none
+        # as the tables write them (> 25 m t had found nothing), and Mt
+        ("25 m t", [COAL]),
+        ("> 25 m t", [COAL]),
+        ("25 Mt", [COAL]),
+        ("0.03", []),  # a fraction is not tried in thousands (it had been the 30 jets)
+        ("0.00003", []),
     ],
 )
 def test_facts_by_their_figures(conn: sqlite3.Connection, text: str, expected: list[str]) -> None:

@@ -1066,10 +1066,11 @@ def _usage_line(e: click_exceptions.ClickException) -> str:
         word = next((a for a in STATE.args if a[:2] == e.option_name and a[2:].isalpha()), "")
         if word:
             word = cut(word)
+            kept = "pipeline" if word[1:].casefold() == "gas" else "gas"  # (not gas NOT gas)
             return (
                 f"No such option: {word} (a word that starts with - is read as an option; to "
                 f"leave a word out of a search, write NOT before it, in quotes: "
-                f"'gas NOT {word[1:]}')"
+                f"'{kept} NOT {word[1:]}')"
             )
     if ctx is not None:
         return f"{message} (see '{ctx.command_path} --help')"

@@ -905,6 +905,9 @@ _SCALED_UNITS = (
     (re.compile(r"(?<=\d)-(?=[^\W\d_])"), " "),
     (re.compile(r"\bper-cent\b", re.I), "per cent"),
     (re.compile(r"(?<=\d)\s*(?:pc|pct)\b", re.I), " per cent"),  # 49pc
+    # as the tables write a million ("USD 550 m", "25 m t": it had found nothing), and Mt
+    (re.compile(r"(?<=\d)\s*m\b"), " million"),
+    (re.compile(r"(?<=\d)\s*Mt\b"), " million t"),
     # a qualifier before a figure asks for the figure ("about 80 billion" had been the word
     # "about" in the text, and found nothing); a comparison, for the figures beyond it
     # ("over 20 million t" had asked for 20 million)
@@ -1014,7 +1017,8 @@ def _figure_matching(
         params += [end + slack, end - slack]
         return f"({edge} {beyond} ? OR ({edge} {at} ? AND {qualified}))"
     terms = []
-    for scale in (1.0,) if scaled or unit else _SCALED:  # (sized by a scale word or a unit)
+    # (sized by a scale word or a unit; and 0.002 is no count of 2 in thousands)
+    for scale in (1.0,) if scaled or unit or abs(high) < 1 else _SCALED:
         lo, hi = low * scale, high * scale
         terms.append("(f.value <= ? AND coalesce(f.value_max, f.value) >= ?)")
         params += [hi + abs(hi) * 1e-9, lo - abs(lo) * 1e-9]
