@@ -65,6 +65,12 @@ from rusino.errors import ExitCode, RusinoError
         ("spring 2012/summer 2012", "2012-03-01", "2012-08-31"),
         ("Q4 2012/Q1 2013", "2012-10-01", "2013-03-31"),
         ("22/04/2012", "2012-04-22", "2012-04-22"),  # not an interval: a day, read by dateutil
+        # a hyphen beside a month's name, as people type an en dash (had been unreadable)
+        ("Oct-Dec 2012", "2012-10-01", "2012-12-31"),
+        ("Apr 2012-May 2012", "2012-04-01", "2012-05-31"),
+        ("22 Apr-3 May 2012", "2012-04-22", "2012-05-03"),
+        ("Sept.-Dec. 2012", "2012-09-01", "2012-12-31"),
+        ("spring-summer 2012", "2012-03-01", "2012-08-31"),
     ],
 )
 def test_parse_bound_whole_year_and_month(text: str, start: str, end: str) -> None:
@@ -235,3 +241,14 @@ def test_parse_range() -> None:
 )
 def test_display(edtf: str, words: str) -> None:
     assert display(edtf) == words
+
+
+def test_mixed_separators_are_refused_not_guessed() -> None:
+    """`--from 2012-04/06` had been read as 6 April 2012 (year, month, day with any of / . -)
+    where April to June was likely meant."""
+    with pytest.raises(RusinoError, match="cannot read the date '2012-04/06'") as info:
+        parse_bound("2012-04/06")
+    assert info.value.hint == "an interval gives both ends whole: 2012-04/2012-06"
+    for text in ("2012.04-06", "22/04-2012"):
+        with pytest.raises(RusinoError, match="cannot read"):
+            parse_bound(text)

@@ -150,6 +150,7 @@ def interval_ends(text: str) -> tuple[str, str] | None:
 _RANGE_SEP = re.compile(r"\s*[\u2013\u2014]\s*|\s+-\s+|\s+to\s+", re.I)
 _YEARS = re.compile(r"(\d{4})-(\d{4})")
 _DAYS_FIRST = re.compile(r"(\d{1,2})-(\d{1,2})\s+([^\W\d_]+\.?,?\s+\d{4})")  # 22-27 April 2012
+_WORD_DASH = re.compile(r"(?<=[^\W\d_.])\.?-(?=[\w])|(?<=\d)-(?=[^\W\d_])")
 _MONTH_FIRST = re.compile(r"([^\W\d_]+\.?)\s+(\d{1,2})-(\d{1,2}),?\s+(\d{4})")  # April 22-27, 2012
 
 
@@ -165,6 +166,12 @@ def human_range(text: str) -> tuple[str, str] | None:
     if m := _MONTH_FIRST.fullmatch(s):
         return f"{m[1]} {m[2]}, {m[4]}", f"{m[1]} {m[3]}, {m[4]}"
     parts = _RANGE_SEP.split(s)
+    if len(parts) == 1:  # Oct-Dec 2012, Apr 2012-May 2012: a hyphen beside a month's name
+        parts = _WORD_DASH.split(s)
+        if len(parts) != 2 or not all(re.search(r"[^\W\d_]", p) for p in parts):
+            return None
+        if not re.search(r"\d{4}", parts[1]):  # (2012-Q2 is a quarter, Q2-2012 too)
+            return None
     if len(parts) != 2 or not all(parts):
         return None
     left, right = (p.strip() for p in parts)
@@ -231,11 +238,17 @@ def _numbers_only(text: str, s: str) -> tuple[int, int | None, int | None]:
     2012.4.22, 2012/04), day first (22/04/2012, as Europe writes it) or month and year
     (04/2012). 04/05/2012 (4 May or 5 April?) and 05/13/2012 (month first) are refused with
     their readings, "1 2012" as unreadable: never guessed."""
-    parts = re.fullmatch(r"(\d+)[/.\-](\d+)(?:[/.\-](\d+))?", s)
+    parts = re.fullmatch(r"(\d+)([/.\-])(\d+)(?:\2(\d+))?", s)  # one separator throughout
     if parts is None:
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})/(\d{1,2})", s):  # 2012-04/06: April to June?
+            raise RusinoError(
+                f"cannot read the date {text!r}",
+                f"an interval gives both ends whole: {m[1]}-{m[2]}/{m[1]}-{m[3]}",
+            )
         raise RusinoError(f"cannot read the date {text!r}", ACCEPTED)
-    numbers = [int(n) for n in parts.groups() if n is not None]
-    widths = [len(n) for n in parts.groups() if n is not None]
+    groups = [parts[1], parts[3], parts[4]]
+    numbers = [int(n) for n in groups if n is not None]
+    widths = [len(n) for n in groups if n is not None]
     if widths[0] == 4 and all(w <= 2 for w in widths[1:]):  # year first, as ISO
         year, month, day = numbers[0], numbers[1], (numbers[2] if len(numbers) == 3 else None)
     elif widths[-1] == 4 and all(w <= 2 for w in widths[:-1]):  # the year last
