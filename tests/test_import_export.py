@@ -129,6 +129,12 @@ def test_round_trip(
     fact |= {"as_written": "a third", "date": "2013", "date_text": "2013", "kind": "estimate"}
     fact |= {"actors": ["Russia"], "topics": ["trade"], "source": "alpha-2013", "quote": "\rq"}
     store.add_record(conn, "fact", fact, store.Options())  # floats that 15 digits cannot hold
+    # beyond SQLite's integers, which csv writes out (200000000000000000000 had been refused
+    # back, "too large to store exactly"), and a float's smallest
+    huge = fact | {"subject": "Huge", "value": 2e20, "value_max": 1.5e300, "as_written": "a lot"}
+    store.add_record(conn, "fact", huge, store.Options())
+    tiny = huge | {"subject": "Tiny", "value": 5e-324, "value_max": None}
+    store.add_record(conn, "fact", tiny, store.Options())
     conn.close()
     original = digest(fixture_db)
     code, first, err = cli(capsys, "--db", str(fixture_db), "export", "--format", fmt)
@@ -144,7 +150,7 @@ def test_round_trip(
     assert (code, out) == (0, ""), err
     # jsonl and json hold the sources, actors and topics too (csv has events and facts only)
     vocab = "" if fmt == "csv" else "; 2 sources, 6 actors, 10 topics unchanged"
-    assert err.strip().endswith("12 added, 0 unchanged, 0 replaced" + vocab)
+    assert err.strip().endswith("14 added, 0 unchanged, 0 replaced" + vocab)
     assert digest(copy) == original  # nothing lost
     assert check_database(copy) == []
     code, second, _ = cli(capsys, "--db", str(copy), "export", "--format", fmt)
@@ -152,7 +158,7 @@ def test_round_trip(
     # importing again changes nothing: not a byte of the file
     before = copy.read_bytes()
     code, _, err = cli(capsys, "--db", str(copy), "import", str(file))
-    assert code == 0 and err.strip().endswith("0 added, 12 unchanged, 0 replaced" + vocab)
+    assert code == 0 and err.strip().endswith("0 added, 14 unchanged, 0 replaced" + vocab)
     assert copy.read_bytes() == before
 
 
@@ -489,9 +495,10 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
     "deeply nested json": ("[" * 100_000 + "]" * 100_000, "deep.json", "nested too deeply"),
     "deeply nested jsonl": ('{"a":' * 100_000 + "1" + "}" * 100_000, "bad.jsonl", "too deeply"),
     "value beyond INTEGER": (
-        json.dumps(FACT | {"value": 10**30, "value_max": None}) + "\n",
+        # (10**30 is a float's digits, as csv writes 1e+30: taken as that float)
+        json.dumps(FACT | {"value": 123456789012345678901, "value_max": None}) + "\n",
         "bad.jsonl",
-        "field 'value' is 1000000000000000000000000000000, too large to store exactly",
+        "field 'value' is 123456789012345678901, too large to store exactly",
     ),
     "csv column twice": (
         "type,id,id,date,summary\nevent,a,b,2013,x\n",

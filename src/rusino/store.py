@@ -1028,7 +1028,11 @@ class Validator:
             for name in ("value", "value_max"):
                 number = record[name]
                 if isinstance(number, int) and not -(2**63) <= number < 2**63:
-                    # beyond SQLite's INTEGER: as a float, it would not be the figure written
+                    # beyond SQLite's INTEGER: a float, where it is the figure written (as a
+                    # csv writes 2e+20: 200000000000000000000 had not been imported back)
+                    if _written_out(float(number)) == str(number):
+                        record[name] = float(number)
+                        continue
                     raise raw.error(
                         f"field {name!r} is {number}, too large to store exactly",
                         f"write it with an exponent ({float(number):.4g}) if it is a rounded "
@@ -1040,6 +1044,13 @@ class Validator:
             record["event"] = record["event"] or None
         record["inferred"], record["in_window"] = int(record["inferred"]), int(record["in_window"])
         return record
+
+
+def _written_out(number: float) -> str:
+    """A float's digits written out, as rusino's csv and tsv write it (render.cell)."""
+    from decimal import Decimal
+
+    return format(Decimal(repr(number)), "f")
 
 
 # --------------------------------------------------------------------------------------------
