@@ -150,3 +150,30 @@ def test_schema_version_matches_build(fixture_db: Path) -> None:
         assert row["value"] == str(db.SCHEMA_VERSION)
     finally:
         conn.close()
+
+
+def test_a_damaged_database_is_said_to_be(tmp_path: Path) -> None:
+    """A truncated database had been "not an SQLite database" (make one with db init), exit 2:
+    it is an SQLite file, damaged, and no new one is the fix."""
+    path = tmp_path / "mine.sqlite"
+    shutil.copyfile(db.bundled_path(), path)
+    with path.open("r+b") as fh:
+        fh.truncate(path.stat().st_size // 3)
+    with pytest.raises(RusinoError) as caught:
+        db.connect(path)
+    error = caught.value
+    assert error.message.startswith(f"{path} is damaged")
+    assert error.hint.endswith(f"sqlite3 {path} .recover") and error.code == ExitCode.ERROR
+
+
+def test_a_missing_schema_version_names_db_upgrade(tmp_path: Path) -> None:
+    """It had said `rusino db init` makes one; db upgrade writes the metadata again."""
+    path = tmp_path / "mine.sqlite"
+    shutil.copyfile(db.bundled_path(), path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM metadata WHERE key = 'schema_version'")
+    conn.close()
+    error = connect_error(path)
+    assert "schema_version rusino does not know (none)" in error.message
+    assert error.hint == f"write it again with `rusino --db {path} db upgrade`"
+    db.connect(path, old=True).close()  # (db upgrade's own connection takes it)

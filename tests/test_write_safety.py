@@ -464,3 +464,24 @@ def test_db_init_takes_the_selected_database_and_the_refusal_names_yours(tmp_pat
     assert p.returncode == 2 and f"yours, made by `rusino db init`, is {mine}" in p.stderr
     p = rusino("db", "upgrade", XDG_CONFIG_HOME=home)  # it had said "create your own"
     assert p.returncode == 2 and f"yours, made by `rusino db init`, is {mine}" in p.stderr
+
+
+def test_db_init_takes_an_empty_file_and_refuses_another_with_the_right_hint(
+    tmp_path: Path,
+) -> None:
+    """`f=$(mktemp); rusino db init "$f"` said "already exists ... use it as it is with --db",
+    and --db then said it was no rusino database: each message sent the user to the other."""
+    vacant = tmp_path / "made-by-mktemp.sqlite"
+    vacant.touch()
+    p = rusino("db", "init", str(vacant))
+    assert p.returncode == 0, p.stderr
+    assert sqlite3.connect(vacant).execute("SELECT count(*) FROM events").fetchone()[0] > 0
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database\n")
+    p = rusino("db", "init", str(text))
+    assert p.returncode == 2
+    assert p.stderr == (
+        f"rusino: {text} already exists (it is no database: pass another PATH, or remove it "
+        "first)\n"
+    )
+    assert text.read_text() == "not a database\n"

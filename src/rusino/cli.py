@@ -1295,6 +1295,15 @@ def _run(args: list[str], command: str | None, debug: bool) -> int:
             # a query that met another process's write, after connecting went through
             typer.echo(f"rusino: {e}: another process is writing (try again later)", err=True)
             return trouble
+        import sqlite3
+
+        if isinstance(e, sqlite3.DatabaseError) and "malformed" in str(e):  # found mid-query
+            typer.echo(
+                f"rusino: the database is damaged ({e}) (restore it from a copy, or recover "
+                "what is left with sqlite3's .recover)",
+                err=True,
+            )
+            return trouble
         if str(e).startswith(("no such column", "no such table")):
             # a file with rusino's table names but not its layout
             typer.echo(

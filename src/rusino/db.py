@@ -24,6 +24,15 @@ _REPO_DB = _REPO_ROOT / "data" / "events.sqlite"
 _BUILD_HINT = "make one with `rusino db init PATH`, or point --db / RUSINO_DB at a rusino database"
 
 
+def is_sqlite(path: Path) -> bool:
+    """Whether path is a file that starts as an SQLite database does."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
 def repo_data_dir() -> Path | None:
     """`<repo>/data` when running from a source checkout (it holds sources.toml), else None."""
     data = _REPO_ROOT / "data"
@@ -80,8 +89,8 @@ def is_busy(exc: BaseException) -> bool:
 
 def busy_error(path: Path | str) -> RusinoError:
     return RusinoError(
-        f"database is busy: another process is writing to {path}",
-        "try again when it has finished",
+        f"database is busy: another process is reading or writing {path}",
+        "try again when it has finished; a listing paused in a pipe (| less) holds it too",
         ExitCode.ERROR,
     )
 
@@ -170,6 +179,12 @@ def connect(
         conn.close()
         if is_busy(exc):
             raise busy_error(path) from None
+        if "malformed" in str(exc):  # an SQLite file, damaged: no new one is the fix
+            raise RusinoError(
+                f"{path} is damaged ({exc})",
+                f"restore it from a copy, or recover what is left: sqlite3 {path} .recover",
+                ExitCode.ERROR,
+            ) from None
         raise RusinoError(
             f"{path} is not an SQLite database ({exc})", _BUILD_HINT, ExitCode.USAGE
         ) from None
@@ -188,7 +203,9 @@ def connect(
         shown = repr(version) if version else "none"
         raise RusinoError(
             f"{path} has a schema_version rusino does not know ({shown})",
-            "a rusino database says its schema as a whole number; `rusino db init` makes one",
+            f"write it again with `rusino --db {path} db upgrade`"
+            if not version  # (its tables are there: db upgrade writes the metadata)
+            else "a rusino database says its schema as a whole number; `rusino db init` makes one",
             ExitCode.USAGE,
         )
     if version and int(version) > SCHEMA_VERSION:

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple, TextIO, TypeVar
 
 from rusino import query, render
-from rusino.db import user_path
+from rusino.db import is_sqlite, user_path
 from rusino.errors import RusinoError, cut, not_utf8, wide_encoding
 
 Row = dict[str, Any]
@@ -749,14 +749,6 @@ def _wide(path: Path) -> str | None:
         return None
 
 
-def _is_sqlite(path: Path) -> bool:
-    try:
-        with path.open("rb") as fh:
-            return fh.read(16) == b"SQLite format 3\x00"
-    except OSError:
-        return False
-
-
 def load_side(side: Side, options: Filters, sources: Sources, kind: Kind) -> list[Row]:
     """The rows of one side, with the command's filters applied."""
     f = options.merge(side.filters, side.label)
@@ -782,7 +774,7 @@ def load_side(side: Side, options: Filters, sources: Sources, kind: Kind) -> lis
             with side.path.open(encoding="utf-8-sig") as fh:
                 rows = read_rows(fh, side.label, kind)
         except (OSError, UnicodeDecodeError) as e:
-            if _is_sqlite(side.path):  # a database given as a file
+            if is_sqlite(side.path):  # a database given as a file
                 raise RusinoError(
                     f"{side.label} is a database, not a file of records",
                     f"did you mean db:{side.label}?",

@@ -309,10 +309,14 @@ def init_database(target: Path, *, empty: bool = False) -> dict[str, int]:
             f"{target} is a link to {os.readlink(target)}, which leads to no file",
             "remove the link, or pass another PATH",
         )
-    if target.exists():
+    # an empty file (mktemp's, touch's) holds nothing to lose: it is made the database
+    vacant = target.is_file() and not target.is_symlink() and target.stat().st_size == 0
+    if target.exists() and not vacant:
         raise RusinoError(
             f"{target} already exists",
-            "pass another PATH, or use it as it is with --db PATH",
+            "pass another PATH, or use it as it is with --db PATH"
+            if db.is_sqlite(target)
+            else "it is no database: pass another PATH, or remove it first",
         )
     if is_bundled(target):
         raise RusinoError(f"the bundled database is read-only ({target})", "pass another PATH")
@@ -339,7 +343,7 @@ def init_database(target: Path, *, empty: bool = False) -> dict[str, int]:
         finally:
             conn.close()
 
-    return build.write_atomically(target, write, "creating", replace=False)
+    return build.write_atomically(target, write, "creating", replace=vacant)
 
 
 class Upgrade(NamedTuple):
