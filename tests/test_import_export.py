@@ -446,6 +446,12 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
         "bad.jsonl",
         "bad.jsonl is UTF-16 text, not UTF-8: nothing written (convert it first: iconv -f UTF-16",
     ),
+    # the copy keeps its extension, so that import can tell its format (utf8-copy could not)
+    "utf-16 copy named": (
+        codecs.BOM_UTF16_LE + line().encode("utf-16-le"),
+        "b.jsonl",
+        "> utf8-b.jsonl)",
+    ),
     "utf-16 without a mark": (
         line().encode("utf-16-le"),
         "bad.jsonl",
@@ -509,12 +515,21 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
         b"type,id,date,summary,actors,topics,source,quote\n"
         b"event,a,2013,ok,Russia,energy,alpha-2013,q\nevent,b,2013,caf\xe9,Russia,energy,alpha-2013,q\n",
         "l.csv",
-        "l.csv:3: not UTF-8",
+        # with how to convert it (it had said nothing of a fix)
+        "l.csv:3: not UTF-8: nothing written (if it is Latin-1, convert it first: iconv -f "
+        "latin1 -t UTF-8",
     ),
+    # the rules' own message (csv's 128 KiB limit had called it "not valid CSV")
     "10 MB csv field": (
-        "type,id,quote\nevent,x," + "y" * 10_000_000 + "\n",
+        "type,id,date,summary,actors,topics,source,quote\n"
+        "event,x,2013,ok,Russia,energy,alpha-2013," + "y" * 10_000_000 + "\n",
         "big.csv",
-        "not valid CSV",
+        "field 'quote' is 10000000 characters long",
+    ),
+    "17 MiB csv field": (
+        "type,id,quote\nevent,x," + "y" * (17 << 20) + "\n",
+        "big.csv",
+        "big.csv:2: a cell longer than 16 MiB",
     ),
 }
 

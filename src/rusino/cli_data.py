@@ -792,8 +792,12 @@ def import_(
         with _writing(wait, dry_run) as conn, _progress(handle, size) as tracked:
             summary = store.import_or_dry_run(conn, tracked(rows), opts)
     except store.InvalidRows as exc:
+        if any(": not UTF-8" in problem for problem in exc.problems):  # (said how to fix)
+            from rusino.errors import convert
+
+            exc.hint = f"if it is Latin-1, {convert('latin1', file)}"
         if len(exc.problems) == 1 and exc.count == 1:  # one bad row: one line, as any bad input
-            raise RusinoError(f"{exc.problems[0]}: nothing written") from None
+            raise RusinoError(f"{exc.problems[0]}: nothing written", exc.hint) from None
         for problem in exc.problems:
             typer.echo(f"rusino: {problem}", err=True)
         raise

@@ -49,12 +49,16 @@ def wide_encoding(start: bytes) -> str | None:
 def not_utf8(label: str, encoding: str, path: str = "", written: str = "") -> RusinoError:
     """The one line for text in another encoding (wide_encoding's): said, with the iconv that
     converts a file (``path``) or that a pipe goes through."""
+    return RusinoError(f"{label} is {encoding} text, not UTF-8{written}", convert(encoding, path))
+
+
+def convert(encoding: str, path: str = "") -> str:
+    """How to convert a file (``path``; its copy keeps its extension, which import reads) or a
+    pipe from ``encoding`` to UTF-8."""
     import shlex
 
-    convert = f"iconv -f {encoding} -t UTF-8"
-    hint = (
-        f"convert it first: {convert} {shlex.quote(path)} > utf8-copy"
-        if path
-        else f"pipe it through {convert}"
-    )
-    return RusinoError(f"{label} is {encoding} text, not UTF-8{written}", hint)
+    iconv = f"iconv -f {encoding} -t UTF-8"
+    if not path or path == "-":
+        return f"pipe it through {iconv}"
+    copy = shlex.quote(f"utf8-{path.rpartition('/')[2]}")
+    return f"convert it first: {iconv} {shlex.quote(path)} > {copy}"

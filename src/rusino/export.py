@@ -471,6 +471,9 @@ def read_csv(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, st
     # bytes that are not UTF-8 are kept as lone surrogates (surrogateescape), so that the row
     # holding them is named, not the block the decoder happened to read them in
     text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    # a cell as long as a jsonl line may be, for the rules' own message on its length (csv's
+    # 128 KiB limit had called a 10 MB field "not valid CSV")
+    csv.field_size_limit(MAX_LINE)
     reader = csv.reader(text, strict=True)
     line = 1
     try:
@@ -538,7 +541,10 @@ def read_csv(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, st
     except UnicodeDecodeError:
         yield f"{name}:{line}", None, f"{name}:{line}: not UTF-8"
     except csv.Error as exc:
-        yield f"{name}:{line}", None, f"{name}:{line}: not valid CSV: {exc}"
+        if str(exc).startswith("field larger than field limit"):
+            yield f"{name}:{line}", None, f"{name}:{line}: a cell longer than {MAX_LINE >> 20} MiB"
+        else:
+            yield f"{name}:{line}", None, f"{name}:{line}: not valid CSV: {exc}"
     finally:
         text.detach()
 
