@@ -1170,3 +1170,44 @@ def test_an_export_refused_writes_nothing(
     """csv wrote its header, then the error: `> out.csv` kept half a file."""
     code, out, err = cli(capsys, "--db", str(fixture_db), "export", "-f", fmt, "--actor", "Japn")
     assert (code, out) == (2, "") and "unknown actor 'Japn'" in err
+
+
+def test_add_trims_the_spaces_around_its_texts(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--summary "  padded  "` and `--date "2013-05 "` had been stored with their spaces (the
+    date's wording too), and shown so in every listing."""
+    args = ["--db", str(fixture_db), "add", "event", "--date", "2013-05 ", "--summary", "  S  "]
+    args += ["--actor", " Russia", "--topic", "energy ", "--source", "alpha-2013", "--quote", " q "]
+    code, out, err = cli(capsys, *args)
+    assert code == 0, err
+    row = sqlite3.connect(fixture_db).execute(
+        "SELECT summary, quote, date, date_text, actor_list FROM events WHERE id = ?",
+        (out.strip(),),
+    )
+    assert row.fetchone() == ("S", "q", "2013-05", "2013-05", "Russia")
+
+
+def test_a_qualifier_in_another_spelling(
+    fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--qualifier About` and `more than` were refused with no suggestion, though --unit usd
+    and --kind Cost are taken as USD and cost."""
+    args = ["--db", str(fixture_db), "add", "fact", "--subject", "S", "--value", "1"]
+    args += ["--unit", "USD", "--kind", "cost", "--date", "2013", "--actor", "Russia"]
+    args += ["--topic", "energy", "--source", "alpha-2013", "--quote", "q"]
+    for given, stored in (("About", "about"), ("more than", "more-than"), ("UP_TO", "up-to")):
+        code, out, err = cli(capsys, *args, "--qualifier", given, "--id", f"q-{stored}")
+        assert code == 0, err
+        found = sqlite3.connect(fixture_db).execute(
+            "SELECT qualifier FROM facts WHERE id = ?", (out.strip(),)
+        )
+        assert found.fetchone() == (stored,)
+    code, _, err = cli(capsys, *args, "--qualifier", "abut")
+    assert code == 2 and "(did you mean 'about'?)" in err
+    fact = {"type": "fact", "subject": "S", "value": 1, "unit": "USD", "kind": "cost"}
+    fact |= {"date": "2013", "actors": ["Russia"], "topics": ["energy"], "source": "alpha-2013"}
+    fact |= {"quote": "q", "qualifier": "more than"}
+    path = bad_jsonl(tmp_path, json.dumps(fact) + "\n")
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
+    assert code == 2 and "(did you mean 'more-than'?)" in err

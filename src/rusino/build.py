@@ -745,14 +745,25 @@ def check_url(raw: Raw, url: str) -> None:
         raise raw.error(f"field 'url' is {url!r}, not a web address", hint)
 
 
+def qualifier_named(text: str) -> str:
+    """The qualifier a text names in another case or spelling (About, more than, up_to), or ''."""
+    folded = re.sub(r"[\s_-]+", "-", text.strip().casefold())
+    return folded if folded in QUALIFIERS else ""
+
+
 def check_figure(raw: Raw, record: dict[str, Any], *, zero_is_none: bool = True) -> None:
     """A fact's figure: its qualifier known, value_max None unless a range, the range in order,
     and the value one that its wording states (rusino.figures). In data/*.toml a value_max of
     0 means "not a range" (``zero_is_none``); an import or add says so with null instead, and
     its 0 is a value (-5 to 0)."""
     if record["qualifier"] not in QUALIFIERS:
+        given = str(record["qualifier"])
+        meant = qualifier_named(given) or next(
+            iter(difflib.get_close_matches(given.casefold(), QUALIFIERS, n=1)), ""
+        )
         raise raw.error(
-            f"field 'qualifier': {record['qualifier']!r} is not one of {', '.join(QUALIFIERS)}"
+            f"field 'qualifier': {given!r} is not one of {', '.join(QUALIFIERS)}",
+            f"did you mean {meant!r}?" if meant else None,
         )
     if zero_is_none and record["value_max"] == 0:
         record["value_max"] = None

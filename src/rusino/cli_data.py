@@ -410,9 +410,23 @@ def _options_hint(message: str, kind: str) -> str:
     return f"give {', '.join(options)}; {see}"
 
 
+def _trimmed(fields: dict[str, Any]) -> dict[str, Any]:
+    """Options' texts without the spaces around them, which a shell's quoting leaves ("  a
+    summary ", --date "2012-04-22 " had been stored so, and shown in every listing)."""
+    return {
+        name: value.strip()
+        if isinstance(value, str)
+        else [v.strip() if isinstance(v, str) else v for v in value]
+        if isinstance(value, list)
+        else value
+        for name, value in fields.items()
+    }
+
+
 def _add(kind: str, fields: dict[str, Any], opts: Any, wait: float) -> None:
     from rusino import build, store
 
+    fields = _trimmed(fields)
     with _writing(wait, opts.dry_run) as conn:
         try:
             rid, summary = store.add_record(conn, kind, fields, opts)
@@ -615,6 +629,8 @@ def add_fact(
     wait: WaitOpt = 5.0,
 ) -> None:
     """Add one figure; prints its id. On a terminal, missing fields are asked for."""
+    from rusino.build import qualifier_named
+
     opts = _options(new_actor, new_topic, actor_kind, dry_run, replace)
     _usable(wait, dry_run)
     actor, topic, source = _names_first(actor, topic, source, new_actor, new_topic)
@@ -642,7 +658,7 @@ def add_fact(
         "value": number(value),
         "value_max": number(value_max),
         "unit": unit,
-        "qualifier": qualifier,
+        "qualifier": qualifier_named(qualifier) or qualifier,  # (About, more than)
         "as_written": as_written,  # or made of the figure and its unit, as import makes it
         "date": edtf,
         "date_text": date_text or words,
@@ -711,7 +727,7 @@ def add_source(
     }
     with _writing(wait) as conn:
         try:
-            rid, added = store.add_source(conn, fields)
+            rid, added = store.add_source(conn, _trimmed(fields))
         except RusinoError as exc:
             if exc.hint != build.ROW_HINT:
                 raise
