@@ -375,10 +375,25 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         # a comma means and: swapping the years (the hint it had) makes no side either
         (
             ["diff", "2012,2013"],
-            "which never meet (a comma, or --from/--to, means and) (to take "
-            "either, give one range: 2012..2013)",
+            "which never meet (a comma means and) (to take either, give one range: 2012..2013)",
         ),
         (["diff", "2011,2012-06"], "give one range: 2011..2012-06)"),  # had been 2011..2012
+        # the side's dates against --from/--to: one range as the side would still meet them
+        (
+            ["diff", "2012", "2015", "--from", "2012", "--to", "2012"],
+            "side '2015' asks for dates in 2015-01-01..2015-12-31, outside --from/--to "
+            "(2012-01-01..2012-12-31) (--from and --to apply to both sides",
+        ),
+        # two sources in one side: it had blamed a --source never given
+        (
+            ["diff", "source:alpha-2013,source:beta-2016", "all"],
+            "names two sources, alpha-2013 and beta-2016, and an event has one (a comma means "
+            "and) (compare them as two sides: rusino diff source:alpha-2013 source:beta-2016)",
+        ),
+        # a date mistyped: its own trouble (it had been "did you mean source:...?")
+        (["diff", "all", "2012-Q5"], "and not a selector: cannot read the date '2012-Q5'"),
+        (["diff", "all", "201"], "cannot read the date '201': it needs a four-digit year"),
+        (["diff", "all", "windw"], "(did you mean window?)"),
         (["diff", "2014..2012", "all"], "2014 is after 2012 (swap them: 2012..2014)"),  # pastes
         (["diff", "2012-04-22,2012-04-25"], "give one range: 2012-04-22..2012-04-25)"),
         # unquoted, -oil is an option: said, with the NOT to write

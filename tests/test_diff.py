@@ -1081,3 +1081,18 @@ def test_a_bad_save_name_is_refused_before_comparing(
     for extra in (["--save", "d.txt"], ["--save", "d.svg", "-f", "json"]):
         line = fail(capsys, fixture_db, f"db:{fixture_db}", f"db:{other}", *extra)
         assert "picture" in line
+
+
+def test_side_keywords_in_any_case(capsys: pytest.CaptureFixture[str], fixture_db: Path) -> None:
+    """ALL and Window had been "no such file", though Actor:Japan was a selector."""
+    assert diff(capsys, fixture_db, "ALL", "Window", code=1) == diff(
+        capsys, fixture_db, "all", "window", code=1
+    )
+
+
+def test_an_empty_side_of_a_changed_field_is_none_on_the_terminal_too() -> None:
+    """The terminal had shown "comment:  → new comment", markdown "comment: none → ..."."""
+    from rusino import render_diff
+
+    lines = render_diff._field_lines({"comment": ("", "new"), "value_max": (2, None)})
+    assert [t.plain for t in lines] == ["comment: none → new", "value_max: 2 → none"]

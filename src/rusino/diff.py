@@ -96,9 +96,17 @@ class Filters(NamedTuple):
     search: str | None = None
     window: bool = False
 
-    def merge(self, other: Filters, label: str) -> Filters:
-        """Both sets of filters at once (and): lists add up, date ranges intersect."""
+    def merge(self, other: Filters, label: str, *, options: bool = False) -> Filters:
+        """Both sets of filters at once (and): lists add up, date ranges intersect. ``options``:
+        self is the command's options (else the side's own terms so far)."""
         if self.source and other.source and self.source.lower() != other.source.lower():
+            if not options:  # (it had blamed a --source never given)
+                raise RusinoError(
+                    f"side {label!r} names two sources, {self.source} and {other.source}, and "
+                    "an event has one (a comma means and)",
+                    f"compare them as two sides: rusino diff source:{self.source} "
+                    f"source:{other.source}",
+                )
             raise RusinoError(
                 f"side {label!r} asks for source {other.source} but --source is {self.source}",
                 "drop one of them",
@@ -107,14 +115,21 @@ class Filters(NamedTuple):
         ends = [e for e in (self.end, other.end) if e]
         searches = [s for s in (self.search, other.search) if s]
         start, end = (max(starts) if starts else None), (min(ends) if ends else None)
+        if start and end and start > end and options:  # the side's dates, and --from/--to
+            raise RusinoError(
+                f"side {label!r} asks for dates in {other.start or ''}..{other.end or ''}, "
+                f"outside --from/--to ({self.start or ''}..{self.end or ''})",
+                "--from and --to apply to both sides: leave them out, or give the side dates "
+                "within them",
+            )
         if start and end and start > end:  # two ranges, each of them sound, that never meet
             pair = (self, other)
             lo = "" if any(f.start is None for f in pair) else _short(min(starts))
             hi = "" if any(f.end is None for f in pair) else _short(max(ends), end=True)
             raise RusinoError(
                 f"side {label!r} asks for dates in {self.start or ''}..{self.end or ''} and in "
-                f"{other.start or ''}..{other.end or ''}, which never meet (a comma, or "
-                "--from/--to, means and)",
+                f"{other.start or ''}..{other.end or ''}, which never meet (a comma means "
+                "and)",
                 f"to take either, give one range: {lo}..{hi}"
                 if lo or hi
                 else "leave the dates out",
@@ -181,9 +196,9 @@ def parse_selector(text: str) -> Filters:
         term = raw.strip()
         if not term:
             raise RusinoError(f"empty term in selector {text!r}", "join terms with single commas")
-        if term in ("all", "*"):
+        if term.lower() in ("all", "*"):  # (ALL, Window: as Actor:Japan is a selector)
             continue
-        if term == "window":
+        if term.lower() == "window":
             f = f._replace(window=True)
             continue
         if _is_date_term(term):
@@ -226,7 +241,7 @@ _EXAMPLES["q"] = _EXAMPLES["search"]
 
 def _looks_like_selector(text: str) -> bool:
     first = text.split(",", 1)[0].strip()
-    if first in ("all", "*", "window") or _is_date_term(first):
+    if first.lower() in ("all", "*", "window") or _is_date_term(first):
         return True
     key, sep, _ = first.partition(":")
     return bool(sep) and key.strip().lower() in (*SELECTOR_KEYS, "q", "date")
@@ -276,6 +291,13 @@ def _side(text: str, sources: Sources) -> Side:
         if _a_date(text):  # 2012-2013, spring 2013: had been "did you mean source:singh-2016?"
             dated = shlex.quote(f"date:{text}")
             raise RusinoError(exc.message, f"a date is a side as {dated}") from None
+        if text[:1].isdigit() and not any(c.isspace() for c in text):  # 2012-Q5, 201: a date's
+            from rusino import dates
+
+            try:
+                dates.parse_bound(text)
+            except RusinoError as wrong:  # (it had been "did you mean source:singh-2016?")
+                raise RusinoError(f"{exc.message}: {wrong.message}", wrong.hint) from None
         if "/" in text or "." in text:
             raise
         try:
@@ -289,6 +311,7 @@ def _side(text: str, sources: Sources) -> Side:
                 names.setdefault(str(alias), f"{kind}:{name}")
         for (sid,) in conn.execute("SELECT id FROM sources"):
             names.setdefault(str(sid).lower(), f"source:{sid}")
+        names |= {"all": "all", "window": "window"}  # (windw)
         key = query.alias_key(text)
         starting = sorted((k for k in names if k.startswith(key)), key=len)  # singh: singh-2016
         source = query.source_named(conn, key)  # blank: kim-blank-2013, not actor:Thailand
@@ -751,7 +774,7 @@ def _wide(path: Path) -> str | None:
 
 def load_side(side: Side, options: Filters, sources: Sources, kind: Kind) -> list[Row]:
     """The rows of one side, with the command's filters applied."""
-    f = options.merge(side.filters, side.label)
+    f = options.merge(side.filters, side.label, options=True)
     if side.kind in ("selector", "db"):
         with _database(side, sources) as conn:
             return _query(conn, f, kind)
@@ -1163,7 +1186,8 @@ def diff(
                 conns = (lc, rc)
 
                 def where(i: int) -> tuple[str, list[Any]]:
-                    return _event_where(conns[i], options.merge(sides[i].filters, sides[i].label))
+                    merged = options.merge(sides[i].filters, sides[i].label, options=True)
+                    return _event_where(conns[i], merged)
 
                 none: tuple[str, list[Any]] = ("0", [])
                 wheres = _each_side(sides, where, none, sources)
@@ -1232,12 +1256,15 @@ def fact_record(e: FactEntry) -> Row:
 def changes_text(fields: dict[str, tuple[Any, Any]]) -> str:
     """Changed fields in a line: "summary: old → new; notes: 37 → 37;38; comment: none →
     text"."""
+    return "; ".join(f"{k}: {shown(a)} → {shown(b)}" for k, (a, b) in fields.items())
+
+
+def shown(value: Any) -> str:
+    """A changed field's side as a diff writes it: an empty one as none (a null had been
+    nothing: "value_max:  → 2")."""
     from rusino.render import cell
 
-    def shown(value: Any) -> str:  # (a null had been nothing: "value_max:  → 2")
-        return "none" if value in (None, "", []) else cell(value)
-
-    return "; ".join(f"{k}: {shown(a)} → {shown(b)}" for k, (a, b) in fields.items())
+    return "none" if value in (None, "", []) else cell(value)
 
 
 def fact_json(e: FactEntry) -> Row:

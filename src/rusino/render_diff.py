@@ -22,6 +22,7 @@ from rusino.diff import (
     changes_text,
     fact_json,
     fact_record,
+    shown,
     summary,
 )
 from rusino.render import (
@@ -324,9 +325,9 @@ def _field_lines(fields: dict[str, tuple[Any, Any]]) -> list[Text]:
     lines = []
     for name, (old, new) in fields.items():
         t = Text(f"{name}: ", style="bold")
-        t.append(cell(old), style="red")
+        t.append(shown(old), style="red")  # (an empty side none, as the other formats write it)
         t.append(" → ")
-        t.append(cell(new), style="green")
+        t.append(shown(new), style="green")
         lines.append(t)
     return lines
 
