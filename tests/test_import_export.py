@@ -1211,3 +1211,19 @@ def test_a_qualifier_in_another_spelling(
     path = bad_jsonl(tmp_path, json.dumps(fact) + "\n")
     code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
     assert code == 2 and "(did you mean 'more-than'?)" in err
+
+
+def test_an_id_the_other_kind_has_says_how_to_give_another(
+    fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A made event id that a fact already had was refused with no fix."""
+    fact = sqlite3.connect(fixture_db).execute("SELECT id FROM facts LIMIT 1").fetchone()[0]
+    args = ["--db", str(fixture_db), "add", "event", "--date", "2013", "--summary", "S"]
+    args += ["--actor", "Russia", "--topic", "energy", "--source", "alpha-2013", "--quote", "q"]
+    code, _, err = cli(capsys, *args, "--id", fact)
+    assert code == 2
+    said = f"new event: id {fact!r} is already used by a fact (give this one its own --id)"
+    assert err == f"rusino: {said}\n"
+    path = bad_jsonl(tmp_path, line(id=fact))
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
+    assert code == 2 and "is already used by a fact (give this event an id of its own)" in err

@@ -416,11 +416,20 @@ def test_show_reads_the_ids_of_a_listing_from_stdin(fixture_db: Path, listing: l
 
 
 def test_show_dash_with_nothing_piped_says_so(fixture_db: Path) -> None:
-    p = subprocess.run(
-        [*RUSINO, "show", "-"], env=env(fixture_db), input="", capture_output=True, text=True
+    """An empty listing piped in is nothing to show, not bad input (it had been exit 2)."""
+    for listing in ("", "\n", "id\n", "[]"):  # (an empty json listing, as an empty tsv)
+        p = subprocess.run(
+            [*RUSINO, "show", "-"], env=env(fixture_db), input=listing, capture_output=True,
+            text=True,
+        )  # fmt: skip
+        assert (p.returncode, p.stdout) == (0, "")
+        assert p.stderr == "note: show -: no ids on stdin, nothing to show\n"
+    p = subprocess.run([*RUSINO, "show", "-", "-"], env=env(fixture_db), input="x\n",
+                       capture_output=True, text=True)  # fmt: skip
+    assert (p.returncode, p.stderr) == (
+        2,
+        "rusino: - is given twice, and stdin is read once (give - once)\n",
     )
-    assert (p.returncode, p.stdout) == (2, "")
-    assert p.stderr == "rusino: show -: no ids on stdin (pipe a listing in, or give the ids)\n"
 
 
 def test_an_empty_listing_on_a_terminal_says_so(fixture_db: Path, tmp_path: Path) -> None:
@@ -493,7 +502,6 @@ def test_show_dash_reads_a_csv_record_over_lines(fixture_db: Path, tmp_path: Pat
         ("{}", "stdin: not a JSON record with an id"),  # (it had been taken for no ids, exit 0)
         ('[{"foo": 1}]', "stdin: not a JSON record with an id"),
         ('{"x": 1}\n{"id": "a"}\n', "stdin, line 1: not a JSON record with an id"),
-        ("[]", "show -: no ids on stdin"),  # as an empty tsv is
     ],
 )
 def test_show_dash_refuses_json_records_without_ids(
@@ -513,3 +521,10 @@ def test_show_dash_reads_a_figures_diff_piped(fixture_db: Path) -> None:
                        text=True, check=False)  # fmt: skip
     assert p.returncode == 0, p.stderr
     assert all(json.loads(line)["type"] == "fact" for line in p.stdout.splitlines())
+
+
+def test_show_gives_each_record_once(fixture_db: Path) -> None:
+    """`show ID ID -f json` had printed the record twice (--bibtex had each source once)."""
+    first = rusino(fixture_db, "timeline", "-n", "1").stdout.split("\t")[0]
+    p = rusino(fixture_db, "show", first, first, "-f", "jsonl")
+    assert [json.loads(line)["id"] for line in p.stdout.splitlines()] == [first]

@@ -664,10 +664,7 @@ def _ids_from_stdin() -> list[str]:
         ids = _ids_of_rows([line.split("\t") for line in lines])
     else:  # ids as words ("id", as a one-column csv quotes its header, a header too)
         ids = [word.strip('"') for line in lines for word in line.split()]
-    ids = [i.strip() for i in ids if i.strip() and i.strip() != "id"]
-    if not ids:
-        raise RusinoError("show -: no ids on stdin", "pipe a listing in, or give the ids")
-    return ids
+    return [i.strip() for i in ids if i.strip() and i.strip() != "id"]
 
 
 @app.command()
@@ -704,9 +701,15 @@ def show(
 
     if bibtex and fmt is not None:
         raise RusinoError("--bibtex prints BibTeX, not --format", "drop one of the two")
+    if ids.count("-") > 1:  # (it had said "no event or fact with id '-'")
+        raise RusinoError("- is given twice, and stdin is read once", "give - once")
     if "-" in ids:
         at = ids.index("-")
         ids = [*ids[:at], *_ids_from_stdin(), *ids[at + 1 :]]
+        if not ids:  # an empty listing piped in: nothing to show, as it had nothing
+            typer.echo("note: show -: no ids on stdin, nothing to show", err=True)
+            return
+    ids = list(dict.fromkeys(ids))  # each record once, as --bibtex has each source once
     conn = _connect()
     rows = [query.show(conn, id_) for id_ in ids]  # an unknown id fails before any output
     out = sys.stdout

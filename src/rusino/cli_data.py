@@ -432,6 +432,9 @@ def _add(kind: str, fields: dict[str, Any], opts: Any, wait: float) -> None:
             rid, summary = store.add_record(conn, kind, fields, opts)
         except store.InvalidRows as exc:
             problem = exc.problems[0] if exc.problems else exc.message
+            own = f" (give this {kind} an id of its own)"
+            if problem.endswith(own):  # an id the other kind has: here, an option
+                raise RusinoError(problem.removesuffix(own), "give this one its own --id") from None
             if f" ({build.ROW_HINT})" not in problem:
                 raise RusinoError(problem) from None
             # the hint for a file's fields; here they were options

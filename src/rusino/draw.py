@@ -51,6 +51,12 @@ MIN_YEAR_CELL = 5  # "2012" and a space: below this the lanes fold the years int
 def check_save_path(path: Path) -> str:
     """The export format for ``path`` ("svg" or "html"), or a usage error naming the fix."""
     suffix = path.suffix.lower()
+    if path.name.lower() in SAVE_SUFFIXES:  # ".svg": a name that is its ending alone
+        raise RusinoError(
+            f"cannot save a picture as {path.name!r}: it needs a name before {path.name}",
+            f"e.g. chart{path.name.lower()}",
+            ExitCode.USAGE,
+        )
     if suffix not in SAVE_SUFFIXES:
         raise RusinoError(
             f"cannot save a picture as {path.name!r}",

@@ -1178,7 +1178,10 @@ class Writer:
             if rid in existing:
                 other, rowid = existing[rid]
                 if other != kind:
-                    problems.append(f"{where}: id {rid!r} is already used by {_a(other)}")
+                    problems.append(
+                        f"{where}: id {rid!r}{_made(kind, record)} is already used by "
+                        f"{_a(other)} (give this {kind} an id of its own)"
+                    )
                     continue
                 if kind == "fact" and record["event"] is not None:
                     problem = self._check_event(record, where)
