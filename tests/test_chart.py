@@ -173,7 +173,7 @@ def test_month_counts_match_timeline_for_fine_dates(capsys: pytest.CaptureFixtur
         capsys, BUNDLED, "chart", "--per", "month", "--from", "2012", "--to", "2013"
     )
     assert code == 0
-    assert err.startswith("rusino: note: ") and "left out of the months" in err
+    assert err.startswith("note: ") and "left out of the months" in err
     conn = sqlite3.connect(BUNDLED)
     got = {r[0]: int(r[2]) for r in tsv(out)}
     for month in ("2012-04", "2012-09", "2013-01"):

@@ -1075,9 +1075,20 @@ def _usage_line(e: click_exceptions.ClickException) -> str:
                 f"leave a word out of a search, write NOT before it, in quotes: "
                 f"'{kept} NOT {word[1:]}')"
             )
+    choice = _NOT_ONE_OF.search(message)  # -f tbl, --by actr: the choice meant
+    if choice:
+        import difflib
+
+        options = re.findall(r"'([^']*)'", choice[2])
+        close = difflib.get_close_matches(choice[1].casefold(), options, n=1, cutoff=0.6)
+        if close:
+            return f"{message.removesuffix('.')} (did you mean {close[0]}?)"
     if ctx is not None:
         return f"{message} (see '{ctx.command_path} --help')"
     return message
+
+
+_NOT_ONE_OF = re.compile(r"'([^']*)' is not one of ((?:'[^']*'(?:, )?)+)")
 
 
 def _command_name(args: list[str]) -> str | None:

@@ -206,4 +206,4 @@ def chart(
 def _first_note(counts: Chart) -> None:
     """What the numbers leave out (coarse dates), on stderr: stdout carries the data only."""
     for note in counts.notes()[:1]:
-        typer.echo(f"rusino: note: {note}", err=True)
+        typer.echo(f"note: {note}", err=True)

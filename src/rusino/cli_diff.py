@@ -142,9 +142,11 @@ def diff(
     if isinstance(result, core.EventDiff) and result.figures_differ and not quiet:
         # the events are compared, not the figures: a copy whose figures alone were edited
         # would be "the same" without a word
+        import shlex
+
+        facts_diff = shlex.join(["rusino", "diff", "--facts", *filter(None, (left, right))])
         typer.echo(
-            "note: the databases' figures differ too (rusino diff --facts ... compares them)",
-            err=True,
+            f"note: the databases' figures differ too ({facts_diff} compares them)", err=True
         )
     if quiet:
         raise typer.Exit(0 if result.same else 1)
