@@ -458,6 +458,23 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
         "bad.jsonl is UTF-16LE text, not UTF-8: nothing written (convert it first: iconv -f "
         "UTF-16LE",
     ),
+    # pretty-printed JSON as jsonl: one line (it had been a line for each of its lines)
+    "json array as jsonl": (
+        "[\n" + line() + "]\n",
+        "a.jsonl",
+        "a.jsonl:1: a JSON array, not JSON Lines (give --format json)",
+    ),
+    "json object over lines as jsonl": (
+        json.dumps(json.loads(line()), indent=2) + "\n",
+        "o.jsonl",
+        "o.jsonl:1: a JSON object over several lines, not JSON Lines (give --format json)",
+    ),
+    # at the end of the line (its newline had made it column 1 of a second line)
+    "unclosed object": (
+        line()[:-2] + "\n",
+        "u.jsonl",
+        f"Expecting ',' delimiter (column {len(line()) - 1})",
+    ),
     "misspelt csv column": (
         "date,summery\n2013,x\n",
         "bad.csv",
@@ -1227,3 +1244,14 @@ def test_an_id_the_other_kind_has_says_how_to_give_another(
     path = bad_jsonl(tmp_path, line(id=fact))
     code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
     assert code == 2 and "is already used by a fact (give this event an id of its own)" in err
+
+
+def test_ndjson_is_jsonl(
+    fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A .ndjson file had been "cannot tell the format" (jq's and sqlite-utils' users name
+    JSON Lines so)."""
+    path = tmp_path / "rows.ndjson"
+    path.write_text(line(), encoding="utf-8")
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
+    assert code == 0 and "rows.ndjson: 1 added" in err

@@ -780,6 +780,7 @@ def import_(
 
     opts = _options(new_actor, new_topic, actor_kind, dry_run, replace)
     kind = (fmt or (Path(file).suffix.lstrip(".") if file != "-" else "")).lower()
+    kind = {"ndjson": "jsonl"}.get(kind, kind)  # (newline-delimited JSON, as jq users name it)
     readers = {"jsonl": export.read_jsonl, "json": export.read_json, "csv": export.read_csv}
     if file != "-" and Path(file).is_dir():  # said before the format, which it has none of
         raise RusinoError(f"{file} is a directory", "pass a .jsonl, .json or .csv file")

@@ -296,8 +296,13 @@ def read_jsonl(handle: IO[bytes], name: str) -> Iterator[tuple[str, Row | None, 
         except UnicodeDecodeError as exc:
             yield where, None, f"{where}: not UTF-8 (byte {exc.start + 1} of the line)"
             continue
+        if number == 1 and (text.strip() in ("[", "{") or text.lstrip().startswith("[{")):
+            # pretty-printed JSON (an export's --format json): one line, not one for each
+            what = "array" if text.lstrip()[0] == "[" else "object over several lines"
+            yield where, None, f"{where}: a JSON {what}, not JSON Lines (give --format json)"
+            return
         try:
-            value = json.loads(text)
+            value = json.loads(text.rstrip("\r\n"))  # (an unclosed object: its end's column)
         except json.JSONDecodeError as exc:
             yield where, None, f"{where}: not valid JSON: {exc.msg} (column {exc.colno})"
             continue
