@@ -455,3 +455,10 @@ def test_facts_tables_highlight_the_query(monkeypatch: pytest.MonkeyPatch) -> No
             rows, render.FACTS, Format.table, out, Options(width=width, highlight=["pipeline"])
         )
         assert "pipeline\x1b[0m" in out.getvalue(), width
+
+
+def test_a_range_too_wide_for_its_column_breaks_after_its_dash() -> None:
+    """The range (with an en dash) "Sep 2010? - 8" had stood above "Oct 2010"."""
+    assert render.date_cell("2010-09?/2010-10-08", 16) == "Sep 2010? \u2013\n8 Oct 2010"
+    assert render.date_cell("2010-09?/2010-10-08", 30) == "Sep 2010? \u2013 8 Oct 2010"
+    assert render.date_cell("2012-04-22", 6) == "22 Apr 2012"  # no range: as it is

@@ -581,8 +581,6 @@ def _events_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
     """
     from rich.text import Text
 
-    from rusino.dates import display
-
     console = console_for(out, opts)
     width = console.width
     side = max(21, width * 13 // 100)  # (regional-development)
@@ -605,7 +603,7 @@ def _events_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
             )
             block.append("\n" + "\u2500" * width + "\n")
         for k, row in enumerate(group):
-            date = Text(display(row["date"]), style="cyan")
+            date = Text(date_cell(row["date"], widths[0]), style="cyan")
             actors = ", ".join(row["actors"])
             topics = ", ".join(row["topics"])
             source = notes_text(row["source"], row["notes"])
@@ -645,7 +643,6 @@ def _events_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
 
 def _facts_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
     """Facts grouped by the year their period starts, columns as in the events table."""
-    from rusino.dates import display
 
     console = console_for(out, opts)
     # as wide as the subject column then holds an id whole (at 120 it was 32 wide); below 80
@@ -669,7 +666,7 @@ def _facts_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
             t.add_column("subject", ratio=1, overflow="fold")
         for row in group:
             fig = figure(row["value"], row["value_max"], row["unit"], row["qualifier"])
-            period = display(row["date"])
+            period = date_cell(row["date"], 16)
             source = notes_text(row["source"], row["notes"])
             if wide:
                 subject = _mark(
@@ -692,6 +689,16 @@ def _facts_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
             n += 1
         console.print(t)
     return n
+
+
+def date_cell(edtf: str, width: int) -> str:
+    """A date as a table's column of ``width`` shows it: a range that does not fit broken after
+    its dash, each end whole ("Sep 2010? - 8" had been above "Oct 2010", the dash an en dash)."""
+    from rusino.dates import display
+
+    text = display(edtf)
+    left, dash, right = text.partition(" \u2013 ")
+    return f"{left} \u2013\n{right}" if dash and len(text) > width else text
 
 
 def _search_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
@@ -724,7 +731,9 @@ def _search_table(rows: Iterable[Row], out: TextIO, opts: Options) -> int:
             )
             t.add_row(head.append("\n").append_text(body))
         else:
-            t.add_row(str(row["rank"]), _text((row["type"], colour)), display(row["date"]), body)
+            t.add_row(
+                str(row["rank"]), _text((row["type"], colour)), date_cell(row["date"], 14), body
+            )
         n += 1
     if n:
         console.print(t)
