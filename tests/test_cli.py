@@ -397,6 +397,13 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["timeline", "--save", ".svg"], "'.svg': it needs a name before .svg (e.g. chart.svg)"),
         (["timeline", "-f", "tbl"], "'markdown' (did you mean table?)"),  # a choice misspelt
         (["chart", "--by", "actr"], "(did you mean actor?)"),
+        # a field of one table only (it had been "no field to search in")
+        (
+            ["search", "summary:gas"],
+            "'summary' is a field of events only (search events alone: rusino timeline "
+            "--search summary:gas)",
+        ),
+        (["search", "subject:gas"], "(search facts alone: rusino facts subject:gas)"),
         (["diff", "2014..2012", "all"], "2014 is after 2012 (swap them: 2012..2014)"),  # pastes
         (["diff", "2012-04-22,2012-04-25"], "give one range: 2012-04-22..2012-04-25)"),
         # unquoted, -oil is an option: said, with the NOT to write

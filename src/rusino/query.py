@@ -621,6 +621,19 @@ def validate_fts(conn: sqlite3.Connection, table: str, expr: str, text: str) -> 
             detail = "a * ends a word (gas*), it does not stand alone"
         elif detail.startswith("no such column: "):  # 'gas OR -oil', 'japan:'
             name = detail.removeprefix("no such column: ")
+            other = {"events_fts": "facts_fts", "facts_fts": "events_fts"}.get(table, "")
+            fields = [str(r[1]) for r in conn.execute(f"PRAGMA table_info({other})")]
+            if name in fields:  # search's summary:gas: a field of events, not of facts
+                import shlex
+
+                kind, listing = (
+                    ("events", "timeline --search") if other == "events_fts" else ("facts", "facts")
+                )
+                raise RusinoError(
+                    f"bad search expression {text!r}: {name!r} is a field of {kind} only",
+                    f"search {kind} alone: rusino {listing} {shlex.quote(text)}",
+                    ExitCode.USAGE,
+                ) from None
             name = cut(name)
             detail = f"{name!r} is no field to search in (FTS5 reads -{name} and {name}: as one)"
         raise RusinoError(
