@@ -1255,3 +1255,15 @@ def test_ndjson_is_jsonl(
     path.write_text(line(), encoding="utf-8")
     code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
     assert code == 0 and "rows.ndjson: 1 added" in err
+
+
+def test_a_mistyped_event_of_a_fact_gets_a_did_you_mean(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--event` one letter short had said only "is not the id of any event"."""
+    event = sqlite3.connect(fixture_db).execute("SELECT id FROM events LIMIT 1").fetchone()[0]
+    args = ["--db", str(fixture_db), "add", "fact", "--subject", "S", "--value", "1"]
+    args += ["--unit", "USD", "--kind", "cost", "--date", "2013", "--actor", "Russia"]
+    args += ["--topic", "energy", "--source", "alpha-2013", "--quote", "q"]
+    code, _, err = cli(capsys, *args, "--event", event[:-1])
+    assert code == 2 and err.endswith(f"is not the id of any event (did you mean {event}?)\n")

@@ -1251,11 +1251,24 @@ class Writer:
                     f"{where}: fact {record['id']!r}: field 'event': {record['event']!r} is "
                     f"the event at {self.refused[record['event']]}, which is invalid"
                 )
+            near = self._near_event(str(record["event"]))
             return (
                 f"{where}: fact {record['id']!r}: field 'event': "
                 f"{record['event']!r} is not the id of any event"
+                + (f" (did you mean {near}?)" if near else "")
             )
         return ""
+
+    def _near_event(self, wanted: str) -> str:
+        """An event id near a mistyped one: among its neighbours in id order (an index's
+        few rows, in a database of any size)."""
+        rows = self.conn.execute(
+            "SELECT id FROM (SELECT id FROM events WHERE id < ? ORDER BY id DESC LIMIT 10) "
+            "UNION ALL SELECT id FROM (SELECT id FROM events WHERE id > ? ORDER BY id LIMIT 10)",
+            (wanted, wanted),
+        )
+        close = difflib.get_close_matches(wanted, [str(r[0]) for r in rows], n=1, cutoff=0.8)
+        return close[0] if close else ""
 
     def _values(self, kind: str, record: dict[str, Any]) -> tuple[Any, ...]:
         return _ROW[kind](record)  # type: ignore[no-any-return]
