@@ -1267,3 +1267,25 @@ def test_a_mistyped_event_of_a_fact_gets_a_did_you_mean(
     args += ["--topic", "energy", "--source", "alpha-2013", "--quote", "q"]
     code, _, err = cli(capsys, *args, "--event", event[:-1])
     assert code == 2 and err.endswith(f"is not the id of any event (did you mean {event}?)\n")
+
+
+def test_a_shown_record_is_not_imported_under_another_article(
+    fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`show ID -f json` imported into a database whose source of that id is another article
+    had been added in silence, citing the wrong article."""
+    fact = sqlite3.connect(fixture_db).execute("SELECT id, source FROM facts LIMIT 1").fetchone()
+    code, shown, _ = cli(capsys, "--db", str(fixture_db), "show", fact[0], "-f", "json")
+    assert code == 0
+    other = tmp_path / "other.sqlite"
+    other.write_bytes(fixture_db.read_bytes())
+    with sqlite3.connect(other) as conn:
+        conn.execute("DELETE FROM facts WHERE id = ?", (fact[0],))
+        conn.execute("UPDATE sources SET title = 'Another article' WHERE id = ?", (fact[1],))
+    conn.close()
+    path = tmp_path / "one.json"
+    path.write_text(shown, encoding="utf-8")
+    code, _, err = cli(capsys, "--db", str(other), "import", str(path))
+    assert code == 2 and f"is not {fact[1]!r} here ('Another article')" in err
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))  # its own: same
+    assert code == 0 and "1 unchanged" in err

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, cast
 
 from rusino import build, db, figures, query, render, vocabulary
-from rusino.errors import ExitCode, RusinoError
+from rusino.errors import ExitCode, RusinoError, cut
 
 BUSY_TIMEOUT_MS = 5000  # how long a second writer waits for the first before "database is busy"
 MAX_FIELD = build.MAX_FIELD
@@ -740,6 +740,7 @@ class Validator:
             str(a): str(c) for a, c in conn.execute("SELECT alias, topic FROM topic_aliases")
         }
         self.sources = {str(r[0]) for r in conn.execute("SELECT id FROM sources")}
+        self.titles: dict[str, str | None] = {}  # source id -> title, as _title looked it up
         self.notes = {(str(s), int(n)) for s, n in conn.execute("SELECT source, number FROM notes")}
         # a fact's unit and kind as the database spells them: "usd" beside USD is USD, not a
         # unit of its own (a spelling the database has already is kept, so that its own
@@ -908,6 +909,14 @@ class Validator:
             self._topic_names.setdefault(name, self._canonical(name, "topic"))
         return record
 
+    def _title(self, source: str) -> str | None:
+        """A source's title in this database (each looked up once)."""
+        if source not in self.titles:
+            found = self.conn.execute("SELECT title FROM sources WHERE id = ?", (source,))
+            row = found.fetchone()
+            self.titles[source] = None if row is None else str(row[0])
+        return self.titles[source]
+
     def _canonical(self, name: str, what: str) -> str:
         key = query.alias_key(name)
         if what == "actor":
@@ -918,6 +927,7 @@ class Validator:
         fields = dict(fields)
         fields.pop("type", None)
         derived = {k: fields.pop(k) for k in DERIVED if k in fields}
+        detail = fields.get("source_detail")  # (show's: the article the record was cited from)
         for name in SHOWN:
             fields.pop(name, None)
         # the wordings a row may leave out, as `add` fills them in: the date as given, the figure
@@ -1011,6 +1021,17 @@ class Validator:
             raise raw.error(
                 f"field 'source': unknown source {record['source']!r} (ids are case-sensitive)"
             )
+        if isinstance(detail, dict) and isinstance(detail.get("title"), str):
+            # a record shown in another database cites its article by id: an id this one
+            # gives another article would cite the wrong one, in silence
+            title = self._title(record["source"])
+            if title is not None and build.fold(title) != build.fold(detail["title"]):
+                raise raw.error(
+                    f"field 'source_detail': its article ({cut(detail['title'])!r}) is not "
+                    f"{record['source']!r} here ({cut(title)!r})",
+                    "add its source under an id of its own (rusino add source --id ...), and "
+                    "cite that",
+                )
         article = self.articles.get(record["source"])
         if article is not None and build.fold(record["quote"]) not in article[1]:
             raise raw.error(
