@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 Row = dict[str, Any]
 
 MIN_BAR = 8  # cells a figure's bar has at least
+LINE_BAR = 24  # cells a figure's bar has at least beside its subject, else it goes below
 SAVE_SUFFIXES = (".svg", ".html", ".htm")
 # one a series, so colour is not needed (a bar chart draws as many series as there are)
 GLYPHS = ("█", "▓", "▒", "░", "▞", "▚", "▆", "▃", "▀", "▄", "▌", "▐", "▙", "▟", "▛", "▜")
@@ -445,9 +446,10 @@ def draw_fact_bars(rows: Iterable[Row], console: Console) -> int:
     fig_w = max(len(x) for x in figures.values())
     label_w = min(max(len(r["subject"]) for r in items), max(16, width * 3 // 10))
     room = width - label_w - period_w - fig_w - 3
-    # Too narrow for subject, period, bar and figure on one line: the subject and period on
-    # one, the bar and figure below it
-    split = room < MIN_BAR
+    # Too narrow for subject, period, a bar that tells figures apart and figure on one line
+    # (at 80 columns bars of 10 cells had drawn 13.5, 15 and 2.17 billion alike, and cut the
+    # subjects): the subject and period on one, the bar and figure below it
+    split = room < LINE_BAR
     if split:
         label_w = max(MIN_BAR, width - period_w - 1)
         room = max(MIN_BAR // 2, width - fig_w - 3)
