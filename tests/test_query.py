@@ -379,6 +379,11 @@ def test_units_holding_a_scale_are_read_with_it() -> None:
         ("2012-2013", [JETS, TRADE, PIPELINE]),  # two years: the figures of that period
         ("2015 to 2016", [COAL]),
         ("49pc", []),  # read as 49 per cent: the fixture has none
+        # a date other than a year: the figures of that period (it had found none)
+        ("spring 2015", [COAL]),
+        ("2013-12", [JETS, PIPELINE]),
+        ("Dec 2013", [JETS, PIPELINE]),
+        ("Q1 2014", []),
         # as the tables write them (> 25 m t had found nothing), and Mt
         ("25 m t", [COAL]),
         ("> 25 m t", [COAL]),

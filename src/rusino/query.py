@@ -872,12 +872,30 @@ def facts(conn: sqlite3.Connection, f: FactFilter) -> Iterator[Row]:
 _OR = re.compile(r"\s+OR\s+")
 
 
+def _a_period(text: str) -> tuple[str, str] | None:
+    """The bounds of a query that is a date other than a year or years, which the figures'
+    reading takes (spring 2016, 2012-04, May 2014, Q2 2012), else None."""
+    if not re.search(r"\d{4}", text) or not re.search(r"[^\W\d_]|\d{4}-\d{1,2}\b", text):
+        return None
+    from rusino import dates
+
+    try:
+        return dates.parse_bound(text), dates.parse_bound(text, end=True)
+    except RusinoError:
+        return None
+
+
 def _facts_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> str:
     """The condition that a fact matches a query text (its parameters added to params): the
     figures it names by value ("80 billion", "USD13.5 bn", "70 to 90 billion") and the unit
     words name ("km", "$", "per cent"), and the rest as text."""
     if plain_words(text) is None:  # an FTS5 expression: text only
         return _text_matching(conn, text, params)
+    period = _a_period(text)
+    if period is not None:  # spring 2016, 2012-04, May 2014: its figures (as a year finds its)
+        words = _text_matching(conn, text, params)
+        params += [period[0], period[1]]
+        return f"({words} OR (f.date_end >= ? AND f.date_start <= ?))"
     text = _figure_words(text)
     found: list[figures.Asked] = []
     rest = text
