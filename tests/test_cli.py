@@ -427,6 +427,12 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["add", "event", "--date", "2012", "--date", "2013"], "--date is given twice"),
         (["add", "event", "--id", "", "--date", "2013"], "'--id': is empty"),
         (["add", "source", "--id", " ", "--title", "T"], "'--id': is empty"),
+        # a value that starts with an option's letter is a value ("-d is given twice (as
+        # --date)" had been said of --topic -danger), and the next option is still seen
+        (
+            ["add", "event", "--topic", "-danger", "--date", "2012", "--date", "2013"],
+            "--date is given twice; it takes one value",
+        ),
     ],
 )
 def test_usage_errors(

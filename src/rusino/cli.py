@@ -52,11 +52,22 @@ def _refuse_repeats(params: Iterable[Any], args: list[str], ctx: Any, stop: Any 
         if isinstance(p, TyperOption) and not (p.multiple or p.is_flag or p.count)
         for name in p.opts
     }
+    valued = {  # options whose next word is their value, even one that starts with -
+        name
+        for p in params
+        if isinstance(p, TyperOption) and not (p.is_flag or p.count)
+        for name in p.opts
+    }
     seen: dict[str, str] = {}
+    value_next = False
     for arg in args:
+        if value_next:  # --topic -danger: a value, not -d (it had been "-d is given twice")
+            value_next = False
+            continue
         if arg == "--" or arg in stop:
             break
         given = arg.split("=", 1)[0] if arg.startswith("--") else arg[:2]
+        value_next = given in valued and given == arg
         param = once.get(given)
         if param is None or param.name is None:
             continue
