@@ -305,6 +305,9 @@ def test_timelinejs(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> Non
         assert slide["group"] in event["actors"]
         assert slide["text"]["headline"] and event["quote"][:10] in slide["text"]["text"]
         assert slide["media"]["credit"].startswith(("Alpha", "Gamma"))
+        # shown: TimelineJS draws no credit of a media without a url, so it is in the text
+        shown = f"<p><small>{slide['media']['credit']}</small></p>" in slide["text"]["text"]
+        assert shown is (slide["media"]["url"] == "")
         assert '"' not in slide["media"]["credit"]  # HTML, as headline and text: &quot;
     day = next(e for e in events if e["precision"] == "day" and e["start"] != e["end"])
     s = slides[day["id"]]

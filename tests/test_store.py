@@ -997,3 +997,17 @@ def test_the_note_of_quotes_not_looked_up_names_each_source() -> None:
     assert "the articles of a and b, which are not at hand" in two
     folder = store.Summary(replaced=1, unlooked=["a"], folder="/texts").note()  # set, without it
     assert folder == "note: quotes not looked up in the article of a, which is not in /texts"
+
+
+def test_a_book_is_cited_as_a_book() -> None:
+    """A book had been @misc, its title quoted as an article's and its publisher dropped."""
+    book = {"id": "lo-2015", "authors": ["Lo, Bobo"], "title": "Russia and the New World Disorder",
+            "date": "2015", "kind": "book", "publisher": "Brookings Institution Press"}  # fmt: skip
+    assert query.chicago(book) == (
+        "Lo, Bobo. 2015. Russia and the New World Disorder. Brookings Institution Press."
+    )
+    entry = query.bibtex(book)
+    assert (
+        entry.startswith("@book{lo-2015,") and "publisher = {Brookings Institution Press}" in entry
+    )
+    assert "howpublished" not in query.bibtex(book | {"publication": "Geopolitics"})

@@ -248,7 +248,11 @@ def slide(row: Row, sources: dict[str, Row], aliases: dict[str, list[str]] | Non
     # TimelineJS shows headline, text and credit as HTML
     url = str(source.get("url", ""))
     url = url if build.web_address(url) else ""  # never a javascript: link (sources before)
-    out["media"] = {"url": url, "credit": html.escape(source.get("citation", ""))}
+    credit = html.escape(source.get("citation", ""))
+    out["media"] = {"url": url, "credit": credit}
+    if not url:  # TimelineJS draws no media, nor its credit, without a url: the citation in
+        # the text, under the quote (no slide had shown one)
+        out["text"]["text"] += f"<p><small>{credit}</small></p>"
     return out
 
 

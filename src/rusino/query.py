@@ -1432,6 +1432,11 @@ def chicago(source: Row) -> str:
     pub = str(source.get("publication", ""))
     # a title's own ? or ! ends it: "Is Russia China's partner?" takes no period
     out = f'{who.rstrip(".")}. {year}. "{_ended(title)}"'
+    if _is_book(source):  # a book's title is not quoted (italic, where there is type), and
+        # its publisher ends it: Lo, Bobo. 2015. Russia and the New World Disorder. Brookings
+        out = f"{who.rstrip('.')}. {year}. {_ended(title)}"
+        publisher = str(source.get("publisher", "") or "")
+        pub = ", ".join(p for p in (pub, publisher) if p)  # (a series, then the publisher)
     where = pub
     volume = str(source.get("volume", "") or "")
     if volume:
@@ -1451,6 +1456,12 @@ def chicago(source: Row) -> str:
     if url:
         out += f" {url}."
     return out
+
+
+def _is_book(source: Row) -> bool:
+    """Whether a source is a book (its kind says so: book, monograph, edited volume)."""
+    kind = str(source.get("kind", "")).casefold()
+    return kind in ("book", "monograph", "edited volume", "edited book")
 
 
 def _ended(text: str) -> str:
@@ -1487,13 +1498,16 @@ def _bib_author(name: str) -> str:
 
 
 def bibtex(source: Row) -> str:
-    """A BibTeX entry for a source row (``@article`` for a journal article, else ``@misc``)."""
+    """A BibTeX entry for a source row (``@article`` for a journal article, ``@book`` for a
+    book, else ``@misc``)."""
     authors = " and ".join(_bib_author(a) for a in source.get("authors") or [])
     journal = source.get("kind") == "journal article"
+    book = _is_book(source)
+    where = "journal" if journal else "series" if book else "howpublished"
     fields: list[tuple[str, str]] = [
         ("author", authors),
         ("title", f"{{{_latex(str(source.get('title', '')))}}}"),
-        ("journal" if journal else "howpublished", _latex(str(source.get("publication", "")))),
+        (where, _latex(str(source.get("publication", "")))),
         ("year", str(source.get("date", ""))[:4]),
     ]
     date = str(source.get("date", ""))
@@ -1514,5 +1528,5 @@ def bibtex(source: Row) -> str:
     body = ",\n".join(
         f"  {k} = {v}" if k == "month" else f"  {k} = {{{v}}}" for k, v in fields if v
     )
-    kind = "article" if journal else "misc"
+    kind = "article" if journal else "book" if book else "misc"
     return f"@{kind}{{{source.get('id', '')},\n{body}\n}}"
