@@ -394,6 +394,9 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["diff", "all", "2012-Q5"], "and not a selector: cannot read the date '2012-Q5'"),
         (["diff", "all", "201"], "cannot read the date '201': it needs a four-digit year"),
         (["diff", "all", "windw"], "(did you mean window?)"),
+        (["diff", "mid-2012", "all"], "cannot read the date 'mid-2012'"),
+        (["diff", "Oct-Dec-2012", "all"], "cannot read the date 'Oct-Dec-2012'"),
+        (["diff", "alpha-2012", "all"], "(did you mean source:alpha-2013?)"),  # still a name
         (["timeline", "--save", ".svg"], "'.svg': it needs a name before .svg (e.g. chart.svg)"),
         (["timeline", "-f", "tbl"], "'markdown' (did you mean table?)"),  # a choice misspelt
         (["chart", "--by", "actr"], "(did you mean actor?)"),

@@ -559,10 +559,9 @@ def test_whole_databases_whose_figures_alone_differ_say_so(
         conn.execute("UPDATE facts SET value = value + 1 WHERE rowid = 1")
     conn.close()
     _, err = diff(capsys, fixture_db, f"db:{edited}", code=0)
-    # the command to paste (it had been "rusino diff --facts ... compares them")
-    said = (
-        f"note: the databases' figures differ too (rusino diff --facts db:{edited} compares them)"
-    )
+    # the command to paste, with its --db (it had been "rusino diff --facts ... compares them")
+    pasted = f"rusino --db {fixture_db} diff --facts db:{edited}"
+    said = f"note: the databases' figures differ too ({pasted} compares them)"
     assert err == said + "\n"
     assert diff(capsys, fixture_db, f"db:{edited}", "--quiet", code=0) == ("", "")
     _, err = diff(capsys, fixture_db, f"db:{edited}", "--actor", "Japan", code=0)  # a part

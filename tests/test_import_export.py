@@ -526,6 +526,12 @@ BAD_INPUTS: dict[str, tuple[str | bytes, str, str]] = {
         "bad.jsonl",
         "field 'value' is 123456789012345678901, too large to store exactly",
     ),
+    # beyond any float: it had been an internal error (OverflowError)
+    "value beyond any float": (
+        json.dumps(FACT | {"value": 10**400, "value_max": None}) + "\n",
+        "bad.jsonl",
+        "field 'value' is a number of 401 digits, too large to store",
+    ),
     "csv column twice": (
         "type,id,id,date,summary\nevent,a,b,2013,x\n",
         "d.csv",
@@ -1216,7 +1222,8 @@ def test_a_qualifier_in_another_spelling(
     args = ["--db", str(fixture_db), "add", "fact", "--subject", "S", "--value", "1"]
     args += ["--unit", "USD", "--kind", "cost", "--date", "2013", "--actor", "Russia"]
     args += ["--topic", "energy", "--source", "alpha-2013", "--quote", "q"]
-    for given, stored in (("About", "about"), ("more than", "more-than"), ("UP_TO", "up-to")):
+    for given, stored in (("About", "about"), ("more than", "more-than"), ("UP_TO", "up-to"),
+                          ("nearly", "almost"), ("approximately", "about")):  # fmt: skip
         code, out, err = cli(capsys, *args, "--qualifier", given, "--id", f"q-{stored}")
         assert code == 0, err
         found = sqlite3.connect(fixture_db).execute(
@@ -1227,10 +1234,15 @@ def test_a_qualifier_in_another_spelling(
     assert code == 2 and "(did you mean 'about'?)" in err
     fact = {"type": "fact", "subject": "S", "value": 1, "unit": "USD", "kind": "cost"}
     fact |= {"date": "2013", "actors": ["Russia"], "topics": ["energy"], "source": "alpha-2013"}
-    fact |= {"quote": "q", "qualifier": "more than"}
+    fact |= {"quote": "q", "qualifier": "mor-than"}
     path = bad_jsonl(tmp_path, json.dumps(fact) + "\n")
     code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))
     assert code == 2 and "(did you mean 'more-than'?)" in err
+    path.write_text(json.dumps(fact | {"qualifier": "More than", "id": "q-file"}) + "\n")
+    code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))  # as add takes it
+    assert code == 0, err
+    found = sqlite3.connect(fixture_db).execute("SELECT qualifier FROM facts WHERE id = 'q-file'")
+    assert found.fetchone() == ("more-than",)
 
 
 def test_an_id_the_other_kind_has_says_how_to_give_another(

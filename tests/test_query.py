@@ -389,6 +389,10 @@ def test_units_holding_a_scale_are_read_with_it() -> None:
         ("> 25 m t", [COAL]),
         ("25 Mt", [COAL]),
         ("0.03", []),  # a fraction is not tried in thousands (it had been the 30 jets)
+        ("0.08", [TRADE]),  # but in billions, as money is written (0.08 bn)
+        ("over $ 20 billion", [TRADE]),  # a space after the symbol
+        ("over USD 20 billion", [TRADE]),
+        ("over gas 2012", []),  # gas is no currency: "over" stays a word of the text
         ("0.00003", []),
     ],
 )

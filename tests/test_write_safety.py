@@ -481,7 +481,20 @@ def test_db_init_takes_an_empty_file_and_refuses_another_with_the_right_hint(
     p = rusino("db", "init", str(text))
     assert p.returncode == 2
     assert p.stderr == (
-        f"rusino: {text} already exists (it is no database: pass another PATH, or remove it "
-        "first)\n"
+        f"rusino: {text} already exists (it is no rusino database, or a damaged one: pass "
+        "another PATH, or remove it first)\n"
     )
     assert text.read_text() == "not a database\n"
+    # mktemp's file is private: it stays so (the database had been made world-readable)
+    private = tmp_path / "private.sqlite"
+    private.touch(mode=0o600)
+    assert rusino("db", "init", str(private)).returncode == 0
+    assert private.stat().st_mode & 0o777 == 0o600
+    # a FIFO is never opened (db init had waited on it for ever)
+    fifo = tmp_path / "fifo.sqlite"
+    os.mkfifo(fifo)
+    p = rusino("db", "init", str(fifo))
+    assert (p.returncode, p.stderr) == (
+        2,
+        f"rusino: {fifo} is not a regular file (pass another PATH)\n",
+    )

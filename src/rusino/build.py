@@ -226,8 +226,11 @@ _KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "text": (lambda v: isinstance(v, str) and v.strip() != "", "a non-empty string"),
     "bool": (lambda v: isinstance(v, bool), "true or false"),
     "int": (lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer"),
-    "number": (
-        lambda v: isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v),
+    "number": (  # (an int is finite, however long: math.isfinite had overflowed on 10**400)
+        lambda v: (
+            (isinstance(v, int) and not isinstance(v, bool))
+            or (isinstance(v, float) and math.isfinite(v))
+        ),
         "a number",
     ),
     "names": (
@@ -746,9 +749,20 @@ def check_url(raw: Raw, url: str) -> None:
 
 
 def qualifier_named(text: str) -> str:
-    """The qualifier a text names in another case or spelling (About, more than, up_to), or ''."""
+    """The qualifier a text names in another case or spelling (About, more than, up_to), or
+    word (nearly, approximately, over, at most: as the facts QUERY reads them), or ''."""
     folded = re.sub(r"[\s_-]+", "-", text.strip().casefold())
-    return folded if folded in QUALIFIERS else ""
+    return folded if folded in QUALIFIERS else _QUALIFIER_WORDS.get(folded, "")
+
+
+_QUALIFIER_WORDS = {
+    **dict.fromkeys(("approximately", "around", "roughly", "circa", "some", "~"), "about"),
+    **dict.fromkeys(("nearly", "just-under"), "almost"),
+    **dict.fromkeys(("over", "above", "exceeding", "greater-than"), "more-than"),
+    **dict.fromkeys(("under", "below", "fewer-than"), "less-than"),
+    **dict.fromkeys(("at-most", "no-more-than", "maximum", "max"), "up-to"),
+    **dict.fromkeys(("exactly", "="), "exact"),
+}
 
 
 def check_figure(raw: Raw, record: dict[str, Any], *, zero_is_none: bool = True) -> None:

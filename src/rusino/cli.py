@@ -368,12 +368,13 @@ def _draw(
     save: Path | None,
     width: int | None = None,
     title: str = "rusino",
-    what: str = "events",
+    what: str | None = "events",
 ) -> None:
     """Draw a view on the terminal, or with ``save`` into an SVG/HTML picture (rich's export).
 
     ``draw_fn(console)`` draws and returns how much it drew (0: nothing, and no file is written;
-    on the terminal, stderr says that no `what` match, as a table's view does).
+    on the terminal, stderr says that no `what` match, as a table's view does; None: the
+    caller has said why).
     """
     from rusino import draw
 
@@ -383,7 +384,7 @@ def _draw(
     if save is not None and drawn:
         said = f"saved {save}" if drawn[0] else f"rusino: nothing to draw: {save} not written"
         typer.echo(said, err=True)
-    elif drawn == [0] and sys.stdout.isatty():
+    elif drawn == [0] and sys.stdout.isatty() and what is not None:
         typer.echo(f"no {what} match", err=True)
 
 
@@ -719,6 +720,8 @@ def show(
         ids = [*ids[:at], *_ids_from_stdin(), *ids[at + 1 :]]
         if not ids:  # an empty listing piped in: nothing to show, as it had nothing
             typer.echo("note: show -: no ids on stdin, nothing to show", err=True)
+            if fmt is Format.json:  # (an empty list, as an empty listing's json is)
+                _emit(lambda: sys.stdout.write("[]\n"))
             return
     ids = list(dict.fromkeys(ids))  # each record once, as --bibtex has each source once
     conn = _connect()

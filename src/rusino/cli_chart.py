@@ -194,9 +194,10 @@ def chart(
         def draw_bars(console: Console) -> int:
             return draw.draw_chart(counts, console, side=side)
 
-        if not counts.periods:  # nothing to draw: still say why, as a pipe does
+        said = not counts.periods and bool(counts.notes())
+        if said:  # nothing to draw: still say why, as a pipe does (not also "no events match")
             _first_note(counts)
-        _draw(draw_bars, fmt, save, width, "rusino chart")
+        _draw(draw_bars, fmt, save, width, "rusino chart", None if said else "events")
         return
     _output(counts.rows(), CHART, fmt, headers)
     if counts.dropped or counts.spread:

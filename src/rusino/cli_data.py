@@ -632,8 +632,6 @@ def add_fact(
     wait: WaitOpt = 5.0,
 ) -> None:
     """Add one figure; prints its id. On a terminal, missing fields are asked for."""
-    from rusino.build import qualifier_named
-
     opts = _options(new_actor, new_topic, actor_kind, dry_run, replace)
     _usable(wait, dry_run)
     actor, topic, source = _names_first(actor, topic, source, new_actor, new_topic)
@@ -661,7 +659,7 @@ def add_fact(
         "value": number(value),
         "value_max": number(value_max),
         "unit": unit,
-        "qualifier": qualifier_named(qualifier) or qualifier,  # (About, more than)
+        "qualifier": qualifier,
         "as_written": as_written,  # or made of the figure and its unit, as import makes it
         "date": edtf,
         "date_text": date_text or words,

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from rusino.cli import (
+    STATE,
     ActorOpt,
     FormatOpt,
     FromOpt,
@@ -144,7 +145,9 @@ def diff(
         # would be "the same" without a word
         import shlex
 
-        facts_diff = shlex.join(["rusino", "diff", "--facts", *filter(None, (left, right))])
+        given = ["--db", STATE.db] if STATE.db else []  # (pasted without it: the bundled)
+        sides = [side for side in (left, right) if side]
+        facts_diff = shlex.join(["rusino", *given, "diff", "--facts", *sides])
         typer.echo(
             f"note: the databases' figures differ too ({facts_diff} compares them)", err=True
         )

@@ -25,7 +25,10 @@ _BUILD_HINT = "make one with `rusino db init PATH`, or point --db / RUSINO_DB at
 
 
 def is_sqlite(path: Path) -> bool:
-    """Whether path is a file that starts as an SQLite database does."""
+    """Whether path is a regular file that starts as an SQLite database does (a FIFO is
+    never opened: it would wait for a writer)."""
+    if not path.is_file():
+        return False
     try:
         with path.open("rb") as fh:
             return fh.read(16) == b"SQLite format 3\x00"

@@ -280,6 +280,24 @@ def _a_date(text: str) -> bool:
     return True
 
 
+# the words of a date (a month, a season, a quarter, mid-), for a side meant as one
+_DATE_WORD = re.compile(
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|spring|summer|autumn|fall"
+    r"|winter|mid|early|late|q[1-4]",
+    re.IGNORECASE,
+)
+
+
+def _meant_a_date(text: str) -> bool:
+    """Whether a side that is no date was meant as one: it starts with a digit (2012-Q5, 201),
+    or it has a year and no word but a date's (mid-2012, Oct-Dec-2012)."""
+    if text[:1].isdigit():
+        return not any(c.isspace() for c in text)
+    words = re.findall(r"[^\W\d_]+", text)
+    year = re.search(r"\d{4}", text)
+    return bool(year) and all(_DATE_WORD.fullmatch(w) for w in words)
+
+
 def _side(text: str, sources: Sources) -> Side:
     """parse_side, and for a bare word that names an actor, topic or source of the current
     database (Japan), the selector it would be (actor:Japan) as the hint."""
@@ -291,7 +309,7 @@ def _side(text: str, sources: Sources) -> Side:
         if _a_date(text):  # 2012-2013, spring 2013: had been "did you mean source:singh-2016?"
             dated = shlex.quote(f"date:{text}")
             raise RusinoError(exc.message, f"a date is a side as {dated}") from None
-        if text[:1].isdigit() and not any(c.isspace() for c in text):  # 2012-Q5, 201: a date's
+        if _meant_a_date(text):  # 2012-Q5, 201, mid-2012: a date's trouble
             from rusino import dates
 
             try:

@@ -54,13 +54,13 @@ def check_save_path(path: Path) -> str:
     suffix = path.suffix.lower()
     if path.name.lower() in SAVE_SUFFIXES:  # ".svg": a name that is its ending alone
         raise RusinoError(
-            f"cannot save a picture as {path.name!r}: it needs a name before {path.name}",
+            f"cannot save a picture as {str(path)!r}: it needs a name before {path.name}",
             f"e.g. chart{path.name.lower()}",
             ExitCode.USAGE,
         )
     if suffix not in SAVE_SUFFIXES:
         raise RusinoError(
-            f"cannot save a picture as {path.name!r}",
+            f"cannot save a picture as {str(path)!r}",
             "use a name ending in .svg or .html",
             ExitCode.USAGE,
         )

@@ -177,7 +177,8 @@ LARGEST = 1e18  # a figure beyond this is no figure a search means (10**300 matc
 # a comparison before a figure ("> 20 million", ">= $15bn": the query's reader makes "over",
 # "at least", "under", "up to" these), a currency code or symbol between them
 _COMPARED = re.compile(
-    r"(>=|<=|[<>\u2265\u2264])\s*(?:US\$|[$\u20ac\u00a3\u00a5]|[A-Z]{3}\s*)?$", re.IGNORECASE
+    r"(>=|<=|[<>\u2265\u2264])\s*(?:(?:US\$|[$\u20ac\u00a3\u00a5]|USD|EUR|GBP|JPY|CNY|RMB|RUB)\s*)?$",
+    re.IGNORECASE,
 )
 
 

@@ -926,6 +926,10 @@ def _facts_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> s
     return "(" + " AND ".join(terms) + ")"
 
 
+_CODES = "USD|EUR|GBP|JPY|CNY|RMB|RUB"  # currencies a figure's number may follow: "over gas 2012"
+# had read "gas" as one
+
+
 # units that hold a scale (16 bcm is 16 billion m3), a number joined to its unit by a hyphen
 # (1400-km, 49-per-cent: the " -km" left had been "a leading - does not leave out"), and a
 # qualifier before a number
@@ -945,7 +949,7 @@ _SCALED_UNITS = (
     *(
         (
             re.compile(
-                rf"(?<![\w>=<])(?:{words})\s*(?=(?:US\$|[$\u20ac\u00a3\u00a5]|[A-Z]{{3}}\s*)?\d)",
+                rf"(?<![\w>=<])(?:{words})\s*(?=(?:(?:US\$|[$\u20ac\u00a3\u00a5]|{_CODES})\s*)?\d)",
                 re.I,
             ),
             sign,
@@ -1048,8 +1052,10 @@ def _figure_matching(
         params += [end + slack, end - slack]
         return f"({edge} {beyond} ? OR ({edge} {at} ? AND {qualified}))"
     terms = []
-    # (sized by a scale word or a unit; and 0.002 is no count of 2 in thousands)
-    for scale in (1.0,) if scaled or unit or abs(high) < 1 else _SCALED:
+    # (sized by a scale word or a unit; a fraction in billions or trillions only, as money
+    # is written: 0.55 is USD550 million, but 0.002 no count of 2 in thousands)
+    scales = (1.0,) if scaled or unit else _SCALED if abs(high) >= 1 else (1.0, 1e9, 1e12)
+    for scale in scales:
         lo, hi = low * scale, high * scale
         terms.append("(f.value <= ? AND coalesce(f.value_max, f.value) >= ?)")
         params += [hi + abs(hi) * 1e-9, lo - abs(lo) * 1e-9]

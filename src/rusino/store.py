@@ -309,15 +309,16 @@ def init_database(target: Path, *, empty: bool = False) -> dict[str, int]:
             f"{target} is a link to {os.readlink(target)}, which leads to no file",
             "remove the link, or pass another PATH",
         )
-    # an empty file (mktemp's, touch's) holds nothing to lose: it is made the database
+    if target.exists() and not target.is_file():  # a FIFO, a device: never opened
+        raise RusinoError(f"{target} is not a regular file", "pass another PATH")
+    # an empty file (mktemp's, touch's) holds nothing to lose: it is made the database, with
+    # its own mode (mktemp's is private), where the user may write it
     vacant = target.is_file() and not target.is_symlink() and target.stat().st_size == 0
+    if vacant and not os.access(target, os.W_OK):
+        raise RusinoError(f"{target} is not yours to write", "pass another PATH")
     if target.exists() and not vacant:
-        raise RusinoError(
-            f"{target} already exists",
-            "pass another PATH, or use it as it is with --db PATH"
-            if db.is_sqlite(target)
-            else "it is no database: pass another PATH, or remove it first",
-        )
+        raise RusinoError(f"{target} already exists", _existing_hint(target))
+    mode = target.stat().st_mode & 0o7777 if vacant else None
     if is_bundled(target):
         raise RusinoError(f"the bundled database is read-only ({target})", "pass another PATH")
     file = next((p for p in (target.parent, *target.parent.parents) if p.is_file()), None)
@@ -343,7 +344,21 @@ def init_database(target: Path, *, empty: bool = False) -> dict[str, int]:
         finally:
             conn.close()
 
-    return build.write_atomically(target, write, "creating", replace=vacant)
+    counts = build.write_atomically(target, write, "creating", replace=vacant)
+    if mode is not None:
+        os.chmod(target, mode)
+    return counts
+
+
+def _existing_hint(target: Path) -> str:
+    """How to go on when db init's target exists: use it, if it is a rusino database."""
+    if target.is_symlink() and target.is_file() and target.stat().st_size == 0:
+        return f"it is a link to an empty file: give the file's own path ({target.resolve()})"
+    try:
+        db.connect(target, readonly=True, old=True).close()
+    except RusinoError:
+        return "it is no rusino database, or a damaged one: pass another PATH, or remove it first"
+    return "pass another PATH, or use it as it is with --db PATH"
 
 
 class Upgrade(NamedTuple):
@@ -1055,6 +1070,11 @@ class Validator:
                 if isinstance(number, int) and not -(2**63) <= number < 2**63:
                     # beyond SQLite's INTEGER: a float, where it is the figure written (as a
                     # csv writes 2e+20: 200000000000000000000 had not been imported back)
+                    if number.bit_length() >= 1024:  # (beyond a float: float() overflowed)
+                        raise raw.error(
+                            f"field {name!r} is a number of {len(str(abs(number)))} digits, "
+                            "too large to store"
+                        )
                     if _written_out(float(number)) == str(number):
                         record[name] = float(number)
                         continue
@@ -1065,6 +1085,10 @@ class Validator:
                     )
             if no_range:
                 record["value_max"] = None
+            if isinstance(record["qualifier"], str):  # More than, nearly: as add takes them
+                record["qualifier"] = (
+                    build.qualifier_named(record["qualifier"]) or record["qualifier"]
+                )
             build.check_figure(raw, record, zero_is_none=False)
             record["event"] = record["event"] or None
         record["inferred"], record["in_window"] = int(record["inferred"]), int(record["in_window"])
