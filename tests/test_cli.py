@@ -397,6 +397,14 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["diff", "mid-2012", "all"], "cannot read the date 'mid-2012'"),
         (["diff", "Oct-Dec-2012", "all"], "cannot read the date 'Oct-Dec-2012'"),
         (["diff", "alpha-2012", "all"], "(did you mean source:alpha-2013?)"),  # still a name
+        # several names in one (the hint had been "Russia or Japan?")
+        (["timeline", "--actor", "russia,japan"], "(one actor an option: --actor Russia --actor"),
+        (["timeline", "--topic", "energy and trade"], "--topic energy --topic trade (all of"),
+        (["export", "-f", "timelinjs"], "(did you mean timelinejs? use one of"),
+        (
+            ["diff", "actor:Japan actor:Russia", "all"],
+            "terms are joined with commas (e.g. actor:Japan,actor:Russia)",
+        ),
         (["timeline", "--save", ".svg"], "'.svg': it needs a name before .svg (e.g. chart.svg)"),
         (["timeline", "-f", "tbl"], "'markdown' (did you mean table?)"),  # a choice misspelt
         (["chart", "--by", "actr"], "(did you mean actor?)"),

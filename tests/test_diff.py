@@ -1097,3 +1097,11 @@ def test_an_empty_side_of_a_changed_field_is_none_on_the_terminal_too() -> None:
 
     lines = render_diff._field_lines({"comment": ("", "new"), "value_max": (2, None)})
     assert [t.plain for t in lines] == ["comment: none → new", "value_max: 2 → none"]
+
+
+def test_a_listing_piped_in_as_tsv_is_said_to_be(fixture_db: Path) -> None:
+    """`rusino timeline -a X | rusino diff - ...` had been "not a JSON object"."""
+    listing = proc(fixture_db, "timeline").stdout
+    p = proc(fixture_db, "diff", "-", "all", stdin=listing)
+    assert p.returncode == 2
+    assert p.stderr.startswith("rusino: stdin, line 1: a listing's tsv, not JSON Lines (give")

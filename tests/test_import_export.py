@@ -1304,3 +1304,15 @@ def test_a_shown_record_is_not_imported_under_another_article(
     assert code == 2 and f"is not {fact[1]!r} here ('Another article')" in err
     code, _, err = cli(capsys, "--db", str(fixture_db), "import", str(path))  # its own: same
     assert code == 0 and "1 unchanged" in err
+
+
+def test_a_timelinejs_export_notes_no_figures_it_cannot_hold(
+    fixture_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It had noted "--what facts exports them", which TimelineJS then refused."""
+    code, _, err = cli(
+        capsys, "--db", str(fixture_db), "export", "-a", "Russia", "-f", "timelinejs"
+    )
+    assert code == 0 and "figure" not in err
+    code, _, err = cli(capsys, "--db", str(fixture_db), "export", "-a", "Russia", "-f", "jsonl")
+    assert code == 0 and "--what facts exports them" in err

@@ -927,8 +927,14 @@ def export_(
     try:
         fmt_ = export.ExportFormat(fmt.lower())
     except ValueError:
-        choices = ", ".join(f.value for f in export.ExportFormat)
-        raise RusinoError(f"unknown export format {fmt!r}", f"use one of {choices}") from None
+        import difflib
+
+        names = [f.value for f in export.ExportFormat]
+        close = difflib.get_close_matches(fmt.lower(), names, n=1, cutoff=0.6)  # timelinjs
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise RusinoError(
+            f"unknown export format {fmt!r}", f"{hint}use one of {', '.join(names)}"
+        ) from None
     try:
         what_ = export.What(what.lower())
     except ValueError:
@@ -947,7 +953,8 @@ def export_(
             out.flush()
 
         _emit(write)
-        if filtered and what_ is export.What.all:  # a filtered export is a timeline: events
+        # a filtered export is a timeline: events (TimelineJS has no figures to say of)
+        if filtered and what_ is export.What.all and fmt_ is not export.ExportFormat.timelinejs:
             from rusino import query
 
             n = sum(1 for _ in query.facts(conn, query.fact_filter(flt)))

@@ -214,6 +214,14 @@ def parse_selector(text: str) -> Filters:
         if not value:
             example = _EXAMPLES.get(key, "2012")
             raise RusinoError(f"{key}: needs a value in side {text!r}", f"e.g. {key}:{example}")
+        joined = re.search(rf"\s+(?:{'|'.join((*SELECTOR_KEYS, 'q', 'date'))}):", value)
+        if joined:  # 'actor:Japan actor:Vietnam': it had been the actor "Japan actor:Vietnam"
+            head = term[: len(term) - len(value)] + value[: joined.start()]
+            terms = f"{head},{value[joined.start() :].strip()}"
+            raise RusinoError(
+                f"cannot read {term!r} in side {text!r}: terms are joined with commas",
+                f"e.g. {shlex.quote(terms)}",
+            )
         if key == "actor":
             actors.append(value)
         elif key == "topic":
@@ -388,6 +396,17 @@ def _loads(line: str, label: str, n: int) -> Any:
     try:
         return json.loads(line)
     except (ValueError, RecursionError):
+        # a listing's tsv or csv, as a pipe gets it by default: said, with the fix
+        seen = "tsv" if "\t" in line else "csv" if line.count(",") >= 2 else ""
+        if seen and label == "stdin":
+            raise RusinoError(
+                f"stdin, line {n}: a listing's {seen}, not JSON Lines",
+                "give the listing --format jsonl: rusino timeline ... -f jsonl | rusino diff - ...",
+            ) from None
+        if seen:
+            raise RusinoError(
+                f"{label}, line {n}: a listing's {seen}, not JSON Lines", _FILE_HINT
+            ) from None
         raise RusinoError(f"{label}, line {n}: not a JSON object", _FILE_HINT) from None
 
 

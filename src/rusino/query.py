@@ -256,6 +256,11 @@ def resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
     otherwise = _named_otherwise(conn, key, kind)  # --topic Japan, --actor kim-blank-2013
     if otherwise:
         raise UnknownName(kind, name, otherwise)
+    several = _several(conn, table, col, name)
+    if several:  # --actor russia,japan: each its own option (it had been "Russia or Japan?")
+        option = f"--{kind}"
+        given = " ".join(f"{option} {shlex_quote(n)}" for n in several)
+        raise UnknownName(kind, name, f"one {kind} an option: {given} (all of them; --any: either)")
     other = "topic" if kind == "actor" else "actor"
     names, closeness = _close_names(conn, kind, name)
     others, other_closeness = _close_names(conn, other, name)
@@ -270,6 +275,29 @@ def resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
         hint = _did_you_mean(names[:3])
     hint = f"{hint} `{listing}` lists them" if hint else f"`{listing}` lists the names"
     raise UnknownName(kind, name, hint)
+
+
+def _several(conn: sqlite3.Connection, table: str, col: str, name: str) -> list[str]:
+    """The names a text joins with commas, "and" or "&" (russia,japan), when each is one."""
+    parts = [p for p in re.split(r"\s*(?:,|&|\band\b)\s*", name) if p]
+    if len(parts) < 2:
+        return []
+    found = []
+    for part in parts:
+        row = conn.execute(
+            f"SELECT {col} FROM {table} WHERE alias = ?", (alias_key(part),)
+        ).fetchone()
+        if row is None:
+            return []
+        found.append(str(row[0]))
+    return found
+
+
+def shlex_quote(text: str) -> str:
+    """text as a shell word (Vladimir Putin quoted)."""
+    import shlex
+
+    return shlex.quote(text)
 
 
 def source_named(conn: sqlite3.Connection, key: str) -> str | None:
@@ -624,14 +652,12 @@ def validate_fts(conn: sqlite3.Connection, table: str, expr: str, text: str) -> 
             other = {"events_fts": "facts_fts", "facts_fts": "events_fts"}.get(table, "")
             fields = [str(r[1]) for r in conn.execute(f"PRAGMA table_info({other})")]
             if name in fields:  # search's summary:gas: a field of events, not of facts
-                import shlex
-
                 kind, listing = (
                     ("events", "timeline --search") if other == "events_fts" else ("facts", "facts")
                 )
                 raise RusinoError(
                     f"bad search expression {text!r}: {name!r} is a field of {kind} only",
-                    f"search {kind} alone: rusino {listing} {shlex.quote(text)}",
+                    f"search {kind} alone: rusino {listing} {shlex_quote(text)}",
                     ExitCode.USAGE,
                 ) from None
             name = cut(name)
