@@ -197,6 +197,10 @@ def test_source_without_article(
     assert has_line(problems, "source beta-2016", "no `file`")
     problems = check_database(fixture_db, sources_dir=tmp_path)  # no article files there
     assert has_line(problems, "source alpha-2013", "cannot read its article")
+    # in words, with the likely cause (Python's "[Errno 2] No such file..." had been shown)
+    said = next(p for p in problems if p.startswith("source alpha-2013"))
+    assert said.endswith(f"no such file in {tmp_path} (is it the articles' folder?)")
+    assert "Errno" not in said
 
 
 def test_stale_against_data_dir(fixture_db: Path, fixture_data_dir: Path, tmp_path: Path) -> None:

@@ -1282,6 +1282,9 @@ def test_a_mistyped_event_of_a_fact_gets_a_did_you_mean(
     args += ["--topic", "energy", "--source", "alpha-2013", "--quote", "q"]
     code, _, err = cli(capsys, *args, "--event", event[:-1])
     assert code == 2 and err.endswith(f"is not the id of any event (did you mean {event}?)\n")
+    # a made id is cut short: a longer guess is the one it starts
+    code, _, err = cli(capsys, *args, "--event", event + "-in-the-east-china-sea")
+    assert code == 2 and err.endswith(f"(did you mean {event}?)\n")
 
 
 def test_a_shown_record_is_not_imported_under_another_article(

@@ -328,7 +328,10 @@ def _quotes(conn: sqlite3.Connection, sources_dir: Path, every_article: bool) ->
             articles[source] = (file, build.fold(path.read_text(encoding="utf-8")))
         except (OSError, ValueError) as exc:  # ValueError: not UTF-8, or a NUL in the name
             if every_article:
-                yield f"source {source}: cannot read its article {path}: {exc}"
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                if isinstance(exc, FileNotFoundError):  # (Python's errno text had been shown)
+                    why = f"no such file in {sources_dir} (is it the articles' folder?)"
+                yield f"source {source}: cannot read its article {file}: {why}"
     for table in ("events", "facts"):
         for rid, source, quote in conn.execute(
             f"SELECT id, source, quote FROM {table} ORDER BY id"

@@ -1312,8 +1312,12 @@ class Writer:
             "UNION ALL SELECT id FROM (SELECT id FROM events WHERE id > ? ORDER BY id LIMIT 10)",
             (wanted, wanted),
         )
-        close = difflib.get_close_matches(wanted, [str(r[0]) for r in rows], n=1, cutoff=0.8)
-        return close[0] if close else ""
+        ids = [str(r[0]) for r in rows]
+        # a made id is cut short: the one a longer guess starts with (…-joint-sea-2014 of
+        # …-joint-sea-2014-in-the-east-china-sea)
+        started = max((i for i in ids if wanted.startswith(i) and len(i) >= 8), key=len, default="")
+        close = difflib.get_close_matches(wanted, ids, n=1, cutoff=0.8)
+        return started or (close[0] if close else "")
 
     def _values(self, kind: str, record: dict[str, Any]) -> tuple[Any, ...]:
         return _ROW[kind](record)  # type: ignore[no-any-return]
