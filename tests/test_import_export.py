@@ -1319,3 +1319,43 @@ def test_a_timelinejs_export_notes_no_figures_it_cannot_hold(
     assert code == 0 and "figure" not in err
     code, _, err = cli(capsys, "--db", str(fixture_db), "export", "-a", "Russia", "-f", "jsonl")
     assert code == 0 and "--what facts exports them" in err
+
+
+def test_delete_takes_records_out_whole_and_keeps_the_database_sound(
+    fixture_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """There was no way to take a record out (a --replace of a changed summary makes a new id,
+    and a hand-made DELETE left link rows that check then reported)."""
+    conn = sqlite3.connect(fixture_db)
+    event, fact = conn.execute("SELECT event, id FROM facts WHERE event IS NOT NULL").fetchone()
+    conn.close()
+    db = ["--db", str(fixture_db)]
+    before = digest(fixture_db)
+    # an event whose figure would be left without it: refused, with the command to give
+    code, out, err = cli(capsys, *db, "delete", event)
+    assert (code, out) == (2, "") and f"rusino delete {event} {fact})" in err
+    code, out, err = cli(capsys, *db, "delete", event, fact, "--dry-run")
+    assert (code, out.split(), err) == (0, [event, fact], "would delete 1 event and 1 fact\n")
+    assert digest(fixture_db) == before
+    code, out, err = cli(capsys, *db, "delete", "nope-2013")
+    assert code == 2 and "no event or fact with id 'nope-2013'" in err
+    code, out, err = cli(capsys, *db, "delete", fact, event)
+    assert (code, out.split(), err) == (0, [fact, event], "deleted 1 event and 1 fact\n")
+    conn = sqlite3.connect(fixture_db)
+    tables = [("events", "id"), ("event_actors", "event"), ("event_topics", "event")]
+    tables += [("event_notes", "event"), ("facts", "id"), ("fact_actors", "fact")]
+    for table, column in tables:
+        found = conn.execute(
+            f"SELECT count(*) FROM {table} WHERE {column} IN (?, ?)", (event, fact)
+        )
+        assert found.fetchone() == (0,)
+    assert conn.execute(
+        "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'Russia'"
+    ).fetchone()
+    conn.close()
+    assert check_database(fixture_db) == []  # counts and content_hash written with it
+    # the bundled database is never written
+    from rusino import db as db_module
+
+    code, _, err = cli(capsys, "--db", str(db_module.bundled_path()), "delete", "x")
+    assert code != 0 and "read-only" in err

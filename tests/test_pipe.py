@@ -542,3 +542,20 @@ def test_show_gives_each_record_once(fixture_db: Path) -> None:
     first = rusino(fixture_db, "timeline", "-n", "1").stdout.split("\t")[0]
     p = rusino(fixture_db, "show", first, first, "-f", "jsonl")
     assert [json.loads(line)["id"] for line in p.stdout.splitlines()] == [first]
+
+
+def test_a_listing_piped_into_delete(fixture_db: Path) -> None:
+    """`rusino timeline ... | rusino delete -` takes out what the listing shows."""
+    listing = rusino(fixture_db, "timeline", "--actor", "Japan").stdout
+    ids = [line.split("\t")[0] for line in listing.splitlines()]
+    p = subprocess.run([*RUSINO, "delete", "-"], env=env(fixture_db), input=listing,
+                       capture_output=True, text=True, check=False)  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == ids
+    assert rusino(fixture_db, "timeline", "--actor", "Japan").stdout == ""
+    empty = subprocess.run([*RUSINO, "delete", "-"], env=env(fixture_db), input="",
+                           capture_output=True, text=True, check=False)  # fmt: skip
+    assert (empty.returncode, empty.stderr) == (
+        0,
+        "note: delete -: no ids on stdin, nothing deleted\n",
+    )

@@ -30,6 +30,7 @@ from rusino.cli import (
     WindowOpt,
     WithinOpt,
     _emit,
+    _ids_from_stdin,
     app,
     complete_actor,
     complete_topic,
@@ -735,6 +736,49 @@ def add_source(
             raise RusinoError(exc.message, _options_hint(exc.message, "source")) from None
     typer.echo(f"added source {rid}" if added else f"unchanged: source {rid}", err=True)
     _emit(lambda: sys.stdout.write(rid + "\n"))
+
+
+# ---------------------------------------------------------------------------------------------
+# delete
+
+
+@app.command("delete")
+def delete(
+    ids: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ID...",
+            help="Event or fact ids; - reads them from a listing piped in "
+            "(`rusino timeline -s my-source | rusino delete -`).",
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be deleted; delete nothing.")
+    ] = False,
+    wait: WaitOpt = 5.0,
+) -> None:
+    """Delete events and facts of your own database by id, with their actors, topics and notes;
+    prints the ids deleted. An event goes with its figures (give their ids too). All or nothing,
+    in one transaction; the bundled database is never written."""
+    from rusino import store
+
+    if ids.count("-") > 1:
+        raise RusinoError("- is given twice, and stdin is read once", "give - once")
+    if "-" in ids:
+        at = ids.index("-")
+        ids = [*ids[:at], *_ids_from_stdin(), *ids[at + 1 :]]
+        if not ids:  # an empty listing piped in: nothing to delete
+            typer.echo("note: delete -: no ids on stdin, nothing deleted", err=True)
+            return
+    with _writing(wait, dry_run) as conn:
+        found = store.delete_or_dry_run(conn, ids, dry_run=dry_run)
+    counts = [
+        f"{n} {kind}{'s' * (n != 1)}"
+        for kind in ("event", "fact")
+        if (n := sum(1 for k, _ in found if k == kind))
+    ]
+    typer.echo(f"{'would delete' if dry_run else 'deleted'} {' and '.join(counts)}", err=True)
+    _emit(lambda: sys.stdout.writelines(f"{rid}\n" for _, rid in found))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ import sys
 import tempfile
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -1725,6 +1725,69 @@ class _DeferredFts:
             self.conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', ?)", (1 << 20,))
         for sql in self.triggers:
             self.conn.execute(sql)
+
+
+class _RolledBack(Exception):
+    """Raised inside a transaction to roll it back (a dry run), carrying what it found."""
+
+    def __init__(self, found: list[tuple[str, str]]) -> None:
+        super().__init__("rolled back")
+        self.found = found
+
+
+def delete_records(
+    conn: sqlite3.Connection, ids: Sequence[str], *, dry_run: bool = False
+) -> list[tuple[str, str]]:
+    """Delete events and facts by id, with their links, in one transaction; return (kind, id)
+    of each. An unknown id, or an event whose figures are not deleted with it, is refused
+    before anything is written."""
+    with transaction(conn) as ledger:  # (the ids read under the write lock)
+        ledger.exact = True
+        found: list[tuple[str, str]] = []
+        for rid in dict.fromkeys(ids):
+            kind = next(
+                (k for k in ("event", "fact")
+                 if conn.execute(f"SELECT 1 FROM {k}s WHERE id = ?", (rid,)).fetchone()),
+                None,
+            )  # fmt: skip
+            if kind is None:
+                query.show(conn, rid)  # raises "no event or fact with id", with its hints
+            found.append((str(kind), rid))
+        events = {rid for kind, rid in found if kind == "event"}
+        facts = {rid for kind, rid in found if kind == "fact"}
+        for event in sorted(events):
+            kept = [
+                str(r[0])
+                for r in conn.execute("SELECT id FROM facts WHERE event = ? ORDER BY id", (event,))
+                if str(r[0]) not in facts
+            ]
+            if kept:  # (a figure whose event is gone would fail check)
+                import shlex
+
+                raise RusinoError(
+                    f"event {event!r} has figures that would be left without it: "
+                    + ", ".join(kept[:3])
+                    + (f" and {len(kept) - 3} more" if len(kept) > 3 else ""),
+                    f"delete them with it: rusino delete {shlex.join([event, *kept])}",
+                )
+        for kind, rid in found:
+            ledger.remove(conn, f"{kind}s", "t.id = ?", (rid,))
+            for link in ("actors", "topics", "notes"):
+                conn.execute(f"DELETE FROM {kind}_{link} WHERE {kind} = ?", (rid,))
+            conn.execute(f"DELETE FROM {kind}s WHERE id = ?", (rid,))
+        if dry_run:
+            raise _RolledBack(found)
+    return found
+
+
+def delete_or_dry_run(
+    conn: sqlite3.Connection, ids: Sequence[str], *, dry_run: bool = False
+) -> list[tuple[str, str]]:
+    """delete_records; a dry run rolls the transaction back and returns what it would delete."""
+    try:
+        return delete_records(conn, ids, dry_run=dry_run)
+    except _RolledBack as done:
+        return done.found
 
 
 class _DryRun(Exception):
