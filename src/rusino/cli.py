@@ -679,6 +679,19 @@ def _ids_from_stdin() -> list[str]:
     return [i.strip() for i in ids if i.strip() and i.strip() != "id"]
 
 
+def ids_given(ids: list[str], command: str, nothing: str) -> list[str]:
+    """A command's ids, each once, with - as the ids of a listing piped in (an empty one: none,
+    and a note that says ``nothing``, as an empty listing is no error)."""
+    if ids.count("-") > 1:  # (it had said "no event or fact with id '-'")
+        raise RusinoError("- is given twice, and stdin is read once", "give - once")
+    if "-" in ids:
+        at = ids.index("-")
+        ids = [*ids[:at], *_ids_from_stdin(), *ids[at + 1 :]]
+        if not ids:
+            typer.echo(f"note: {command} -: no ids on stdin, {nothing}", err=True)
+    return list(dict.fromkeys(ids))  # each record once, as --bibtex has each source once
+
+
 @app.command()
 def show(
     ids: Annotated[
@@ -713,17 +726,11 @@ def show(
 
     if bibtex and fmt is not None:
         raise RusinoError("--bibtex prints BibTeX, not --format", "drop one of the two")
-    if ids.count("-") > 1:  # (it had said "no event or fact with id '-'")
-        raise RusinoError("- is given twice, and stdin is read once", "give - once")
-    if "-" in ids:
-        at = ids.index("-")
-        ids = [*ids[:at], *_ids_from_stdin(), *ids[at + 1 :]]
-        if not ids:  # an empty listing piped in: nothing to show, as it had nothing
-            typer.echo("note: show -: no ids on stdin, nothing to show", err=True)
-            if fmt is Format.json:  # (an empty list, as an empty listing's json is)
-                _emit(lambda: sys.stdout.write("[]\n"))
-            return
-    ids = list(dict.fromkeys(ids))  # each record once, as --bibtex has each source once
+    ids = ids_given(ids, "show", "nothing to show")
+    if not ids:
+        if fmt is Format.json:  # (an empty list, as an empty listing's json is)
+            _emit(lambda: sys.stdout.write("[]\n"))
+        return
     conn = _connect()
     rows = [query.show(conn, id_) for id_ in ids]  # an unknown id fails before any output
     out = sys.stdout

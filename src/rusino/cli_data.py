@@ -30,11 +30,11 @@ from rusino.cli import (
     WindowOpt,
     WithinOpt,
     _emit,
-    _ids_from_stdin,
     app,
     complete_actor,
     complete_topic,
     db_app,
+    ids_given,
     sources_folder,
     timeline_filter,
 )
@@ -762,14 +762,9 @@ def delete(
     in one transaction; the bundled database is never written."""
     from rusino import store
 
-    if ids.count("-") > 1:
-        raise RusinoError("- is given twice, and stdin is read once", "give - once")
-    if "-" in ids:
-        at = ids.index("-")
-        ids = [*ids[:at], *_ids_from_stdin(), *ids[at + 1 :]]
-        if not ids:  # an empty listing piped in: nothing to delete
-            typer.echo("note: delete -: no ids on stdin, nothing deleted", err=True)
-            return
+    ids = ids_given(ids, "delete", "nothing deleted")
+    if not ids:
+        return
     with _writing(wait, dry_run) as conn:
         found = store.delete_or_dry_run(conn, ids, dry_run=dry_run)
     counts = [

@@ -1086,7 +1086,7 @@ def _figure_matching(
         terms.append("(f.value <= ? AND coalesce(f.value_max, f.value) >= ?)")
         params += [hi + abs(hi) * 1e-9, lo - abs(lo) * 1e-9]
     years = [n for n in (low, high) if n.is_integer() and 1000 <= n <= 2999]
-    if not scaled and len(years) == 2 and low <= high:  # ("km 2013": its figures of 2013 too)
+    if not scaled and len(years) == 2:  # ("km 2013": its figures of 2013 too; 2012-2013)
         terms.append("(f.date_end >= ? AND f.date_start <= ?)")
         params += [f"{int(low)}-01-01", f"{int(high)}-12-31"]
     if scaled or low < 0 or low != high or unit:
@@ -1462,13 +1462,14 @@ def chicago(source: Row) -> str:
     year = date[:4]
     title = " ".join(str(source.get("title", "")).split()).rstrip(".")  # one line
     pub = str(source.get("publication", ""))
-    # a title's own ? or ! ends it: "Is Russia China's partner?" takes no period
-    out = f'{who.rstrip(".")}. {year}. "{_ended(title)}"'
-    if _is_book(source):  # a book's title is not quoted (italic, where there is type), and
-        # its publisher ends it: Lo, Bobo. 2015. Russia and the New World Disorder. Brookings
-        out = f"{who.rstrip('.')}. {year}. {_ended(title)}"
-        publisher = str(source.get("publisher", "") or "")
-        pub = ", ".join(p for p in (pub, publisher) if p)  # (a series, then the publisher)
+    # a title's own ? or ! ends it: "Is Russia China's partner?" takes no period; a book's is
+    # not quoted (italic, where there is type), and its publisher ends it: Lo, Bobo. 2015.
+    # Russia and the New World Disorder. Brookings Institution Press.
+    book = _is_book(source)
+    titled = _ended(title) if book else f'"{_ended(title)}"'
+    out = f"{who.rstrip('.')}. {year}. {titled}"
+    if book:  # (a series, then the publisher)
+        pub = ", ".join(p for p in (pub, str(source.get("publisher", "") or "")) if p)
     where = pub
     volume = str(source.get("volume", "") or "")
     if volume:
