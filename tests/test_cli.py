@@ -401,6 +401,9 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["timeline", "--actor", "russia,japan"], "(one actor an option: --actor Russia --actor"),
         (["timeline", "--topic", "energy and trade"], "--topic energy --topic trade (all of"),
         (["export", "-f", "timelinjs"], "(did you mean timelinejs? use one of"),
+        # other tools' words for a command (it had been only "see 'rusino --help'")
+        (["rm", "x"], "No such command 'rm' (did you mean rusino delete?)"),
+        (["cite", "x"], "(did you mean rusino show ID --bibtex?)"),
         (
             ["diff", "actor:Japan actor:Russia", "all"],
             "terms are joined with commas (e.g. actor:Japan,actor:Russia)",

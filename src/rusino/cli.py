@@ -1096,6 +1096,10 @@ def _usage_line(e: click_exceptions.ClickException) -> str:
                 f"leave a word out of a search, write NOT before it, in quotes: "
                 f"'{kept} NOT {word[1:]}')"
             )
+    command = re.fullmatch(r"No such command '([^']*)'\.", message)  # (click's: a spelling)
+    meant = _COMMAND_WORDS.get(command[1].casefold(), "") if command else ""
+    if meant and ctx is not None and ctx.command_path == "rusino":  # rusino rm, rusino cite
+        return f"{message.removesuffix('.')} (did you mean {meant}?)"
     choice = _NOT_ONE_OF.search(message)  # -f tbl, --by actr: the choice meant
     if choice:
         import difflib
@@ -1109,6 +1113,21 @@ def _usage_line(e: click_exceptions.ClickException) -> str:
     return message
 
 
+# other tools' words for rusino's commands
+_COMMAND_WORDS = {
+    **dict.fromkeys(("cite", "citation", "bibtex", "ref"), "rusino show ID --bibtex"),
+    **dict.fromkeys(("rm", "remove", "del", "drop"), "rusino delete"),
+    **dict.fromkeys(("list", "ls", "events", "log"), "rusino timeline"),
+    **dict.fromkeys(("find", "grep", "query", "lookup"), "rusino search"),
+    **dict.fromkeys(("compare", "cmp"), "rusino diff"),
+    **dict.fromkeys(("plot", "graph", "lanes"), "rusino chart"),
+    **dict.fromkeys(("new", "create", "insert"), "rusino add"),
+    **dict.fromkeys(("load",), "rusino import"),
+    **dict.fromkeys(("dump", "save"), "rusino export"),
+    **dict.fromkeys(("init",), "rusino db init"),
+    **dict.fromkeys(("validate", "verify", "lint"), "rusino check"),
+    **dict.fromkeys(("figures", "numbers", "fact"), "rusino facts"),
+}
 _NOT_ONE_OF = re.compile(r"'([^']*)' is not one of ((?:'[^']*'(?:, )?)+)")
 
 
