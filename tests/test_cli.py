@@ -725,3 +725,14 @@ def test_db_build_in_a_checkout_from_another_install(
     monkeypatch.chdir(tmp_path)
     assert run(["db", "build"]) == 2
     assert "no data folder found" in capsys.readouterr().err
+
+
+def test_actors_and_topics_by_name(fixture_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`rusino actors japan` had been "unexpected extra argument"."""
+    assert run(["--db", str(fixture_db), "actors", "tokyo", "Russia", "-f", "jsonl"]) == 0
+    names = [json.loads(line)["name"] for line in capsys.readouterr().out.splitlines()]
+    assert sorted(names) == ["Japan", "Russia"]
+    assert run(["--db", str(fixture_db), "topics", "Energy", "-f", "jsonl"]) == 0
+    assert [json.loads(x)["name"] for x in capsys.readouterr().out.splitlines()] == ["energy"]
+    line = fail(capsys, ["--db", str(fixture_db), "actors", "japn"], 2)
+    assert "unknown actor 'japn' (did you mean Japan?" in line

@@ -786,20 +786,39 @@ def search(
     _output(rows, render.SEARCH, fmt, headers, query.highlight_words(joined))
 
 
+def _named_rows(kind: str, names: list[str] | None) -> Iterable["Row"]:
+    """The actors (topics) of the database, or the ones names name (by any alias, refused
+    with a did-you-mean as --actor is): `rusino actors japan` had been an extra argument."""
+    from rusino import query
+
+    conn = _connect()
+    rows = query.actors(conn) if kind == "actor" else query.topics(conn)
+    if not names:
+        return rows
+    wanted = {query.resolve(conn, kind, name) for name in names}
+    return (row for row in rows if row["name"] in wanted)
+
+
+NamesArg = Annotated[
+    list[str] | None,
+    typer.Argument(metavar="[NAME]...", show_default=False, help="Only these (any alias)."),
+]
+
+
 @app.command()
-def actors(fmt: FormatOpt = None, headers: HeadersOpt = None) -> None:
+def actors(names: NamesArg = None, fmt: FormatOpt = None, headers: HeadersOpt = None) -> None:
     """Actors, with their kind, aliases and how many events and facts name them."""
-    from rusino import query, render
+    from rusino import render
 
-    _output(query.actors(_connect()), render.ACTORS, fmt, headers)
+    _output(_named_rows("actor", names), render.ACTORS, fmt, headers)
 
 
 @app.command()
-def topics(fmt: FormatOpt = None, headers: HeadersOpt = None) -> None:
+def topics(names: NamesArg = None, fmt: FormatOpt = None, headers: HeadersOpt = None) -> None:
     """Topics, with their aliases and counts."""
-    from rusino import query, render
+    from rusino import render
 
-    _output(query.topics(_connect()), render.TOPICS, fmt, headers)
+    _output(_named_rows("topic", names), render.TOPICS, fmt, headers)
 
 
 @app.command()
