@@ -398,9 +398,11 @@ def test_rusino_db_env(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (["diff", "Oct-Dec-2012", "all"], "cannot read the date 'Oct-Dec-2012'"),
         (["diff", "alpha-2012", "all"], "(did you mean source:alpha-2013?)"),  # still a name
         # several names in one (the hint had been "Russia or Japan?")
-        (["timeline", "--actor", "russia,japan"], "(one actor an option: --actor Russia --actor"),
-        (["timeline", "--topic", "energy and trade"], "--topic energy --topic trade (all of"),
+        (["timeline", "--actor", "russia,japan"], "(that is 2 actors, Russia and Japan: give each"),
+        (["timeline", "--topic", "energy and trade"], "(that is 2 topics, energy and trade: give"),
+        (["actors", "russia;japan"], "(that is 2 actors, Russia and Japan: give each on its own)"),
         (["export", "-f", "timelinjs"], "(did you mean timelinejs? use one of"),
+        (["delete", "--wait", "1e308", "x"], "is more than a day (at most --wait 86400)"),
         # other tools' words for a command (it had been only "see 'rusino --help'")
         (["rm", "x"], "No such command 'rm' (did you mean rusino delete?)"),
         (["cite", "x"], "(did you mean rusino show ID --bibtex?)"),

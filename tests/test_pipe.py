@@ -474,6 +474,8 @@ def test_an_empty_listing_on_a_terminal_says_so(fixture_db: Path, tmp_path: Path
         (b"\xef\xbb\xbfa-1\nb-2\n", ["a-1", "b-2"]),  # a byte-order mark had been in the id
         (b"a-1 b-2\n", ["a-1", "b-2"]),  # words
         (b'"id"\na-1\n', ["a-1"]),  # a quoted header, as a one-column csv has it
+        (b"a-1,b-2\n", ["a-1,b-2"]),  # an id with a comma: whole (it had been a csv's a-1)
+        (b"id\nid\n", ["id"]),  # "id" after the header is an id (it had been dropped)
     ],
 )
 def test_show_dash_reads_marked_and_spaced_ids(

@@ -384,6 +384,10 @@ def test_units_holding_a_scale_are_read_with_it() -> None:
         ("2013-12", [JETS, PIPELINE]),
         ("Dec 2013", [JETS, PIPELINE]),
         ("Q1 2014", []),
+        ("2012/2013", [JETS, TRADE, PIPELINE]),  # an EDTF interval (it had been 2013's only)
+        ("trade 2012-04", [TRADE]),  # words, and a period after them (it had found nothing)
+        ("coal spring 2015", [COAL]),
+        ("coal spring 2014", []),
         # as the tables write them (> 25 m t had found nothing), and Mt
         ("25 m t", [COAL]),
         ("> 25 m t", [COAL]),

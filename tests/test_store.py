@@ -1011,3 +1011,5 @@ def test_a_book_is_cited_as_a_book() -> None:
         entry.startswith("@book{lo-2015,") and "publisher = {Brookings Institution Press}" in entry
     )
     assert "howpublished" not in query.bibtex(book | {"publication": "Geopolitics"})
+    # BibTeX's @book needs a publisher: without one, @misc (it had been a @book lacking it)
+    assert query.bibtex(book | {"publisher": ""}).startswith("@misc{lo-2015,")

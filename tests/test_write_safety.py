@@ -485,6 +485,13 @@ def test_db_init_takes_an_empty_file_and_refuses_another_with_the_right_hint(
         "another PATH, or remove it first)\n"
     )
     assert text.read_text() == "not a database\n"
+    # a copy of the bundled database: never written, so not to be used as it is
+    copy = tmp_path / "copy.sqlite"
+    copy.write_bytes(db.bundled_path().read_bytes())
+    p = rusino("db", "init", str(copy))
+    assert (
+        p.returncode == 2 and "a copy of the bundled database, which is never written" in p.stderr
+    )
     # mktemp's file is private: it stays so (the database had been made world-readable)
     private = tmp_path / "private.sqlite"
     private.touch(mode=0o600)

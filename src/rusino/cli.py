@@ -630,7 +630,7 @@ def _ids_of_rows(rows: list[list[str]]) -> list[str]:
     return [i for i in ids if i.strip()]
 
 
-def _ids_from_stdin() -> list[str]:
+def _ids_from_stdin(command: str = "show") -> list[str]:
     """The ids of a listing piped in: each line's first field (tsv, a diff's after its mark;
     csv, a header's "id" left out), its "id" (jsonl, json), or its words (id1 id2)."""
     import contextlib
@@ -640,8 +640,8 @@ def _ids_from_stdin() -> list[str]:
 
     if sys.stdin.isatty():
         raise RusinoError(
-            "show - reads ids from stdin, which is a terminal",
-            "pipe them in: rusino timeline --actor Japan | rusino show -",
+            f"{command} - reads ids from stdin, which is a terminal",
+            f"pipe them in: rusino timeline --actor Japan | rusino {command} -",
         )
     from rusino.errors import not_utf8, wide_encoding
 
@@ -670,13 +670,15 @@ def _ids_from_stdin() -> list[str]:
     elif lines and lines[0].lstrip().startswith("|"):  # markdown: its header names the column
         rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in lines]
         ids = _ids_of_rows([r for r in rows if not set("".join(r)) <= set("-: ")])
-    elif lines and "\t" not in lines[0] and "," in lines[0]:  # csv (a record may span lines)
+    elif lines and "\t" not in lines[0] and lines[0].count(",") >= 2:  # csv (a listing's: 3
+        # cells or more; "a,b" alone is an id with a comma); a record may span lines
         ids = _ids_of_rows(list(csv.reader(io.StringIO(text))))
     elif lines and "\t" in lines[0]:
         ids = _ids_of_rows([line.split("\t") for line in lines])
-    else:  # ids as words ("id", as a one-column csv quotes its header, a header too)
+    else:  # ids as words ("id" first, as a one-column csv quotes its header, a header)
         ids = [word.strip('"') for line in lines for word in line.split()]
-    return [i.strip() for i in ids if i.strip() and i.strip() != "id"]
+        ids = ids[1:] if ids[:1] == ["id"] else ids
+    return [i.strip() for i in ids if i.strip()]
 
 
 def ids_given(ids: list[str], command: str, nothing: str) -> list[str]:
@@ -686,7 +688,7 @@ def ids_given(ids: list[str], command: str, nothing: str) -> list[str]:
         raise RusinoError("- is given twice, and stdin is read once", "give - once")
     if "-" in ids:
         at = ids.index("-")
-        ids = [*ids[:at], *_ids_from_stdin(), *ids[at + 1 :]]
+        ids = [*ids[:at], *_ids_from_stdin(command), *ids[at + 1 :]]
         if not ids:
             typer.echo(f"note: {command} -: no ids on stdin, {nothing}", err=True)
     return list(dict.fromkeys(ids))  # each record once, as --bibtex has each source once

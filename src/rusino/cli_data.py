@@ -62,6 +62,8 @@ def _seconds(text: str | float) -> float:
         value = math.nan
     if not math.isfinite(value) or value < 0:
         raise typer.BadParameter(f"{text!r} is not a number of seconds (0 or more: --wait 10)")
+    if value > 86400:  # (1e308 had overflowed SQLite's milliseconds: an internal error)
+        raise typer.BadParameter(f"{text!r} seconds is more than a day (at most --wait 86400)")
     return value
 
 

@@ -257,10 +257,11 @@ def resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
     if otherwise:
         raise UnknownName(kind, name, otherwise)
     several = _several(conn, table, col, name)
-    if several:  # --actor russia,japan: each its own option (it had been "Russia or Japan?")
-        option = f"--{kind}"
-        given = " ".join(f"{option} {shlex_quote(n)}" for n in several)
-        raise UnknownName(kind, name, f"one {kind} an option: {given} (all of them; --any: either)")
+    if several:  # --actor russia,japan: each on its own (it had been "Russia or Japan?")
+        named = " and ".join(shlex_quote(n) for n in several)
+        raise UnknownName(
+            kind, name, f"that is {len(several)} {kind}s, {named}: give each on its own"
+        )
     other = "topic" if kind == "actor" else "actor"
     names, closeness = _close_names(conn, kind, name)
     others, other_closeness = _close_names(conn, other, name)
@@ -279,7 +280,7 @@ def resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
 
 def _several(conn: sqlite3.Connection, table: str, col: str, name: str) -> list[str]:
     """The names a text joins with commas, "and" or "&" (russia,japan), when each is one."""
-    parts = [p for p in re.split(r"\s*(?:,|&|\band\b)\s*", name) if p]
+    parts = [p for p in re.split(r"\s*(?:[,;&]|\band\b)\s*", name) if p]
     if len(parts) < 2:
         return []
     found = []
@@ -901,7 +902,7 @@ _OR = re.compile(r"\s+OR\s+")
 def _a_period(text: str) -> tuple[str, str] | None:
     """The bounds of a query that is a date other than a year or years, which the figures'
     reading takes (spring 2016, 2012-04, May 2014, Q2 2012), else None."""
-    if not re.search(r"\d{4}", text) or not re.search(r"[^\W\d_]|\d{4}-\d{1,2}\b", text):
+    if not re.search(r"\d{4}", text) or not re.search(r"[^\W\d_]|\d{4}[-/]\d", text):
         return None
     from rusino import dates
 
@@ -922,6 +923,13 @@ def _facts_matching(conn: sqlite3.Connection, text: str, params: list[Any]) -> s
         words = _text_matching(conn, text, params)
         params += [period[0], period[1]]
         return f"({words} OR (f.date_end >= ? AND f.date_start <= ?))"
+    parts = text.split()
+    for cut_at in range(1, len(parts)):  # loan spring 2016: the words, of that period
+        period = _a_period(" ".join(parts[cut_at:]))
+        if period is not None:  # (a bare year is none: the figures' reading has it)
+            words = _facts_matching(conn, " ".join(parts[:cut_at]), params)
+            params += [period[0], period[1]]
+            return f"({words} AND f.date_end >= ? AND f.date_start <= ?)"
     text = _figure_words(text)
     found: list[figures.Asked] = []
     rest = text
@@ -1492,9 +1500,8 @@ def chicago(source: Row) -> str:
 
 
 def _is_book(source: Row) -> bool:
-    """Whether a source is a book (its kind says so: book, monograph, edited volume)."""
-    kind = str(source.get("kind", "")).casefold()
-    return kind in ("book", "monograph", "edited volume", "edited book")
+    """Whether a source is a book (its kind says so: book, monograph)."""
+    return str(source.get("kind", "")).casefold() in ("book", "monograph")
 
 
 def _ended(text: str) -> str:
@@ -1535,7 +1542,7 @@ def bibtex(source: Row) -> str:
     book, else ``@misc``)."""
     authors = " and ".join(_bib_author(a) for a in source.get("authors") or [])
     journal = source.get("kind") == "journal article"
-    book = _is_book(source)
+    book = _is_book(source) and bool(source.get("publisher"))  # (BibTeX's @book needs one)
     where = "journal" if journal else "series" if book else "howpublished"
     fields: list[tuple[str, str]] = [
         ("author", authors),

@@ -355,9 +355,14 @@ def _existing_hint(target: Path) -> str:
     if target.is_symlink() and target.is_file() and target.stat().st_size == 0:
         return f"it is a link to an empty file: give the file's own path ({target.resolve()})"
     try:
-        db.connect(target, readonly=True, old=True).close()
+        conn = db.connect(target, readonly=True, old=True)
     except RusinoError:
         return "it is no rusino database, or a damaged one: pass another PATH, or remove it first"
+    try:
+        if db.has_bundle_mark(conn):  # a cp of data/events.sqlite: every write refuses it
+            return "it is a copy of the bundled database, which is never written: pass another PATH"
+    finally:
+        conn.close()
     return "pass another PATH, or use it as it is with --db PATH"
 
 
