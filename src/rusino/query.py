@@ -256,7 +256,7 @@ def resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
     otherwise = _named_otherwise(conn, key, kind)  # --topic Japan, --actor kim-blank-2013
     if otherwise:
         raise UnknownName(kind, name, otherwise)
-    several = _several(conn, table, col, name)
+    several = _several(conn, kind, name)
     if several:  # --actor russia,japan: each on its own (it had been "Russia or Japan?")
         named = " and ".join(shlex_quote(n) for n in several)
         raise UnknownName(
@@ -278,20 +278,11 @@ def resolve(conn: sqlite3.Connection, kind: str, name: str) -> str:
     raise UnknownName(kind, name, hint)
 
 
-def _several(conn: sqlite3.Connection, table: str, col: str, name: str) -> list[str]:
+def _several(conn: sqlite3.Connection, kind: str, name: str) -> list[str]:
     """The names a text joins with commas, "and" or "&" (russia,japan), when each is one."""
     parts = [p for p in re.split(r"\s*(?:[,;&]|\band\b)\s*", name) if p]
-    if len(parts) < 2:
-        return []
-    found = []
-    for part in parts:
-        row = conn.execute(
-            f"SELECT {col} FROM {table} WHERE alias = ?", (alias_key(part),)
-        ).fetchone()
-        if row is None:
-            return []
-        found.append(str(row[0]))
-    return found
+    found = [_named(conn, kind, alias_key(part)) for part in parts]
+    return [str(n) for n in found] if len(found) > 1 and None not in found else []
 
 
 def shlex_quote(text: str) -> str:
@@ -324,13 +315,11 @@ def source_named(conn: sqlite3.Connection, key: str) -> str | None:
 def _shown_otherwise(conn: sqlite3.Connection, name: str) -> str:
     """For `show` given an actor's, topic's or source's name, not an id: how to list its
     records (it had suggested the closest event id, 2012-zevelev-... for singh-2016)."""
-    import shlex
-
     key = alias_key(name)
     for kind in _NAMED:
         named = _named(conn, kind, key)
         if named is not None:
-            lists = f"`rusino timeline --{kind} {shlex.quote(named)}` lists its events"
+            lists = f"`rusino timeline --{kind} {shlex_quote(named)}` lists its events"
             if kind == "source":
                 lists = f"`rusino sources` shows it, {lists}"
             return f"{named} is {_A[kind]}: {lists}"
@@ -402,9 +391,7 @@ def named_as_other(conn: sqlite3.Connection, kind: str, key: str) -> tuple[str, 
 def _give(kind: str, name: str) -> str:
     """How to give a name as its kind: --actor Japan, or actor:Japan in a diff (quoted for a
     shell when it has a space)."""
-    import shlex
-
-    return f"give it with --{kind}, or as {shlex.quote(f'{kind}:{name}')} in a diff"
+    return f"give it with --{kind}, or as {shlex_quote(f'{kind}:{name}')} in a diff"
 
 
 def _named_otherwise(conn: sqlite3.Connection, key: str, kind: str) -> str:

@@ -1080,7 +1080,7 @@ class Validator:
                             f"field {name!r} is a number of {len(str(abs(number)))} digits, "
                             "too large to store"
                         )
-                    if _written_out(float(number)) == str(number):
+                    if render.cell(float(number)) == str(number):  # (as csv writes it)
                         record[name] = float(number)
                         continue
                     raise raw.error(
@@ -1098,13 +1098,6 @@ class Validator:
             record["event"] = record["event"] or None
         record["inferred"], record["in_window"] = int(record["inferred"]), int(record["in_window"])
         return record
-
-
-def _written_out(number: float) -> str:
-    """A float's digits written out, as rusino's csv and tsv write it (render.cell)."""
-    from decimal import Decimal
-
-    return format(Decimal(repr(number)), "f")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1404,9 +1397,7 @@ class Writer:
 
     def _replace(self, kind: str, record: dict[str, Any]) -> None:
         columns = _COLUMNS[kind]
-        self.ledger.remove(self.conn, f"{kind}s", "t.id = ?", (record["id"],))
-        for link in ("actors", "topics", "notes"):
-            self.conn.execute(f"DELETE FROM {kind}_{link} WHERE {kind} = ?", (record["id"],))
+        _unlink(self.conn, self.ledger, kind, record["id"])
         sets = ", ".join(f"{c} = ?" for c in columns[1:])
         values = self._values(kind, record)
         self.conn.execute(f"UPDATE {kind}s SET {sets} WHERE id = ?", (*values[1:], values[0]))
@@ -1732,6 +1723,14 @@ class _DeferredFts:
             self.conn.execute(sql)
 
 
+def _unlink(conn: sqlite3.Connection, ledger: Ledger, kind: str, rid: str) -> None:
+    """Take a record's digest out of the ledger and its actors, topics and notes out of the
+    link tables (its row is then rewritten, or deleted)."""
+    ledger.remove(conn, f"{kind}s", "t.id = ?", (rid,))
+    for link in ("actors", "topics", "notes"):
+        conn.execute(f"DELETE FROM {kind}_{link} WHERE {kind} = ?", (rid,))
+
+
 class _RolledBack(Exception):
     """Raised inside a transaction to roll it back (a dry run), carrying what it found."""
 
@@ -1750,14 +1749,14 @@ def delete_records(
         ledger.exact = True
         found: list[tuple[str, str]] = []
         for rid in dict.fromkeys(ids):
-            kind = next(
-                (k for k in ("event", "fact")
-                 if conn.execute(f"SELECT 1 FROM {k}s WHERE id = ?", (rid,)).fetchone()),
-                None,
-            )  # fmt: skip
+            kind = conn.execute(
+                "SELECT 'event' FROM events WHERE id = ? UNION ALL "
+                "SELECT 'fact' FROM facts WHERE id = ?",
+                (rid, rid),
+            ).fetchone()
             if kind is None:
                 query.show(conn, rid)  # raises "no event or fact with id", with its hints
-            found.append((str(kind), rid))
+            found.append((str(kind[0]), rid))
         events = {rid for kind, rid in found if kind == "event"}
         facts = {rid for kind, rid in found if kind == "fact"}
         for event in sorted(events):
@@ -1776,9 +1775,7 @@ def delete_records(
                     f"delete them with it: rusino delete {shlex.join([event, *kept])}",
                 )
         for kind, rid in found:
-            ledger.remove(conn, f"{kind}s", "t.id = ?", (rid,))
-            for link in ("actors", "topics", "notes"):
-                conn.execute(f"DELETE FROM {kind}_{link} WHERE {kind} = ?", (rid,))
+            _unlink(conn, ledger, kind, rid)
             conn.execute(f"DELETE FROM {kind}s WHERE id = ?", (rid,))
         if dry_run:
             raise _RolledBack(found)
